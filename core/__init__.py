@@ -1,0 +1,39 @@
+"""The engine of the Single-Neuron Dynamics Lab (Xu & Du, COLT 2023).
+
+One ReLU teacher [v.x]_+, n ReLU students sum_i [w_i.x]_+, x ~ N(0, I_d), square
+loss, from the paper's closed forms (eq. 23, 4, 51). No streamlit, no plotting.
+
+>>> from core import RunConfig, simulate
+>>> traj = simulate(RunConfig(n=1, d=5, sigma=0.1, eta=0.5, steps=200, seed=0))
+>>> traj.status, bool(traj.loss[-1] < 1e-12)
+('completed', True)
+"""
+
+from .config import METHODS, RunConfig
+from .hessian import population_hessian
+from .population import population_gradient, population_loss
+from .run import advance, default_start, simulate, start_run
+from .schedule import record_steps
+from .state import RunState
+from .trajectory import Trajectory
+from .warmup import estimate_seconds, warm_up
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "METHODS",
+    "RunConfig",
+    "RunState",
+    "Trajectory",
+    "__version__",
+    "advance",
+    "default_start",
+    "estimate_seconds",
+    "population_gradient",
+    "population_hessian",
+    "population_loss",
+    "record_steps",
+    "simulate",
+    "start_run",
+    "warm_up",
+]

@@ -1,0 +1,78 @@
+"""Starting, advancing and finishing runs: the engine's entry points (DESIGN §4)."""
+
+import numpy as np
+
+from .config import RunConfig
+from .flow import advance_flow
+from .gd import advance_gd, evaluate_loss, initial_extra
+from .reduction import reduce
+from .sgd import advance_sgd, start_sgd
+from .state import Record, RunState
+from .trajectory import Trajectory
+
+ADVANCE = {"gd": advance_gd, "flow": advance_flow, "sgd": advance_sgd}
+# Steps per chunk in simulate(): large enough that the Python between chunks is
+# negligible, small enough that a caller polling progress sees it move.
+CHUNK = 2_000_000
+
+
+def default_start(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
+    """W0 = sigma * N(0, I) from default_rng(seed), (n, d); v = teacher_norm * e_1."""
+    rng = np.random.default_rng(config.seed)
+    W0 = config.sigma * rng.standard_normal((config.n, config.d))
+    v = np.zeros(config.d)
+    v[0] = config.teacher_norm
+    return W0, v
+
+
+def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
+    default_W0, default_v = default_start(config)
+    W0 = default_W0 if W0 is None else np.array(W0, dtype=np.float64)
+    v = default_v if v is None else np.array(v, dtype=np.float64)
+    if W0.shape != (config.n, config.d):
+        raise ValueError(f"W0 must have shape (n, d) = {(config.n, config.d)}")
+    if v.shape != (config.d,):
+        raise ValueError(f"v must have shape (d,) = ({config.d},)")
+    if not (np.all(np.isfinite(W0)) and np.all(np.isfinite(v))):
+        raise ValueError("W0 and v must be finite")
+    if not np.any(v):
+        raise ValueError("the teacher v must be nonzero")
+    return W0, v
+
+
+def start_run(config: RunConfig, W0=None, v=None) -> RunState:
+    """The state at step 0 (the first record included)."""
+    W0, v = _checked_start(config, W0, v)
+    if config.method == "sgd":
+        return start_sgd(config, W0, v)
+    reduced = reduce(W0, v)
+    loss0 = evaluate_loss(reduced.W, reduced.v)
+    return RunState(
+        config=config,
+        basis=reduced.basis,
+        v=reduced.v,
+        W=reduced.W,
+        step=0,
+        time=0.0,
+        records=(Record(0, 0.0, reduced.W.copy(), loss0),),
+        extra=initial_extra(W0, v),
+    )
+
+
+def advance(state: RunState, max_steps: int = CHUNK) -> RunState:
+    """Run on from `state` by up to max_steps steps (flow: one segment of time)."""
+    if state.done:
+        return state
+    return ADVANCE[state.config.method](state, int(max_steps))
+
+
+def simulate(config: RunConfig, W0=None, v=None) -> Trajectory:
+    """Run `config` to the end (or to divergence) and return its Trajectory.
+
+    W0 : (n, d) start, default sigma * N(0, I) from the seed; v : (d,) teacher,
+    default teacher_norm * e_1.
+    """
+    state = start_run(config, W0, v)
+    while not state.done:
+        state = advance(state)
+    return state.trajectory()

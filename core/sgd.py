@@ -1,0 +1,131 @@
+"""Finite-sample GD: `samples` fixed Gaussian inputs, minibatches of `batch`.
+
+The gradient of the empirical loss leaves span{v, w_i}, so this runs in R^d.
+Minibatches walk through a fresh permutation each epoch; the permutation comes
+from a counter-based generator keyed by (seed, epoch), so the batches do not
+depend on how a caller chunks the run.
+"""
+
+import numpy as np
+from numba import njit
+
+from . import kernels
+from .state import Record, RunState, divergence_bound, step_through_grid
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, nogil=True)
+def _splitmix64(state):
+    """One step of SplitMix64: (new state, 64 random bits)."""
+    state = state + _GOLDEN
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def _epoch_permutation(seed, epoch, perm):
+    """Fisher-Yates shuffle of 0..m-1 into perm, keyed by (seed, epoch)."""
+    state = np.uint64(seed) * _GOLDEN + np.uint64(epoch)
+    for i in range(perm.shape[0]):
+        perm[i] = i
+    for i in range(perm.shape[0] - 1, 0, -1):
+        state, bits = _splitmix64(state)
+        j = np.int64(bits % np.uint64(i + 1))
+        perm[i], perm[j] = perm[j], perm[i]
+
+
+@njit(cache=True, nogil=True)
+def _residuals(W, v, X, out):
+    """R(x) = sum_i [w_i.x]_+ - [v.x]_+ for each row x of X (m, d)."""
+    for s in range(X.shape[0]):
+        total = -max(0.0, np.dot(v, X[s]))
+        for i in range(W.shape[0]):
+            total += max(0.0, np.dot(W[i], X[s]))
+        out[s] = total
+
+
+@njit(cache=True, nogil=True)
+def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
+    """GD on minibatches of the rows of X (m, d), steps start..start+n_steps-1,
+    W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
+    grad_i = mean over the batch of R(x) 1{w_i.x >= 0} x (the convention of eq. 4)."""
+    m = X.shape[0]
+    per_epoch = (m + batch - 1) // batch
+    n = W.shape[0]
+    for offset in range(n_steps):
+        step = start + offset
+        epoch, j = step // per_epoch, step % per_epoch
+        if j == 0 or offset == 0:
+            _epoch_permutation(seed, epoch, perm)
+        lo, hi = j * batch, min((j + 1) * batch, m)
+        G[:] = 0.0
+        for s in range(lo, hi):
+            x = X[perm[s]]
+            residual = -max(0.0, np.dot(v, x))
+            for i in range(n):
+                residual += max(0.0, np.dot(W[i], x))
+            for i in range(n):
+                if np.dot(W[i], x) >= 0.0:
+                    G[i] += residual * x
+        G /= hi - lo
+        for i in range(n):
+            if not np.sum((W[i] - eta * G[i]) ** 2) <= bound * bound:
+                return offset
+        W -= eta * G
+    return n_steps
+
+
+def _empirical_loss(W, v, X) -> float:
+    residuals = np.empty(X.shape[0])
+    _residuals(W, v, X, residuals)
+    return 0.5 * float(np.mean(residuals**2))
+
+
+def _record(step, config, W, v, X) -> Record:
+    population = kernels.loss(
+        kernels.stack(W, v), *kernels.Workspace(*W.shape).arrays()
+    )
+    return Record(
+        step, config.eta * step, W.copy(), population, _empirical_loss(W, v, X)
+    )
+
+
+def start_sgd(config, W0: np.ndarray, v: np.ndarray) -> RunState:
+    """Draw the fixed samples from default_rng((seed, 1)): a stream apart from W0's."""
+    X = np.random.default_rng((config.seed, 1)).standard_normal(
+        (config.samples, config.d)
+    )
+    W0 = np.ascontiguousarray(W0)
+    return RunState(
+        config=config,
+        basis=None,
+        v=v,
+        W=W0,
+        step=0,
+        time=0.0,
+        records=(_record(0, config, W0, v, X),),
+        extra={"samples": X, "bound": divergence_bound(W0, v)},
+    )
+
+
+def advance_sgd(state: RunState, max_steps: int) -> RunState:
+    """Up to max_steps more minibatch steps, recording on the grid."""
+    config, X = state.config, state.extra["samples"]
+    W = state.W.copy()
+    perm = np.empty(config.samples, dtype=np.int64)
+    G = np.zeros_like(W)
+    bound = state.extra["bound"]
+
+    def run_steps(step, count):
+        return sgd_steps(
+            W, state.v, X, config.eta, step, count,
+            config.batch_size, config.seed, bound, perm, G,
+        )  # fmt: skip
+
+    def snapshot(step):
+        return W.copy(), _record(step, config, W, state.v, X)
+
+    return step_through_grid(state, max_steps, run_steps, snapshot)

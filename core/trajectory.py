@@ -1,0 +1,81 @@
+"""Trajectory: what a run produced (DESIGN §4), arrays plus a tidy metrics frame."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .config import RunConfig
+from .metrics import metrics_frame
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """R records of a run.
+
+    steps : (R,) int64, from 0 to the last step run.  time : (R,) float64, eta*steps
+    for GD and SGD, continuous time for gradient flow.  loss : (R,) population loss,
+    always finite.  coords : (R, n, k) students in the orthonormal basis `basis`
+    (d, k), whose first column is v/|v| (basis None: coords are in R^d).
+    v_coords : (k,) the teacher in those coordinates.  empirical_loss : (R,) the
+    training loss on the fixed samples (sgd), else None.
+    status : "completed" | "diverged" | "stopped"; message says why.
+    """
+
+    config: RunConfig
+    steps: np.ndarray
+    time: np.ndarray
+    loss: np.ndarray
+    coords: np.ndarray
+    basis: np.ndarray | None
+    v_coords: np.ndarray
+    status: str
+    message: str
+    empirical_loss: np.ndarray | None = None
+
+    @classmethod
+    def from_records(cls, state, status: str, message: str) -> "Trajectory":
+        records = state.records
+        empirical = None
+        if state.config.method == "sgd":
+            empirical = np.array([r.empirical_loss for r in records])
+        return cls(
+            config=state.config,
+            steps=np.array([r.step for r in records], dtype=np.int64),
+            time=np.array([r.time for r in records], dtype=np.float64),
+            loss=np.array([r.loss for r in records], dtype=np.float64),
+            coords=np.stack([r.W for r in records]),
+            basis=state.basis,
+            v_coords=state.v,
+            status=status,
+            message=message,
+            empirical_loss=empirical,
+        )
+
+    def weights(self, index: int) -> np.ndarray:
+        """Students (n, d) at record `index`, in the original coordinates."""
+        W = self.coords[index]
+        return W if self.basis is None else W @ self.basis.T
+
+    @property
+    def final_W(self) -> np.ndarray:
+        """Students (n, d) at the last record."""
+        return self.weights(-1)
+
+    @property
+    def v(self) -> np.ndarray:
+        """Teacher (d,) in the original coordinates."""
+        return self.v_coords if self.basis is None else self.basis @ self.v_coords
+
+    @cached_property
+    def metrics(self) -> pd.DataFrame:
+        """One row per record: loss, angles, h, H, norms, z, Z, kappa, rates."""
+        return metrics_frame(
+            self.steps,
+            self.time,
+            self.loss,
+            self.coords,
+            self.v_coords,
+            self.empirical_loss,
+        )
