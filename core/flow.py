@@ -80,7 +80,7 @@ def advance_flow(state: RunState, max_steps: int) -> RunState:
     return dataclasses.replace(
         state,
         W=last,
-        step=int(round(t_end / config.eta)),
+        step=round(t_end / config.eta),
         time=t_end,
         records=state.records + tuple(records),
         status="completed" if done else "running",
