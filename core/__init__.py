@@ -10,6 +10,7 @@ loss, from the paper's closed forms (eq. 23, 4, 51). No streamlit, no plotting.
 """
 
 from .config import METHODS, RunConfig
+from .export import VERSION as __version__
 from .hessian import population_hessian
 from .population import population_gradient, population_loss
 from .run import advance, default_start, simulate, start_run
@@ -17,8 +18,6 @@ from .schedule import record_steps
 from .state import RunState
 from .trajectory import Trajectory
 from .warmup import estimate_seconds, warm_up
-
-__version__ = "0.1.0"
 
 __all__ = [
     "METHODS",

@@ -1,7 +1,7 @@
 """RunConfig: the one validated description of a run (DESIGN §4).
 
 Every entry point (widgets, URL, CLI, sweeps) builds one of these; the engine trusts
-its fields. Bad input raises ValueError naming the field, the value and what is allowed.
+its fields. Bad input raises ConfigError (a ValueError) naming the field, the value and what is allowed.
 """
 
 import dataclasses
@@ -19,30 +19,42 @@ MAX_N_TIMES_D = 50_000_000
 MAX_STEPS = {"gd": 10**10, "sgd": 10**9, "flow": 10**11}
 MAX_SAMPLES = 1_000_000
 MAX_SAMPLES_TIMES_D = 50_000_000
+# SGD runs and records in R^d (no reduction), so its records cost n * d each.
+MAX_SGD_N_TIMES_D = 200_000
 MAX_SEED = 2**32 - 1
 
 
+class ConfigError(ValueError):
+    """A bad config value; `field` names the offending field (for flags, widgets)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _fail(name: str, value: Any, allowed: str) -> ConfigError:
+    return ConfigError(
+        name, f"{name} = {value!r} is not allowed: {name} must be {allowed}"
+    )
+
+
 def _integer(name: str, value: Any, low: int, high: int) -> int:
-    allowed = f"an integer in [{low}, {high:,}]"
+    allowed = f"an integer in [{low:,}, {high:,}]"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}")
+        raise _fail(name, value, allowed)
     if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}")
+        raise _fail(name, value, allowed)
     if not low <= value <= high:
-        raise ValueError(
-            f"{name} = {value!r} is out of range: {name} must be {allowed}"
-        )
+        raise _fail(name, value, allowed)
     return int(value)
 
 
 def _positive(name: str, value: Any, high: float) -> float:
     allowed = f"a number in (0, {high:g}]"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name} = {value!r} is not allowed: {name} must be {allowed}")
+        raise _fail(name, value, allowed)
     if not (math.isfinite(value) and 0 < value <= high):
-        raise ValueError(
-            f"{name} = {value!r} is out of range: {name} must be {allowed}"
-        )
+        raise _fail(name, value, allowed)
     return float(value)
 
 
@@ -71,10 +83,7 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise ValueError(
-                f"method = {self.method!r} is not allowed: method must be one of "
-                + ", ".join(METHODS)
-            )
+            raise _fail("method", self.method, "one of " + ", ".join(METHODS))
         fields = {
             "n": _integer("n", self.n, 1, MAX_N),
             "d": _integer("d", self.d, 1, MAX_D),
@@ -87,19 +96,15 @@ class RunConfig:
         }
         if self.batch is not None:
             fields["batch"] = _integer("batch", self.batch, 1, fields["samples"])
-        if fields["n"] * fields["d"] > MAX_N_TIMES_D:
-            raise ValueError(
-                f"n * d = {fields['n'] * fields['d']:,} is too large: "
-                f"n * d must be at most {MAX_N_TIMES_D:,}"
+        n, d, samples = fields["n"], fields["d"], fields["samples"]
+        max_nd = MAX_SGD_N_TIMES_D if self.method == "sgd" else MAX_N_TIMES_D
+        if n * d > max_nd:
+            raise _fail(
+                "d", d, f"at most {max_nd // n:,} for n = {n} (n * d <= {max_nd:,})"
             )
-        if (
-            self.method == "sgd"
-            and fields["samples"] * fields["d"] > MAX_SAMPLES_TIMES_D
-        ):
-            raise ValueError(
-                f"samples * d = {fields['samples'] * fields['d']:,} is too large: "
-                f"samples * d must be at most {MAX_SAMPLES_TIMES_D:,}"
-            )
+        if self.method == "sgd" and samples * d > MAX_SAMPLES_TIMES_D:
+            allowed = f"at most {MAX_SAMPLES_TIMES_D // d:,} for d = {d}"
+            raise _fail("samples", samples, allowed + " (samples * d <= 5e7)")
         for name, value in fields.items():
             object.__setattr__(self, name, value)
 
@@ -126,9 +131,10 @@ class RunConfig:
         names = {f.name: f.type for f in dataclasses.fields(cls)}
         unknown = sorted(set(raw) - set(names))
         if unknown:
-            raise ValueError(
+            raise ConfigError(
+                unknown[0],
                 f"unknown parameter(s) {', '.join(unknown)}: allowed are "
-                + ", ".join(names)
+                + ", ".join(names),
             )
         return cls(**{key: _parse(key, value) for key, value in raw.items()})
 
@@ -145,7 +151,6 @@ def _parse(name: str, value: Any) -> Any:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(
-            f"{name} = {value!r} is not a number: {name} must be numeric"
-        ) from None
-    return number
+        raise _fail(name, value, "a number") from None
+    # Integral text ("3", "1e6") becomes an int, so messages show what was typed.
+    return int(number) if math.isfinite(number) and number.is_integer() else number

@@ -1,0 +1,78 @@
+"""Trajectories as files: CSV (metrics) or JSON (config, weights, metrics).
+
+Every export carries the config, the package version and the git commit it was
+made with, so a file says how to reproduce it (`python -m core run --config F`).
+"""
+
+import json
+import math
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from .trajectory import Trajectory
+
+VERSION = "0.1.0"
+
+
+def git_commit() -> str:
+    """The commit of the checkout holding this package ("unknown" outside git)."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
+def provenance() -> dict[str, str]:
+    return {"lab_version": VERSION, "commit": git_commit()}
+
+
+def _finite_or_none(values) -> list:
+    """Plain floats, NaN as null: strict JSON has no NaN."""
+    return [None if isinstance(x, float) and math.isnan(x) else x for x in values]
+
+
+def to_json(traj: Trajectory, W0=None, v=None) -> str:
+    """Config, provenance, status, final weights and every record. W0 (n, d) and
+    v (d,) are included when the run started from given weights."""
+    doc = provenance() | {
+        "config": traj.config.to_dict(),
+        "status": traj.status,
+        "message": traj.message,
+        "final_W": traj.final_W.tolist(),
+        "v": traj.v.tolist(),
+    }
+    if W0 is not None:
+        doc["init"] = {"W0": np.asarray(W0).tolist(), "v": np.asarray(v).tolist()}
+    frame = traj.metrics
+    doc["records"] = {
+        col: _finite_or_none(frame[col].tolist()) for col in frame.columns
+    }
+    return json.dumps(doc, indent=1)
+
+
+def to_csv(traj: Trajectory) -> str:
+    """The metrics, after '#' header lines with provenance, config and status
+    (pandas.read_csv(path, comment='#') reads it back)."""
+    head = provenance()
+    lines = [
+        f"# single-neuron lab {head['lab_version']}, commit {head['commit']}",
+        f"# config: {json.dumps(traj.config.to_dict())}",
+        f"# status: {traj.status}: {traj.message}",
+    ]
+    return "\n".join(lines) + "\n" + traj.metrics.to_csv(index=False)
+
+
+def write(traj: Trajectory, path: Path, W0=None, v=None) -> None:
+    """Write by extension: .json or .csv."""
+    text = to_json(traj, W0, v) if path.suffix == ".json" else to_csv(traj)
+    path.write_text(text)
