@@ -153,4 +153,5 @@ def _parse(name: str, value: Any) -> Any:
     except ValueError:
         raise _fail(name, value, "a number") from None
     # Integral text ("3", "1e6") becomes an int, so messages show what was typed.
-    return int(number) if math.isfinite(number) and number.is_integer() else number
+    integral = math.isfinite(number) and number.is_integer() and abs(number) < 2**53
+    return int(number) if integral else number

@@ -20,7 +20,8 @@ _TWO_PI = 2.0 * math.pi
 # Reassociation lets LLVM vectorise the sums of squares over coordinates; it is
 # never used where the order of additions matters (the TwoSum residual).
 _REASSOC = {"reassoc", "nsz", "contract"}
-# arctan's odd series coefficients (-1)^k / (2k + 1), k = 7 down to 0 (Horner).
+# arctan(t) = t sum_k (-1)^k t^2k / (2k + 1): 8 terms reach 1e-17 relative below 0.05.
+_ATAN_SERIES_BELOW = 0.05
 _ATAN_COEFFS = tuple((-1.0) ** k / (2 * k + 1) for k in range(7, -1, -1))
 # Series coefficients (-1)^(k+1) 2k/(2k+1)! for k = 9 down to 1 (Horner order).
 _PHI_COEFFS = tuple(
@@ -44,35 +45,17 @@ def phi(theta):
 
 
 @njit(cache=True, nogil=True)
-def _norm(x):
-    """Euclidean norm that neither underflows nor overflows (like math.hypot)."""
-    s = 0.0
-    for a in x:
-        s += a * a
-    if 1e-290 < s < 1e290:
-        return math.sqrt(s)
-    m = 0.0
-    for a in x:
-        m = max(m, abs(a))
-    if m == 0.0:
+def _scaled_norm(X, p):
+    """|X[p]| computed with scaling: no underflow or overflow in the squares."""
+    big = 0.0
+    for a in X[p]:
+        big = max(big, abs(a))
+    if big == 0.0:
         return 0.0
-    s = 0.0
-    for a in x:
-        s += (a / m) * (a / m)
-    return m * math.sqrt(s)
-
-
-@njit(cache=True, nogil=True)
-def _atan(q):
-    """arctan(q) for q >= 0: an odd Taylor polynomial below 0.05 (error < 1e-17
-    relative; vectorisable, where libm's atan is a call per pair), libm above."""
-    if q >= 0.05:
-        return math.atan(q)
-    q2 = q * q
     total = 0.0
-    for coef in _ATAN_COEFFS:
-        total = total * q2 + coef
-    return q * total
+    for a in X[p]:
+        total += (a / big) * (a / big)
+    return big * math.sqrt(total)
 
 
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
@@ -87,10 +70,17 @@ def _angles(X, norms, U, theta, sin_theta):
     """
     rows, k = X.shape
     for p in range(rows):
-        norms[p] = _norm(X[p])
+        total = 0.0
+        for m in range(k):
+            total += X[p, m] * X[p, m]
+        # Squares under- or overflow outside this range: rescale (rare, slow path).
+        norms[p] = math.sqrt(total) if 1e-290 < total < 1e290 else _scaled_norm(X, p)
         inv = 1.0 / norms[p] if norms[p] > 0.0 else 0.0
         for m in range(k):
             U[p, m] = X[p, m] * inv
+    # Two passes so that the second, over pairs, runs without calls or branches
+    # and vectorises: sqrt, divisions and the arctan series for small angles
+    # (the slow phase, where long runs spend their time).
     for p in range(rows):
         for q in range(p + 1, rows):
             dm = 0.0
@@ -100,33 +90,44 @@ def _angles(X, norms, U, theta, sin_theta):
                 b = U[q, m]
                 dm += (a - b) * (a - b)
                 dp += (a + b) * (a + b)
+            theta[p, q] = dm
+            theta[q, p] = dp
+    for p in range(rows):
+        for q in range(p + 1, rows):
+            t = math.sqrt(theta[p, q] / theta[q, p])
+            t2 = t * t
+            series = 0.0
+            for coef in _ATAN_COEFFS:
+                series = series * t2 + coef
+            theta[p, q] = 2.0 * t * series
+            sin_theta[p, q] = 2.0 * t / (1.0 + t2)
+            if not t < _ATAN_SERIES_BELOW:  # large angles, and t = inf at theta = pi
+                theta[p, q] = 2.0 * math.atan(t)
+                sin_theta[p, q] = 2.0 / (t + 1.0 / t)
             if norms[p] == 0.0 or norms[q] == 0.0:
-                t, s = 0.0, 0.0
-            elif dp == 0.0:  # exactly anti-parallel
-                t, s = math.pi, 0.0
-            else:
-                tan_half = math.sqrt(dm / dp)
-                t = 2.0 * _atan(tan_half)
-                s = 2.0 * tan_half / (1.0 + tan_half * tan_half)
-            theta[p, q] = theta[q, p] = t
-            sin_theta[p, q] = sin_theta[q, p] = s
+                theta[p, q] = sin_theta[p, q] = 0.0
+            theta[q, p] = theta[p, q]
+            sin_theta[q, p] = sin_theta[p, q]
 
 
 @njit(cache=True, nogil=True)
 def _residual(X, sign, r):
-    """r = sum_i w_i - v, summed error-free (TwoSum) so that r keeps its digits near
-    the optimum, where sum_i w_i and v agree to ~1e-14 and beyond."""
+    """r = sum_i w_i - v, summed error-free (TwoSum, one chain per coordinate) so
+    that r keeps its digits near the optimum, where sum_i w_i and v agree to 1e-14
+    and beyond. No fastmath here: TwoSum relies on IEEE rounding order.
+    r : (2, k) scratch; r[0] gets the result, r[1] holds the rounding errors."""
     rows, k = X.shape
-    for m in range(k):
-        s = 0.0
-        err = 0.0
-        for p in range(rows):
+    r[:] = 0.0
+    for p in range(rows):
+        for m in range(k):
             x = sign[p] * X[p, m]
+            s = r[0, m]
             t = s + x
             bp = t - s
-            err += (s - (t - bp)) + (x - bp)
-            s = t
-        r[m] = s + err
+            r[1, m] += (s - (t - bp)) + (x - bp)
+            r[0, m] = t
+    for m in range(k):
+        r[0, m] += r[1, m]
 
 
 class Workspace:
@@ -141,8 +142,9 @@ class Workspace:
         self.U = np.zeros((n + 1, k))
         self.theta = np.zeros((n + 1, n + 1))
         self.sin_theta = np.zeros((n + 1, n + 1))
-        self.r = np.zeros(k)
+        self.r = np.zeros((2, k))
         self.G = np.zeros((n, k))
+        self.XT = np.zeros((k, n + 1))
 
     def arrays(self):
         return (
@@ -153,6 +155,7 @@ class Workspace:
             self.sin_theta,
             self.r,
             self.G,
+            self.XT,
         )
 
 
@@ -162,7 +165,7 @@ def stack(W, v):
 
 
 @njit(cache=True, nogil=True)
-def loss(X, sign, norms, U, theta, sin_theta, r, G):
+def loss(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """Population loss, eq. (23), with X = [W; v]:
     L = 1/4 |sum w_i - v|^2 + 1/(2 pi) [sum_{i<j} phi(theta_ij)|w_i||w_j|
         - sum_i phi(theta_i)|w_i||v|].
@@ -171,8 +174,8 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G):
     _angles(X, norms, U, theta, sin_theta)
     _residual(X, sign, r)
     linear = 0.0
-    for m in range(r.shape[0]):
-        linear += r[m] * r[m]
+    for m in range(r.shape[1]):
+        linear += r[0, m] * r[0, m]
     bracket = 0.0
     for p in range(rows):
         for q in range(p + 1, rows):
@@ -181,7 +184,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G):
 
 
 @njit(cache=True, nogil=True)
-def gradient(X, sign, norms, U, theta, sin_theta, r, G):
+def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """Population gradient into G (n, k), eq. (4), with X = [W; v]:
     grad_i = 1/2 r + 1/(2 pi) [(sum_{j!=i}|w_j| sin theta_ij - |v| sin theta_i) w_i/|w_i|
              - sum_{j!=i} theta_ij w_j + theta_i v],   r = sum_j w_j - v.
@@ -189,33 +192,33 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G):
     grad_i = 1/2 (sum_{j!=i} w_j - v) (DESIGN §3.4), so a dead neuron can revive."""
     _angles(X, norms, U, theta, sin_theta)
     _residual(X, sign, r)
-    _angular_terms(X, sign, norms, U, theta, sin_theta, r, G)
+    _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT)
 
 
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
-def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G):
-    """G_i = r/2 + [radial_i U_i - sum_q sign_q theta_iq X_q] / 2 pi (rows q of X,
-    the teacher with sign -1; theta_ii = 0), rows ordered for contiguous access."""
+def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
+    """G_i = r/2 + [radial_i U_i - sum_q theta_iq sign_q X_q] / 2 pi over the rows q
+    of X (teacher sign -1, theta_ii = 0). The sum over q runs on the transposed,
+    signed rows XT (k, rows): contiguous dot products that vectorise."""
     rows, k = X.shape
-    for i in range(rows - 1):
+    for p in range(rows):
         for m in range(k):
-            G[i, m] = 0.5 * r[m]
-        if norms[i] == 0.0:
-            continue
+            XT[m, p] = sign[p] * X[p, m]
+    for i in range(rows - 1):
         radial = 0.0
         for q in range(rows):
             radial += sign[q] * norms[q] * sin_theta[i, q]
-        c = radial / _TWO_PI
+        if norms[i] == 0.0:  # the subgradient at w_i = 0 keeps only r/2
+            radial = 0.0
         for m in range(k):
-            G[i, m] += c * U[i, m]
-        for q in range(rows):
-            c = sign[q] * theta[i, q] / _TWO_PI
-            for m in range(k):
-                G[i, m] -= c * X[q, m]
+            acc = 0.0
+            for q in range(rows):
+                acc += theta[i, q] * XT[m, q]
+            G[i, m] = 0.5 * r[0, m] + (radial * U[i, m] - acc) / _TWO_PI
 
 
 @njit(cache=True, nogil=True)
-def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G):
+def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G, XT):
     """Run up to n_steps GD steps on the student rows of X = [W; v] in place;
     return the number of steps done.
 
@@ -224,7 +227,7 @@ def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G):
     """
     n, k = G.shape
     for step in range(n_steps):
-        gradient(X, sign, norms, U, theta, sin_theta, r, G)
+        gradient(X, sign, norms, U, theta, sin_theta, r, G, XT)
         for i in range(n):
             s = 0.0
             for m in range(k):
