@@ -59,9 +59,12 @@ def advance_flow(state: RunState, max_steps: int) -> RunState:
     first_step = None
     records = []
     for step, t in zip(grid_steps[inside], grid_times[inside], strict=True):
+        s_next = np.log1p(t)
+        if first_step is not None:
+            first_step = min(first_step, s_next - s_now)
         solution = solve_ivp(
             rhs,
-            (s_now, np.log1p(t)),
+            (s_now, s_next),
             y,
             method="Radau",
             rtol=RTOL,
@@ -76,8 +79,8 @@ def advance_flow(state: RunState, max_steps: int) -> RunState:
                 message=f"the ODE solver failed at t = {t:.6g}: {solution.message}",
             )
         y, s_now = solution.y[:, -1], solution.t[-1]
-        if solution.t.size > 1:
-            first_step = min(solution.t[-1] - solution.t[-2], np.log1p(t_end) - s_now)
+        if solution.t.size > 1:  # carry the step size on: no ramp-up at each record
+            first_step = solution.t[-1] - solution.t[-2]
         W = y.reshape(n, k).copy()
         X[:n] = W
         records.append(Record(int(step), float(t), W, kernels.loss(X, *arrays)))

@@ -20,6 +20,8 @@ _TWO_PI = 2.0 * math.pi
 # Reassociation lets LLVM vectorise the sums of squares over coordinates; it is
 # never used where the order of additions matters (the TwoSum residual).
 _REASSOC = {"reassoc", "nsz", "contract"}
+# error_model="numpy" everywhere: IEEE division (x/0 = inf at anti-parallel pairs)
+# instead of Python exceptions, and no zero checks in the hot loop.
 # arctan(t) = t sum_k (-1)^k t^2k / (2k + 1): 8 terms reach 1e-17 relative below 0.05.
 _ATAN_SERIES_BELOW = 0.05
 _ATAN_COEFFS = tuple((-1.0) ** k / (2 * k + 1) for k in range(7, -1, -1))
@@ -29,7 +31,7 @@ _PHI_COEFFS = tuple(
 )
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def phi(theta):
     """phi(theta) = sin(theta) - theta cos(theta) (eq. 23), without cancellation.
 
@@ -44,7 +46,7 @@ def phi(theta):
     return total * t2 * theta
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _scaled_norm(X, p):
     """|X[p]| computed with scaling: no underflow or overflow in the squares."""
     big = 0.0
@@ -58,7 +60,7 @@ def _scaled_norm(X, p):
     return big * math.sqrt(total)
 
 
-@njit(cache=True, nogil=True, fastmath=_REASSOC)
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
 def _angles(X, norms, U, theta, sin_theta):
     """Norms, unit rows and every pairwise angle theta[p, q] with its sine.
 
@@ -110,7 +112,7 @@ def _angles(X, norms, U, theta, sin_theta):
             sin_theta[q, p] = sin_theta[p, q]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _residual(X, sign, r):
     """r = sum_i w_i - v, summed error-free (TwoSum, one chain per coordinate) so
     that r keeps its digits near the optimum, where sum_i w_i and v agree to 1e-14
@@ -164,7 +166,7 @@ def stack(W, v):
     return np.ascontiguousarray(np.vstack([W, v[None, :]]), dtype=np.float64)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """Population loss, eq. (23), with X = [W; v]:
     L = 1/4 |sum w_i - v|^2 + 1/(2 pi) [sum_{i<j} phi(theta_ij)|w_i||w_j|
@@ -183,7 +185,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT):
     return 0.25 * linear + bracket / _TWO_PI
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """Population gradient into G (n, k), eq. (4), with X = [W; v]:
     grad_i = 1/2 r + 1/(2 pi) [(sum_{j!=i}|w_j| sin theta_ij - |v| sin theta_i) w_i/|w_i|
@@ -195,7 +197,7 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT):
     _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT)
 
 
-@njit(cache=True, nogil=True, fastmath=_REASSOC)
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
 def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """G_i = r/2 + [radial_i U_i - sum_q theta_iq sign_q X_q] / 2 pi over the rows q
     of X (teacher sign -1, theta_ii = 0). The sum over q runs on the transposed,
@@ -217,7 +219,7 @@ def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
             G[i, m] = 0.5 * r[0, m] + (radial * U[i, m] - acc) / _TWO_PI
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G, XT):
     """Run up to n_steps GD steps on the student rows of X = [W; v] in place;
     return the number of steps done.

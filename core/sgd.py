@@ -15,7 +15,7 @@ from .state import Record, RunState, divergence_bound, step_through_grid
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _splitmix64(state):
     """One step of SplitMix64: (new state, 64 random bits)."""
     state = state + _GOLDEN
@@ -25,7 +25,7 @@ def _splitmix64(state):
     return state, z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _epoch_permutation(seed, epoch, perm):
     """Fisher-Yates shuffle of 0..m-1 into perm, keyed by (seed, epoch)."""
     state = np.uint64(seed) * _GOLDEN + np.uint64(epoch)
@@ -37,7 +37,7 @@ def _epoch_permutation(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _residuals(W, v, X, out):
     """R(x) = sum_i [w_i.x]_+ - [v.x]_+ for each row x of X (m, d)."""
     for s in range(X.shape[0]):
@@ -47,7 +47,7 @@ def _residuals(W, v, X, out):
         out[s] = total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
     """GD on minibatches of the rows of X (m, d), steps start..start+n_steps-1,
     W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
