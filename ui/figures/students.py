@@ -1,0 +1,94 @@
+"""Per-student charts: angles θᵢ, balance h_max/h_min, norms ‖wᵢ‖.
+
+Pure functions: `frame` is `Trajectory.metrics`, `config` the run's RunConfig.
+"""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.figures.style import (
+    BAND_COLOUR,
+    add_students,
+    legend_rows,
+    line_trace,
+    revision_key,
+    set_axes,
+    show_student_legend,
+    style,
+)
+
+# Readable stops for a ratio that sits near 1-2 but may reach thousands.
+BALANCE_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 1e3, 1e4, 1e5, 1e6)
+
+
+def _student_rows(n: int) -> int:
+    return legend_rows(n) if show_student_legend(n) else 0
+
+
+def angles_figure(frame: pd.DataFrame, config):
+    """θᵢ(t), the angle of each student to the teacher, log-log."""
+    fig = go.Figure()
+    add_students(fig, frame, "theta", config.n, True)
+    set_axes(fig, config, True, True, "θ<sub>i</sub> (rad)")
+    return style(
+        fig,
+        "Angles θ<sub>i</sub> to the teacher",
+        revision_key(config),
+        rows=_student_rows(config.n),
+    )
+
+
+def balance_figure(frame: pd.DataFrame, config):
+    """h_max/h_min over time against the theorems' bound 2."""
+    fig = go.Figure()
+    ratio = frame["balance"].to_numpy(float)
+    fig.add_trace(
+        line_trace(
+            frame["time"],
+            ratio,
+            "h<sub>max</sub> / h<sub>min</sub>",
+            "#1f1f1f",
+            frame["step"],
+            True,
+        )
+    )
+    fig.add_hline(
+        y=2,
+        line={"color": "#bd1f01", "dash": "dash", "width": 1.5},
+        annotation_text="bound 2",
+        annotation_position="top left",
+    )
+    finite = ratio[np.isfinite(ratio) & (ratio > 0)]
+    top = max(3.0, 1.3 * finite.max()) if finite.size else 3.0
+    bottom = min(0.9, 0.9 * finite.min()) if finite.size else 0.9
+    set_axes(fig, config, True, True, "h<sub>max</sub> / h<sub>min</sub>")
+    fig.update_yaxes(
+        range=[np.log10(bottom), np.log10(top)],
+        tickvals=[v for v in BALANCE_TICKS if bottom <= v <= top],
+    )
+    return style(
+        fig, "Balance h<sub>max</sub> / h<sub>min</sub>", revision_key(config), rows=0
+    )
+
+
+def norms_figure(frame: pd.DataFrame, config):
+    """‖wᵢ‖ with the band [‖v‖/4n, 4‖v‖/n] of Theorem 6 (18)."""
+    fig = go.Figure()
+    v, n = config.teacher_norm, config.n
+    fig.add_hrect(
+        y0=v / (4 * n),
+        y1=4 * v / n,
+        fillcolor=BAND_COLOUR,
+        line_width=0,
+        annotation_text="[‖v‖/4n, 4‖v‖/n]",
+        annotation_position="bottom left",
+    )
+    add_students(fig, frame, "norm", n, True)
+    set_axes(fig, config, True, True, "‖w<sub>i</sub>‖")
+    return style(
+        fig,
+        "Norms ‖w<sub>i</sub>‖ and the band of Theorem 6",
+        revision_key(config),
+        rows=_student_rows(n),
+    )

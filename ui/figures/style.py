@@ -1,0 +1,162 @@
+"""Colours, layout and line traces shared by every chart of a run.
+
+Same colour per student on every chart: a colour-blind-safe qualitative palette
+for up to 10 students (Petroff 2021, "Accessible color sequences for data
+visualization", 10 colours), a sequential scale by index beyond.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+PETROFF_10 = (
+    "#3f90da",
+    "#ffa90e",
+    "#bd1f01",
+    "#94a4a2",
+    "#832db6",
+    "#a96b59",
+    "#e76300",
+    "#b9ac70",
+    "#717581",
+    "#92dadd",
+)
+TEACHER_COLOUR = "#111111"
+GUIDE_COLOUR = "#555555"
+CONTRAST_COLOUR = "#9a9a9a"
+BAND_COLOUR = "rgba(63, 144, 218, 0.12)"
+QUALITATIVE_MAX = len(PETROFF_10)
+CHART_HEIGHT = 330
+
+
+def student_colours(n: int) -> list[str]:
+    """One colour per student, identical on every chart of the run."""
+    if n <= QUALITATIVE_MAX:
+        return list(PETROFF_10[:n])
+    # Viridis stops short of its pale yellow end, which vanishes on white.
+    return sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, n)))
+
+
+def show_student_legend(n: int) -> bool:
+    """A legend helps up to 10 students; beyond, colour encodes the index."""
+    return n <= QUALITATIVE_MAX
+
+
+def finite_positive(x: np.ndarray, y: np.ndarray, positive: bool) -> np.ndarray:
+    """Mask of points a chart may draw: finite, and > 0 on log axes.
+
+    NaN marks undefined quantities (h_min <= 0, Z = 0, t = 0); they must not
+    reach a chart, and log axes cannot show zero.
+    """
+    mask = np.isfinite(x) & np.isfinite(y)
+    if positive:
+        mask &= (x > 0) & (y > 0)
+    return mask
+
+
+def time_label(method: str) -> str:
+    """Axis title for time: GD and SGD count t = eta * steps, flow is continuous."""
+    return "t" if method == "flow" else "t = η · step"
+
+
+def legend_rows(entries: int) -> int:
+    """Rows a horizontal legend needs in a half-width chart (about 6 per row)."""
+    return 0 if entries == 0 else -(-entries // 6)
+
+
+def style(
+    fig: go.Figure, title: str, revision: str, rows: int, height: int = CHART_HEIGHT
+) -> go.Figure:
+    """Shared layout: title, then `rows` legend rows, then the plot.
+
+    Title and legend are placed in container pixels, so a wrapping legend never
+    runs into the title. `revision` keeps zoom across live redraws.
+    """
+    title_px, row_px = 34, 22
+    fig.update_layout(
+        title={
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "font": {"size": 15},
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": 10},
+        },
+        height=height,
+        margin={"l": 10, "r": 10, "t": title_px + row_px * rows + 6, "b": 10},
+        # No plotly template: st.plotly_chart applies the app's theme, and copying
+        # a template costs ~90 ms per figure.
+        uirevision=revision,
+        hovermode="closest",
+        showlegend=rows > 0,
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "font": {"size": 12},
+            "yref": "container",
+            "y": 1.0 - title_px / height,
+            "yanchor": "top",
+        },
+    )
+    return fig
+
+
+def revision_key(config) -> str:
+    """uirevision for a run: zoom survives live redraws, resets on a new config."""
+    return "|".join(f"{k}={v}" for k, v in sorted(config.to_dict().items()))
+
+
+def student_name(i: int) -> str:
+    """Short legend name w₁, w₂, … (i is 1-based): ten fit on one legend line."""
+    return "w" + str(i).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def line_trace(x, y, name, colour, steps, log, dash=None, group=None, legend=True):
+    """One SVG line with a hover naming the series, the step and the value."""
+    keep = finite_positive(np.asarray(x, float), np.asarray(y, float), log)
+    return go.Scatter(
+        x=np.asarray(x)[keep],
+        y=np.asarray(y)[keep],
+        customdata=np.asarray(steps)[keep],
+        mode="lines",
+        name=name,
+        legendgroup=group or name,
+        showlegend=legend,
+        line={"color": colour, "width": 2, "dash": dash},
+        hovertemplate=f"{name}<br>step %{{customdata:,}}<br>t %{{x:.4g}}<br>"
+        "%{y:.4g}<extra></extra>",
+    )
+
+
+def add_students(fig, frame, prefix, n, log, **where):
+    """Add one trace per student from columns prefix_1..prefix_n."""
+    legend = show_student_legend(n) and where.get("col", 1) == 1
+    for i, colour in enumerate(student_colours(n), start=1):
+        name = student_name(i)
+        trace = line_trace(
+            frame["time"],
+            frame[f"{prefix}_{i}"],
+            name,
+            colour,
+            frame["step"],
+            log,
+            legend=legend,
+        )
+        fig.add_trace(trace, **where)
+
+
+def set_axes(fig, config, log_x, log_y, y_title, **where):
+    """Log or linear axes with titles; time on x for every chart of a run."""
+    fig.update_xaxes(title=time_label(config.method), **_axis_type(log_x), **where)
+    fig.update_yaxes(title=y_title, **_axis_type(log_y), **where)
+
+
+def _axis_type(log: bool) -> dict:
+    """Log axes label decades only, as powers of ten: minor labels (2, 5) and SI
+    prefixes (µ, p) crowd and mislead there."""
+    if log:
+        return {"type": "log", "exponentformat": "power", "minorloglabels": "none"}
+    return {"type": "linear"}
