@@ -1,0 +1,33 @@
+"""Streamlit glue shared per server process: the engine warm-up and the run registry."""
+
+import threading
+
+import streamlit as st
+
+import core
+from ui.runner import RunRegistry
+
+
+@st.cache_resource(show_spinner=False)
+def engine_warm_up() -> threading.Event:
+    """Compile (or load) the numba kernels once per process, off every request.
+
+    Returns an Event set when done; pages show "warming up" until then, and never
+    call the engine before it, so no user request waits on a compile.
+    """
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            core.warm_up()
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="engine-warm-up", daemon=True).start()
+    return done
+
+
+@st.cache_resource(show_spinner=False)
+def run_registry() -> RunRegistry:
+    """The one registry of this server: live-run limit, queue and result cache."""
+    return RunRegistry()
