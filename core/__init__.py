@@ -16,6 +16,8 @@ from .population import population_gradient, population_loss
 from .run import advance, default_start, simulate, start_run
 from .schedule import record_steps
 from .state import RunState
+from .summary import ensemble_bands, summarise
+from .sweep import sweep
 from .trajectory import Trajectory
 from .warmup import estimate_seconds, warm_up
 
@@ -27,6 +29,7 @@ __all__ = [
     "__version__",
     "advance",
     "default_start",
+    "ensemble_bands",
     "estimate_seconds",
     "population_gradient",
     "population_hessian",
@@ -34,5 +37,7 @@ __all__ = [
     "record_steps",
     "simulate",
     "start_run",
+    "summarise",
+    "sweep",
     "warm_up",
 ]

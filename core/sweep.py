@@ -1,0 +1,96 @@
+"""Sweeps: many runs, one summary row each, on local processes or a Dask cluster.
+
+The same function (`run_item`) computes every row on every backend, so a row is
+bit-identical whether it ran serially, in a local process pool or on a Dask
+worker (same machine and software stack). A bad item never loses the others:
+it becomes a row with status "invalid" (the config did not validate) or "error"
+(the engine raised).
+"""
+
+import concurrent.futures
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import pandas as pd
+
+from .config import RunConfig
+from .run import simulate
+from .summary import SUMMARY_COLUMNS, summarise
+
+CONFIG_COLUMNS = tuple(RunConfig.__dataclass_fields__)
+
+
+def run_item(item: RunConfig | Mapping[str, Any]) -> dict:
+    """One sweep row: the config's fields, then its summary (never raises)."""
+    try:
+        config = item if isinstance(item, RunConfig) else RunConfig.from_mapping(item)
+    except (ValueError, TypeError) as error:
+        raw = item if isinstance(item, Mapping) else {}
+        fields = {k: raw.get(k) for k in CONFIG_COLUMNS}
+        return fields | {"status": "invalid", "message": str(error)}
+    try:
+        return config.to_dict() | summarise(simulate(config))
+    except Exception as error:  # noqa: BLE001 - a row, not a crash: the rest go on
+        return config.to_dict() | {
+            "status": "error",
+            "message": f"{type(error).__name__}: {error}",
+        }
+
+
+def iter_sweep(
+    items: list, scheduler: str | None = None, workers: int | None = None
+) -> Iterator[tuple[int, dict]]:
+    """(index, row) pairs as runs finish, in completion order.
+
+    scheduler : "tcp://host:port" of a Dask distributed scheduler (dask is
+        imported only then); None runs on this machine.
+    workers : local processes (default: all cores); 1 runs in this process.
+    """
+    if scheduler is not None:
+        yield from _iter_dask(items, scheduler)
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(items) <= 1:
+        for index, item in enumerate(items):
+            yield index, run_item(item)
+        return
+    # spawn, not fork: the caller may have threads (a Streamlit server does).
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(run_item, item): i for i, item in enumerate(items)}
+        for future in concurrent.futures.as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _iter_dask(items: list, scheduler: str) -> Iterator[tuple[int, dict]]:
+    from dask.distributed import Client, as_completed
+
+    with Client(scheduler) as client:
+        futures = client.map(run_item, items, pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in as_completed(futures):
+            yield index[future.key], future.result()
+
+
+def sweep(
+    configs: Iterable[RunConfig | Mapping[str, Any]],
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run every config and return one row per item, in input order: the config's
+    fields, then final_loss, status, message, tail_exponent, tail_C, t_below_1e-6,
+    t_below_1e-9, balance_final, norm_min_final, norm_max_final.
+
+    configs : RunConfigs or dicts of their fields (raw strings allowed).
+    progress(done, total) is called after each run finishes.
+    """
+    items = list(configs)
+    rows: list[dict | None] = [None] * len(items)
+    for done, (index, row) in enumerate(iter_sweep(items, scheduler, workers), 1):
+        rows[index] = row
+        if progress is not None:
+            progress(done, len(items))
+    return pd.DataFrame(rows, columns=[*CONFIG_COLUMNS, *SUMMARY_COLUMNS])

@@ -1,0 +1,130 @@
+"""Explore page through Streamlit's AppTest: defaults, presets, links, widgets."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.presets import PRESETS
+from ui.session import engine_warm_up, run_registry
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def warm_engine_and_stop_runs():
+    """Kernels compiled before the page asks; every run stopped and joined after."""
+    assert engine_warm_up().wait(120)
+    yield
+    run_registry().stop_all()
+
+
+def open_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def settle(at: AppTest, timeout: float = 30.0) -> AppTest:
+    """Rerun until a live run has finished (the browser's fragment timer's job)."""
+    deadline = time.monotonic() + timeout
+    while any(b.label == "Stop" and not b.disabled for b in at.button):
+        assert time.monotonic() < deadline, "run did not finish"
+        time.sleep(0.3)
+        at.run()
+    return at
+
+
+def button(at: AppTest, label: str):
+    (found,) = [b for b in at.button if b.label.startswith(label)]
+    return found
+
+
+def test_defaults_draw_every_chart_and_write_the_full_link():
+    at = settle(open_page())
+    assert not at.exception
+    assert not at.warning
+    assert charts(at) == 7
+    assert at.query_params["n"] == "3"
+    assert at.query_params["batch"] == "full"
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("key", [k for k in PRESETS if k != "long"])
+def test_each_short_preset_from_a_link_runs(key):
+    at = settle(open_page(preset=key))
+    assert not at.exception
+    assert charts(at) == 7
+    assert at.selectbox(key="explore_preset").value == key
+
+
+def test_choosing_a_long_preset_waits_for_run_with_an_estimate():
+    at = settle(open_page())
+    at.selectbox(key="explore_preset").set_value("long").run()
+    assert not at.exception
+    assert any("press Run" in i.value for i in at.info)
+    assert button(at, "Run (about").label.endswith(" s)")
+    assert charts(at) == 7  # the previous run stays on screen
+    button(at, "Run (about").click().run()
+    assert not at.exception
+    assert not button(at, "Stop").disabled
+    button(at, "Stop").click().run()
+    assert not at.exception
+
+
+def test_good_link_values_are_honoured_exactly_even_off_grid():
+    at = settle(open_page(n="4", sigma="0.0123", steps="1234", eta="0.0777"))
+    assert not at.warning
+    assert at.slider(key="explore_n").value == 4
+    assert at.select_slider(key="explore_sigma").value == 0.0123
+    assert at.select_slider(key="explore_steps").value == 1234
+    assert at.query_params["eta"] == "0.0777"
+    assert charts(at) == 7
+
+
+def test_bad_link_values_warn_stay_and_fall_back():
+    at = settle(open_page(n="abc", steps="1e12", sigma="nan", method="adam"))
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    for name, raw in [
+        ("n", "abc"),
+        ("steps", "1e12"),
+        ("sigma", "nan"),
+        ("method", "adam"),
+    ]:
+        assert f"{name} = '{raw}'" in text
+    assert "must be" in text
+    assert charts(at) == 7
+    at.slider(key="explore_n").set_value(2).run()
+    assert len(at.warning) == 4  # the warnings stay on screen
+
+
+def test_a_slider_change_reruns_and_updates_the_link():
+    at = settle(open_page())
+    at.slider(key="explore_n").set_value(5).run()
+    at = settle(at)
+    assert not at.exception
+    assert at.query_params["n"] == "5"
+    assert charts(at) == 7
+
+
+@pytest.mark.parametrize("method", ["flow", "sgd"])
+def test_other_methods_run(method):
+    at = settle(open_page(method=method, steps="300", d="5"))
+    assert not at.exception
+    assert charts(at) == 7
+
+
+def test_divergence_shows_a_banner_with_the_step_size_hint():
+    at = settle(open_page(n="3", eta="5", steps="2000"))
+    assert not at.exception
+    (banner,) = at.error
+    assert "diverged" in banner.value
+    assert "4/n" in banner.value
+    assert charts(at) == 7
