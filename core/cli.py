@@ -1,16 +1,18 @@
-"""Headless runs: `python -m core run ...` writes data (CSV or JSON), never figures."""
+"""Headless runs: `python -m core run|sweep ...` write data (CSV, JSON), never figures."""
 
 import argparse
 import json
 import sys
 import time
+from itertools import product
 from pathlib import Path
 
 import numpy as np
 
 from .config import METHODS, ConfigError, RunConfig
-from .export import write
+from .export import provenance, write
 from .run import advance, start_run
+from .sweep import sweep
 
 FLAGS = {  # field -> help; the flag is --field with "_" as "-"
     "n": "number of student neurons (1..1000)",
@@ -54,8 +56,41 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", type=Path, required=True, help="output file: .csv or .json"
     )
-    parser.set_defaults(run_parser=run)
+    run.set_defaults(handler=_run, command_parser=run)
+    _add_sweep(commands)
     return parser
+
+
+def _add_sweep(commands) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a grid of configs and write one summary row per run",
+        description="Run every combination of the listed values (comma-separated; "
+        "seeds also as ranges like 0-19) and write one row per run: the config, "
+        "final_loss, status, tail_exponent, tail_C (L ~ C (eta t)^-3), "
+        "t_below_1e-6, t_below_1e-9, balance_final, norm_min_final, norm_max_final.",
+    )
+    for field, text in FLAGS.items():
+        if field == "seed":
+            continue
+        flag = "--" + field.replace("_", "-")
+        sweep.add_argument(
+            flag, dest=field, metavar="VALUES", help=f"{text}; a list: 1,2,5"
+        )
+    sweep.add_argument(
+        "--seeds", default="0", help="seeds: a list or ranges, e.g. 0-19 or 0,3,7"
+    )
+    sweep.add_argument(
+        "--scheduler",
+        help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(start one with `dask scheduler` and workers with `dask worker ADDRESS`); "
+        "default: all local cores",
+    )
+    sweep.add_argument(
+        "--workers", type=int, help="local worker processes (default: all cores)"
+    )
+    sweep.add_argument("--out", type=Path, required=True, help="output .csv file")
+    sweep.set_defaults(handler=_sweep, command_parser=sweep)
 
 
 def _config_and_start(parser, args):
@@ -98,7 +133,62 @@ def _progress(state, started: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    parser = args.run_parser  # errors show the `run` usage line
+    return args.handler(args.command_parser, args)
+
+
+def _seeds(parser, text: str) -> list[int]:
+    seeds = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        try:
+            seeds += list(range(int(low), int(high or low) + 1))
+        except ValueError:
+            parser.error(f"argument --seeds: {text!r} must be like 0-19 or 0,3,7")
+    return seeds
+
+
+def _sweep(parser, args) -> int:
+    if args.out.suffix != ".csv":
+        parser.error(f"argument --out: {args.out} must end in .csv")
+    axes = {f: getattr(args, f).split(",") for f in FLAGS if getattr(args, f, None)}
+    axes["seed"] = _seeds(parser, args.seeds)
+    grid = [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
+    for item in grid:
+        try:
+            RunConfig.from_mapping(item)
+        except ConfigError as error:
+            flag = (
+                "--seeds"
+                if error.field == "seed"
+                else "--" + error.field.replace("_", "-")
+            )
+            parser.error(f"argument {flag}: {error}")
+    started = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            elapsed = time.perf_counter() - started
+            eta = elapsed / done * (total - done)
+            sys.stderr.write(
+                f"\r{done}/{total} runs, {elapsed:.0f} s, ETA {eta:.0f} s "
+            )
+            sys.stderr.flush()
+
+    frame = sweep(grid, scheduler=args.scheduler, workers=args.workers, progress=report)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    head = provenance()
+    args.out.write_text(
+        f"# single-neuron lab {head['lab_version']}, commit {head['commit']}\n"
+        + frame.to_csv(index=False)
+    )
+    print(
+        f"{len(frame)} runs ({frame.status.value_counts().to_dict()}); wrote {args.out}"
+    )
+    return 0
+
+
+def _run(parser, args) -> int:
     if args.out.suffix not in (".csv", ".json"):
         parser.error(f"argument --out: {args.out} must end in .csv or .json")
     config, W0, v = _config_and_start(parser, args)
