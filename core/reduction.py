@@ -10,6 +10,7 @@ z_i the rest, so both keep their own relative precision.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,17 @@ class Reduction:
 
 
 def reduce(W0: np.ndarray, v: np.ndarray) -> Reduction:
-    """Basis of span{v, rows of W0}: v/|v| first, then the SVD of the parts of W0
-    orthogonal to v (numerical rank as in numpy's matrix_rank)."""
+    """Basis of span{v, rows of W0}: v/|v| first, then a rank-revealing (pivoted)
+    QR of the parts of W0 orthogonal to v, rank cut as in numpy's matrix_rank."""
     vnorm = float(np.linalg.norm(v))
     e1 = v / vnorm
     Z = W0 - np.outer(W0 @ e1, e1)
     if Z.size and np.any(Z):
-        _, s, Vt = np.linalg.svd(Z, full_matrices=False)
-        tol = s[0] * max(Z.shape) * np.finfo(float).eps
-        rest = Vt[s > tol]
-        # Re-orthogonalise against e1: the SVD leaves O(eps) components along it.
-        rest = rest - np.outer(rest @ e1, e1)
-        rest, _ = np.linalg.qr(rest.T)
+        Q, R, _ = scipy.linalg.qr(Z.T, mode="economic", pivoting=True)
+        diag = np.abs(np.diag(R))
+        rest = Q[:, diag > diag[0] * max(Z.shape) * np.finfo(float).eps]
+        # Re-orthogonalise against e1: rounding leaves O(eps) components along it.
+        rest, _ = np.linalg.qr(rest - np.outer(e1, e1 @ rest))
         basis = np.column_stack([e1, rest])
     else:
         basis = e1[:, None]
