@@ -1,0 +1,41 @@
+"""The engine's facade: the documented API, its doctest, and no UI imports."""
+
+import doctest
+import subprocess
+import sys
+
+import core
+from core import RunConfig, estimate_seconds
+
+
+def test_facade_exports_the_design_api():
+    for name in ("RunConfig", "simulate", "sweep", "population_loss",
+                 "population_gradient", "start_run", "advance", "warm_up"):  # fmt: skip
+        assert name in core.__all__
+        assert callable(getattr(core, name))
+
+
+def test_facade_docstring_runs():
+    failures, tried = doctest.testmod(core, verbose=False)
+    assert tried > 0
+    assert failures == 0
+
+
+def test_core_imports_no_streamlit_plotly_or_dask():
+    code = (
+        "import sys, core; core.simulate(core.RunConfig(steps=10)); "
+        "print(sorted(m for m in ('streamlit', 'plotly', 'dask') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_warm_up_is_idempotent_and_cost_estimates_scale_with_work():
+    core.warm_up()
+    core.warm_up()
+    small = estimate_seconds(RunConfig(n=3, steps=10**4))
+    assert 0 < small < estimate_seconds(RunConfig(n=3, steps=10**6))
+    assert small < estimate_seconds(RunConfig(n=20, steps=10**4))
+    assert estimate_seconds(RunConfig(method="flow", steps=10**10)) > 0
