@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from . import kernels
+from .kernels import _REASSOC
 from .state import Record, RunState, divergence_bound, step_through_grid
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -37,14 +38,39 @@ def _epoch_permutation(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
+def _preactivations(W, v, x, pre):
+    """pre[i] = w_i.x for the students, pre[n] = v.x (explicit loops: BLAS calls on
+    vectors this short cost more than the arithmetic)."""
+    n, d = W.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(d):
+            total += W[i, m] * x[m]
+        pre[i] = total
+    total = 0.0
+    for m in range(d):
+        total += v[m] * x[m]
+    pre[n] = total
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _residual(pre):
+    """R(x) = sum_i [w_i.x]_+ - [v.x]_+ from the preactivations."""
+    n = pre.shape[0] - 1
+    total = -max(0.0, pre[n])
+    for i in range(n):
+        total += max(0.0, pre[i])
+    return total
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _residuals(W, v, X, out):
-    """R(x) = sum_i [w_i.x]_+ - [v.x]_+ for each row x of X (m, d)."""
+    """R(x) for each row x of X (m, d)."""
+    pre = np.empty(W.shape[0] + 1)
     for s in range(X.shape[0]):
-        total = -max(0.0, np.dot(v, X[s]))
-        for i in range(W.shape[0]):
-            total += max(0.0, np.dot(W[i], X[s]))
-        out[s] = total
+        _preactivations(W, v, X[s], pre)
+        out[s] = _residual(pre)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -53,8 +79,9 @@ def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
     W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
     grad_i = mean over the batch of R(x) 1{w_i.x >= 0} x (the convention of eq. 4)."""
     m = X.shape[0]
+    n, d = W.shape
     per_epoch = (m + batch - 1) // batch
-    n = W.shape[0]
+    pre = np.empty(n + 1)
     for offset in range(n_steps):
         step = start + offset
         epoch, j = step // per_epoch, step % per_epoch
@@ -64,17 +91,22 @@ def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
         G[:] = 0.0
         for s in range(lo, hi):
             x = X[perm[s]]
-            residual = -max(0.0, np.dot(v, x))
+            _preactivations(W, v, x, pre)
+            residual = _residual(pre)
             for i in range(n):
-                residual += max(0.0, np.dot(W[i], x))
-            for i in range(n):
-                if np.dot(W[i], x) >= 0.0:
-                    G[i] += residual * x
-        G /= hi - lo
+                if pre[i] >= 0.0:
+                    for c in range(d):
+                        G[i, c] += residual * x[c]
+        scale = eta / (hi - lo)
         for i in range(n):
-            if not np.sum((W[i] - eta * G[i]) ** 2) <= bound * bound:
+            total = 0.0
+            for c in range(d):
+                total += (W[i, c] - scale * G[i, c]) ** 2
+            if not total <= bound * bound:  # also catches NaN
                 return offset
-        W -= eta * G
+        for i in range(n):
+            for c in range(d):
+                W[i, c] -= scale * G[i, c]
     return n_steps
 
 
