@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .blas import one_blas_thread
 from .config import RunConfig
 from .flow import advance_flow
 from .gd import advance_gd, evaluate_loss, initial_extra
@@ -43,6 +44,11 @@ def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
 def start_run(config: RunConfig, W0=None, v=None) -> RunState:
     """The state at step 0 (the first record included)."""
     W0, v = _checked_start(config, W0, v)
+    with one_blas_thread():
+        return _start(config, W0, v)
+
+
+def _start(config: RunConfig, W0: np.ndarray, v: np.ndarray) -> RunState:
     if config.method == "sgd":
         return start_sgd(config, W0, v)
     reduced = reduce(W0, v)
@@ -63,7 +69,8 @@ def advance(state: RunState, max_steps: int = CHUNK) -> RunState:
     """Run on from `state` by up to max_steps steps (flow: one segment of time)."""
     if state.done:
         return state
-    return ADVANCE[state.config.method](state, int(max_steps))
+    with one_blas_thread():
+        return ADVANCE[state.config.method](state, int(max_steps))
 
 
 def simulate(config: RunConfig, W0=None, v=None) -> Trajectory:

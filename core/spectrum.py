@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
+from .blas import one_blas_thread
 from .hessian import population_hessian
 from .reduction import reduce
 
@@ -52,8 +53,9 @@ def hessian_spectrum(W, v) -> Spectrum:
     O(n^3 k^3 + n d k) time: d = 10 000 costs what d = 10 does."""
     W = np.asarray(W, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
-    reduced = reduce(W, v)
+    with one_blas_thread():
+        reduced = reduce(W, v)
+        span = np.linalg.eigvalsh(population_hessian(reduced.W, reduced.v))
+        complement = np.linalg.eigvalsh(complement_block(reduced.W, reduced.v))
     k = reduced.basis.shape[1]
-    span = np.linalg.eigvalsh(population_hessian(reduced.W, reduced.v))
-    complement = np.linalg.eigvalsh(complement_block(reduced.W, reduced.v))
     return Spectrum(span=span, complement=complement, multiplicity=W.shape[1] - k)

@@ -6,13 +6,16 @@ C-contiguous arrays, int64 counts), so nothing compiles again later.
 
 import numpy as np
 
+from .blas import pin_one_blas_thread
 from .config import RunConfig
 from .run import advance, start_run
 from .schedule import record_steps
 
 
 def warm_up() -> None:
-    """Run a tiny instance of every method: a few ms once the cache is warm."""
+    """Run a tiny instance of every method (a few ms once numba's cache is warm),
+    and pin BLAS to one thread for the process (core/blas.py says why)."""
+    pin_one_blas_thread()
     for method in ("gd", "flow", "sgd"):
         config = RunConfig(n=2, d=3, steps=12, method=method, samples=8, batch=4)
         state = start_run(config)
