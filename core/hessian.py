@@ -12,13 +12,17 @@ import numpy as np
 from . import kernels
 
 
-def _orthogonal_part(ubar: np.ndarray, wbar: np.ndarray) -> np.ndarray:
-    """Unit vector along ubar - (ubar.wbar) wbar, computed from ubar -+ wbar so that
-    it keeps its digits when the two are nearly (anti-)parallel; 0 if undefined."""
-    diff = ubar - wbar if ubar @ wbar >= 0 else ubar + wbar
-    n = diff - (diff @ wbar) * wbar
-    norm = np.linalg.norm(n)
-    return n / norm if norm > 0 else n
+def _orthogonal_parts(U: np.ndarray, n: int) -> np.ndarray:
+    """N[a, b] (n, rows, k): unit vector of U_b's part orthogonal to U_a, for the
+    students a. Computed from U_b -+ U_a so that it keeps its digits when the two
+    are nearly (anti-)parallel; 0 where undefined (parallel rows)."""
+    Ua = U[:n, None, :]
+    Ub = U[None, :, :]
+    cos = np.einsum("ak,bk->ab", U[:n], U)[..., None]
+    diff = np.where(cos >= 0, Ub - Ua, Ub + Ua)
+    part = diff - np.einsum("abk,ak->ab", diff, U[:n])[..., None] * Ua
+    norm = np.linalg.norm(part, axis=2, keepdims=True)
+    return np.divide(part, norm, out=np.zeros_like(part), where=norm > 0)
 
 
 def population_hessian(W, v) -> np.ndarray:
@@ -30,28 +34,27 @@ def population_hessian(W, v) -> np.ndarray:
     W = np.ascontiguousarray(W, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
     n, d = W.shape
-    X = kernels.stack(W, v)
     ws = kernels.Workspace(n, d)
-    kernels._angles(X, ws.norms, ws.U, ws.theta, ws.sin_theta)
-    norms, U, theta, sin_theta, sign = ws.norms, ws.U, ws.theta, ws.sin_theta, ws.sign
+    kernels._angles(kernels.stack(W, v), ws.norms, ws.U, ws.theta, ws.sin_theta)
+    norms, U, theta, sign = ws.norms, ws.U, ws.theta, ws.sign
     if np.any(norms[:n] == 0):
         raise ValueError("the Hessian is undefined where a student is zero")
+    N = _orthogonal_parts(U, n)
     eye = np.eye(d)
-    hess = np.zeros((n, d, n, d))
-    for i in range(n):
-        block = 0.5 * eye
-        for q in range(n + 1):
-            if q == i:
-                continue
-            nbar = _orthogonal_part(U[q], U[i])
-            scale = sin_theta[i, q] * norms[q] / (2 * np.pi * norms[i])
-            zeta = eye - np.outer(U[i], U[i]) + np.outer(nbar, nbar)
-            block = block + sign[q] * scale * zeta
-            if q < n:
-                hess[i, :, q, :] = (
-                    (np.pi - theta[i, q]) * eye
-                    + np.outer(_orthogonal_part(U[i], U[q]), U[q])
-                    + np.outer(nbar, U[i])
-                ) / (2 * np.pi)
-        hess[i, :, i, :] = block
+    # zeta(w_i, x_q) weights, signed (teacher -1); sin_ii = 0 drops q = i.
+    scale = sign * ws.sin_theta[:n] * norms / (2 * np.pi * norms[:n, None])
+    hess = np.einsum("iq,qab->iaqb", (np.pi - theta[:n, :n]) / (2 * np.pi), eye[None])
+    hess += (
+        (
+            np.einsum("qia,qb->iaqb", N[:, :n], U[:n])  # nbar(w_i, w_q) wbar_q^T
+            + np.einsum("iqa,ib->iaqb", N[:, :n], U[:n])  # nbar(w_q, w_i) wbar_i^T
+        )
+        / (2 * np.pi)
+    )
+    diagonal = 0.5 * eye + scale.sum(axis=1)[:, None, None] * (
+        eye - np.einsum("ia,ib->iab", U[:n], U[:n])
+    )
+    diagonal += np.einsum("iq,iqa,iqb->iab", scale, N, N)
+    idx = np.arange(n)
+    hess[idx, :, idx, :] = diagonal
     return hess.reshape(n * d, n * d)
