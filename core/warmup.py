@@ -25,18 +25,22 @@ def warm_up() -> None:
 
 
 def estimate_seconds(config: RunConfig) -> float:
-    """Rough wall-clock seconds of simulate(config) on a 2-core machine, for
-    deciding whether a run starts at once (measured: benchmarks/bench_engine.py)."""
+    """Rough wall-clock seconds of simulate(config) on a 2-core machine, to decide
+    whether a run starts at once. Fitted to benchmarks/bench_engine.py figures:
+    GD ~ 0.2 us + 15-40 ns per pair of rows per step (n = 3: 0.4 us, n = 20: 4 us,
+    n = 50: 51 us); flow ~ 0.07 s + 2 ms * n k per decade of t; SGD ~ 1 ns per
+    sample * student * coordinate."""
     n = config.n
     k = min(config.d, n + 1)
     records = len(record_steps(config.steps))
-    per_record = 2e-5 * (n + 1) ** 2 + 1e-4
+    setup = 2e-3 + 1e-8 * n * config.d
     if config.method == "flow":
-        # About a dozen segments of Radau steps; each Jacobian is (n k)^2.
-        return 0.05 * np.log10(config.steps + 10) * (1 + (n * k / 30) ** 2)
+        decades = max(1.0, np.log10(config.horizon) + 2)
+        return setup + decades * (0.07 + 2e-3 * n * k)
     if config.method == "sgd":
-        per_step = 2e-9 * config.batch_size * n * config.d + 2e-7
-        return config.steps * per_step + records * 2e-9 * config.samples * n * config.d
+        per_step = 3e-7 + 1e-9 * config.batch_size * n * config.d
+        per_record = 2e-5 + 1e-9 * config.samples * n * config.d
+        return setup + config.steps * per_step + records * per_record
     pairs = n * (n + 1) / 2
-    per_step = 2e-7 + pairs * (25e-9 + 1e-9 * k) + 5e-10 * (n + 1) ** 2 * k
-    return config.steps * per_step + records * per_record
+    per_step = 2e-7 + pairs * (15e-9 + 0.5e-9 * k)
+    return setup + config.steps * per_step + records * (2e-5 + per_step)
