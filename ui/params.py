@@ -43,6 +43,8 @@ class Cap:
     high: float
 
     def describe(self) -> str:
+        if isinstance(self.low, int) and isinstance(self.high, int):
+            return f"[{self.low:,}, {self.high:,}]"
         return f"[{self.low:g}, {self.high:g}]"
 
 
