@@ -1,0 +1,267 @@
+"""The real app in headless Chromium (Playwright): load, redraw, links, live runs.
+
+Starts `streamlit run app.py` on a free 127.0.0.1 port once per session. Timings
+are printed (run with -s to see them), never asserted: the machine is shared.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
+PLOT = ".js-plotly-plot"
+DRAWN = ".js-plotly-plot .scatterlayer .trace"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and os.environ.get("CI") != "true",
+        reason="needs /usr/bin/chromium (under CI=true these tests always run)",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on 127.0.0.1; yields its base URL, stops it after."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not healthy(url):
+        assert process.poll() is None, "streamlit exited"
+        assert time.monotonic() < deadline, "streamlit did not become healthy"
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def warm_server(server, browser):
+    """One full load first, so timings below are those of a warm server."""
+    page = browser.new_page()
+    page.goto(server)
+    page.wait_for_selector(DRAWN, timeout=120_000)
+    page.close()
+    return server
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+# The visible chart whose title contains a text (Streamlit keeps hidden copies of
+# a chart in the DOM while it remounts one, so positions are not reliable).
+FIND_CHART = """t => Array.from(document.querySelectorAll('.js-plotly-plot')).find(e =>
+    e.getBoundingClientRect().width > 0 && e.layout && e.layout.title.text.includes(t))"""
+LOSS, ANGLES, INV_CBRT = "Loss L", "Angles", "straight line"
+
+
+def plot_data(page, title: str) -> dict:
+    """Trace name -> y values of a visible chart, as Plotly drew them."""
+    page.wait_for_function(f"t => ({FIND_CHART})(t)", arg=title)
+    script = f"""t => Object.fromEntries(({FIND_CHART})(t)
+        ._fullData.map(d => [d.name, Array.from(d.y)]))"""
+    return page.evaluate(script, title)
+
+
+def x_range(page, title: str) -> list:
+    page.wait_for_function(f"t => ({FIND_CHART})(t)", arg=title)
+    return page.evaluate(f"t => ({FIND_CHART})(t).layout.xaxis.range", title)
+
+
+def drag_zoom(page, title: str) -> None:
+    """Box-zoom with the mouse, as a user would."""
+    box = page.evaluate(
+        f"""t => {{ const r = ({FIND_CHART})(t).querySelector('.nsewdrag')
+            .getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }}""",
+        title,
+    )
+    x0, y0 = box[0] + 0.2 * box[2], box[1] + 0.3 * box[3]
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 60, y0 + 40, steps=3)
+    page.mouse.move(x0 + 150, y0 + 100, steps=3)
+    page.mouse.up()
+
+
+def load(page, url: str) -> float:
+    """Open url; seconds until the first chart has drawn a line."""
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(DRAWN, timeout=60_000)
+    return time.perf_counter() - start
+
+
+def test_first_load_draws_the_charts(warm_server, page):
+    seconds = load(page, warm_server)
+    print(f"\n[timing] first chart on a warm server: {seconds:.2f} s (fresh browser)")
+    seconds = load(page, warm_server)
+    print(f"[timing] first chart on a warm server: {seconds:.2f} s (cached browser)")
+    page.wait_for_function(f"document.querySelectorAll('{PLOT}').length >= 7")
+    visible = page.evaluate(
+        f"""Array.from(document.querySelectorAll('{PLOT}')).filter(e => {{
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.top < 3 * window.innerHeight; }}).length"""
+    )
+    assert visible >= 3  # no tab to click
+    assert "loss L" in plot_data(page, LOSS)
+
+
+def test_a_slider_change_redraws_the_charts(warm_server, page):
+    load(page, warm_server)
+    assert "w₄" not in plot_data(page, ANGLES)
+    start = time.perf_counter()
+    page.get_by_role("slider", name="Students n").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"""() => {{ const e = ({FIND_CHART})('{ANGLES}');
+            return e && e._fullData.some(d => d.name === 'w₄'); }}""",
+        timeout=30_000,
+    )
+    seconds = time.perf_counter() - start
+    print(f"\n[timing] redraw after n 3 -> 4 (1e5 steps): {seconds:.2f} s")
+    assert "n=4" in page.url
+
+
+def test_a_shared_link_reproduces_the_same_picture(warm_server, page, browser):
+    load(page, f"{warm_server}/?n=4&sigma=0.0123&eta=0.0777&steps=20000&seed=7")
+    link = page.locator("[data-testid=stCode] code").first.inner_text()
+    assert "sigma=0.0123" in link
+    assert "batch=full" in link  # every parameter, defaults included
+    original = plot_data(page, LOSS)
+    other = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    load(other, link.replace("\n", ""))
+    assert plot_data(other, LOSS) == original
+    other.context.close()
+
+
+def test_a_bad_link_warns_and_still_draws(warm_server, page):
+    load(page, f"{warm_server}/?n=abc&steps=1e12")
+    alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+    text = " ".join(alerts)
+    assert "n = 'abc'" in text
+    assert "steps = '1e12'" in text
+    assert "must be" in text
+    assert "Traceback" not in page.content()
+    page.wait_for_function(f"document.querySelectorAll('{PLOT}').length >= 7")
+
+
+def progress_text(page) -> str:
+    return page.locator("[data-testid=stProgress]").first.inner_text()
+
+
+def test_a_long_run_updates_live_and_stop_stops_it(warm_server, page):
+    load(page, f"{warm_server}/?n=3&steps=100000000")  # a link starts at once
+    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000)
+    first, points = progress_text(page), len(plot_data(page, LOSS)["loss L"])
+    page.wait_for_function(
+        f"""() => {{ const e = ({FIND_CHART})('{LOSS}');
+            return e && e._fullData[0].y.length > {points}; }}""",
+        timeout=30_000,
+    )
+    assert progress_text(page) != first
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("stopped by the user").wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stProgress]").count() == 0
+    stopped = json.dumps(plot_data(page, LOSS))
+    time.sleep(2)
+    assert json.dumps(plot_data(page, LOSS)) == stopped
+
+
+def test_zoom_survives_while_live_redraw_is_paused(warm_server, page):
+    load(page, f"{warm_server}/?n=3&steps=100000000&seed=3")
+    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000)
+    page.get_by_text("Redraw charts live").click()
+    page.wait_for_timeout(1500)
+    drag_zoom(page, INV_CBRT)
+    zoomed, progress = x_range(page, INV_CBRT), progress_text(page)
+    page.wait_for_function(
+        "p => document.querySelector('[data-testid=stProgress]').innerText !== p",
+        arg=progress,
+        timeout=30_000,
+    )
+    assert x_range(page, INV_CBRT) == zoomed
+    page.get_by_role("button", name="Stop").click()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720)])
+def test_screenshots_at_desktop_and_laptop_widths(warm_server, browser, width, height):
+    """Saved for a human to look at; checked here only for horizontal overflow."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    load(page, warm_server)
+    page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 7")
+    time.sleep(1)  # let the last charts finish their layout
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"explore_{width}x{height}.png")
+    overflow = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).filter("
+        "e => e.getBoundingClientRect().right > window.innerWidth + 1).length"
+    )
+    assert overflow == 0
+    context.close()
