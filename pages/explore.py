@@ -22,6 +22,7 @@ AWAIT_SECONDS = 0.8
 # The n = 1 contrast curve stops here: its loss has reached the floor long before.
 CONTRAST_STEPS = 100_000
 JOB, START_NOW, LINK_WARNINGS = "explore_job", "explore_start_now", "explore_warnings"
+REDRAW_LIVE = "explore_redraw_live"
 
 
 def _first_visit() -> None:
@@ -72,6 +73,12 @@ def _buttons(job, config, estimate: float | None) -> None:
             kwargs={"use_cache": False},
         )
         st.button("New seed", on_click=_new_seed)
+        st.toggle(
+            "Redraw charts live",
+            value=True,
+            key=REDRAW_LIVE,
+            help="Turn off to zoom into the charts while a long run goes on.",
+        )
 
 
 def _contrast(config):
@@ -134,4 +141,4 @@ if pending is not None:
         + (" The charts below show the previous run." if job is not None else "")
     )
 if job is not None:
-    draw_run(job, run_registry(), _contrast(job.config))
+    draw_run(job, run_registry(), _contrast(job.config), st.session_state[REDRAW_LIVE])

@@ -72,8 +72,8 @@ def _outcome(job, trajectory) -> None:
         hint = f" GD is stable for η below about 4/n = {4 / n:.3g} (here η = {eta:g})."
         message = trajectory.message
         st.error(
-            f"The run diverged: {message}{'' if '4/n' in message else hint} "
-            f"Charts show the records up to step {int(trajectory.steps[-1]):,}.",
+            f"{message[:1].upper()}{message[1:]}{'' if '4/n' in message else hint} "
+            f"The charts show the records up to step {int(trajectory.steps[-1]):,}.",
             icon="⚠️",
         )
     elif trajectory.status == "stopped" and job.finished:
@@ -86,7 +86,8 @@ def _charts(trajectory, contrast, live: bool) -> None:
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
     left, right = st.columns(2, gap="medium")
     with left:
-        _chart("loss", figures.loss_figure(frame, config, contrast))
+        fit_tail = trajectory.status != "diverged"
+        _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail))
         _chart("angles", figures.angles_figure(frame, config))
         _chart("norms", figures.norms_figure(frame, config))
     with right:
@@ -145,11 +146,15 @@ def _downloads(trajectory) -> None:
     )
 
 
-def _draw(job, registry, contrast, was_live: bool) -> None:
+def _status(job, registry, was_live: bool) -> None:
     job.touch()
     if was_live and job.finished:
         st.rerun()  # whole page once more: static charts, buttons, no timer
     _progress(job, registry)
+
+
+def _draw(job, registry, contrast, was_live: bool) -> None:
+    _status(job, registry, was_live)
     trajectory = job.trajectory()
     if trajectory is None:
         return
@@ -157,11 +162,21 @@ def _draw(job, registry, contrast, was_live: bool) -> None:
     _charts(trajectory, contrast, live=not job.finished)
 
 
-def draw_run(job, registry, contrast=None) -> None:
-    """Status and charts of `job`; a live job redraws in a timed fragment."""
+def draw_run(job, registry, contrast=None, redraw_live: bool = True) -> None:
+    """Status and charts of `job`; a live job redraws in a timed fragment.
+
+    Streamlit remounts a Plotly chart whose figure changed, so zoom does not
+    survive a live redraw: with redraw_live=False the charts stay as drawn (free
+    to zoom) while only the progress keeps updating.
+    """
     if job.finished:
         _draw(job, registry, contrast, was_live=False)
+        return
+    live = st.fragment(run_every=LIVE_REDRAW_SECONDS)
+    if redraw_live:
+        live(_draw)(job, registry, contrast, was_live=True)
     else:
-        st.fragment(run_every=LIVE_REDRAW_SECONDS)(_draw)(
-            job, registry, contrast, was_live=True
-        )
+        live(_status)(job, registry, was_live=True)
+        trajectory = job.trajectory()
+        if trajectory is not None:
+            _charts(trajectory, contrast, live=True)

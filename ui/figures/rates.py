@@ -47,10 +47,16 @@ def _line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
     )
 
 
-def loss_figure(frame: pd.DataFrame, config, contrast: pd.DataFrame | None = None):
+def loss_figure(
+    frame: pd.DataFrame,
+    config,
+    contrast: pd.DataFrame | None = None,
+    fit_tail: bool = True,
+):
     """Loss log-log with a fitted C·t⁻³ guide; below, the local exponent vs -3.
 
     contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
+    fit_tail : False for a diverged run, whose tail follows no power law.
     """
     fig = make_subplots(
         rows=2,
@@ -76,7 +82,7 @@ def loss_figure(frame: pd.DataFrame, config, contrast: pd.DataFrame | None = Non
             ),
             **top,
         )
-    fit = fit_power_tail(t, loss) if config.n >= 2 else None
+    fit = fit_power_tail(t, loss) if fit_tail and config.n >= 2 else None
     if fit is not None:
         t_fit = np.geomspace(fit.t_start / 10, fit.t_end, 40)
         fig.add_trace(

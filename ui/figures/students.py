@@ -19,7 +19,23 @@ from ui.figures.style import (
 )
 
 # Readable stops for a ratio that sits near 1-2 but may reach thousands.
-BALANCE_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 1e3, 1e4, 1e5, 1e6)
+FINE_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500)
+COARSE_TICKS = (1, 2, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8)
+
+
+def _label_on_log_axis(fig, y: float, text: str) -> None:
+    """Label a level at the left edge. Plotly reads an annotation's y on a log axis
+    as log10(y), so add_hline's annotation_text would land at 10**y."""
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=np.log10(y),
+        yanchor="bottom",
+        text=text,
+        showarrow=False,
+        font={"size": 11, "color": "#555555"},
+    )
 
 
 def _student_rows(n: int) -> int:
@@ -53,19 +69,16 @@ def balance_figure(frame: pd.DataFrame, config):
             True,
         )
     )
-    fig.add_hline(
-        y=2,
-        line={"color": "#bd1f01", "dash": "dash", "width": 1.5},
-        annotation_text="bound 2",
-        annotation_position="top left",
-    )
+    fig.add_hline(y=2, line={"color": "#bd1f01", "dash": "dash", "width": 1.5})
+    _label_on_log_axis(fig, 2, "bound 2")
     finite = ratio[np.isfinite(ratio) & (ratio > 0)]
     top = max(3.0, 1.3 * finite.max()) if finite.size else 3.0
     bottom = min(0.9, 0.9 * finite.min()) if finite.size else 0.9
     set_axes(fig, config, True, True, "h<sub>max</sub> / h<sub>min</sub>")
+    ticks = FINE_TICKS if top / bottom < 300 else COARSE_TICKS
     fig.update_yaxes(
         range=[np.log10(bottom), np.log10(top)],
-        tickvals=[v for v in BALANCE_TICKS if bottom <= v <= top],
+        tickvals=[v for v in ticks if bottom <= v <= top],
     )
     return style(
         fig, "Balance h<sub>max</sub> / h<sub>min</sub>", revision_key(config), rows=0
@@ -76,14 +89,8 @@ def norms_figure(frame: pd.DataFrame, config):
     """‖wᵢ‖ with the band [‖v‖/4n, 4‖v‖/n] of Theorem 6 (18)."""
     fig = go.Figure()
     v, n = config.teacher_norm, config.n
-    fig.add_hrect(
-        y0=v / (4 * n),
-        y1=4 * v / n,
-        fillcolor=BAND_COLOUR,
-        line_width=0,
-        annotation_text="[‖v‖/4n, 4‖v‖/n]",
-        annotation_position="bottom left",
-    )
+    fig.add_hrect(y0=v / (4 * n), y1=4 * v / n, fillcolor=BAND_COLOUR, line_width=0)
+    _label_on_log_axis(fig, v / (4 * n), "[‖v‖/4n, 4‖v‖/n]")
     add_students(fig, frame, "norm", n, True)
     set_axes(fig, config, True, True, "‖w<sub>i</sub>‖")
     return style(
