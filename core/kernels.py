@@ -227,17 +227,26 @@ def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G, XT)
     Stops early, before applying it, at a step whose gradient is not finite or
     would take some |w_i| above `bound`: X then holds the last finite state.
     """
-    n, k = G.shape
     for step in range(n_steps):
         gradient(X, sign, norms, U, theta, sin_theta, r, G, XT)
-        for i in range(n):
-            s = 0.0
-            for m in range(k):
-                x = X[i, m] - eta * G[i, m]
-                s += x * x
-            if not s <= bound * bound:  # also catches NaN
-                return step
-        for i in range(n):
-            for m in range(k):
-                X[i, m] -= eta * G[i, m]
+        if not guarded_update(X, G, eta, bound):
+            return step
     return n_steps
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def guarded_update(W, G, step_size, bound):
+    """w_i -= step_size * g_i for the rows of G (n, k), unless some new |w_i|
+    would exceed `bound` or be NaN: then W is left as it was and False returned."""
+    n, k = G.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(k):
+            x = W[i, m] - step_size * G[i, m]
+            total += x * x
+        if not total <= bound * bound:  # also catches NaN
+            return False
+    for i in range(n):
+        for m in range(k):
+            W[i, m] -= step_size * G[i, m]
+    return True

@@ -97,16 +97,8 @@ def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
                 if pre[i] >= 0.0:
                     for c in range(d):
                         G[i, c] += residual * x[c]
-        scale = eta / (hi - lo)
-        for i in range(n):
-            total = 0.0
-            for c in range(d):
-                total += (W[i, c] - scale * G[i, c]) ** 2
-            if not total <= bound * bound:  # also catches NaN
-                return offset
-        for i in range(n):
-            for c in range(d):
-                W[i, c] -= scale * G[i, c]
+        if not kernels.guarded_update(W, G, eta / (hi - lo), bound):
+            return offset
     return n_steps
 
 
