@@ -28,7 +28,7 @@ QUERY_FIELDS = (
 )
 # Names other pages read (DESIGN §4): present in a shared link, not an error here.
 OTHER_PAGE_NAMES = frozenset(
-    {"preset", "classroom", "seeds", "ns", "x", "y", "summary"}
+    {"preset", "classroom", "seeds", "ns", "x", "y", "summary", "xs", "ys"}
 )
 NO_PRESET = "custom"
 # Longer raw values are cut in messages: a pasted paragraph must not flood the page.

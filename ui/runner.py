@@ -100,6 +100,8 @@ class Job:
 class RunRegistry:
     """Server-wide: the live runs, the FIFO queue of waiting ones, the cache."""
 
+    job_class = Job  # a subclass (ui.sweep_runner) computes other kinds of job
+
     def __init__(self, limits: RunLimits | None = None):
         self.limits = limits or RunLimits()
         self._cond = threading.Condition()
@@ -119,8 +121,8 @@ class RunRegistry:
             )
         cached = self.cached(config) if use_cache and resume_from is None else None
         if cached is not None:
-            return Job(config, trajectory=cached)
-        job = Job(config, state=resume_from)
+            return self.job_class(config, trajectory=cached)
+        job = self.job_class(config, state=resume_from)
         with self._cond:
             self._queue.append(job)
             thread = threading.Thread(

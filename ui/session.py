@@ -6,6 +6,7 @@ import streamlit as st
 
 import core
 from ui.runner import RunRegistry
+from ui.sweep_runner import SWEEP_LIMITS, SweepRegistry
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,3 +32,9 @@ def engine_warm_up() -> threading.Event:
 def run_registry() -> RunRegistry:
     """The one registry of this server: live-run limit, queue and result cache."""
     return RunRegistry()
+
+
+@st.cache_resource(show_spinner=False)
+def sweep_registry() -> SweepRegistry:
+    """The sweeps of this server: one live at a time, a queue and a table cache."""
+    return SweepRegistry(SWEEP_LIMITS)
