@@ -12,6 +12,9 @@ st.set_page_config(
 )
 engine_warm_up()  # starts compiling once per server, before any page asks
 page = st.navigation(
-    [st.Page("pages/explore.py", title="Explore", icon="📈", default=True)]
+    [
+        st.Page("pages/explore.py", title="Explore", icon="📈", default=True),
+        st.Page("pages/sweeps.py", title="Sweeps", icon="🗺️"),
+    ]
 )
 page.run()

@@ -1,0 +1,166 @@
+"""Sweeps page logic without Streamlit: link parsing, hosted limits, CLI line, runner."""
+
+import dataclasses
+import shlex
+
+import numpy as np
+import pytest
+
+from core import sweep
+from core.cli import _parser
+from ui import sweep_runner
+from ui.sweep_params import parse_sweep_query, sweep_query
+from ui.sweep_plan import SweepLimits, cli_command, too_large
+from ui.sweep_runner import SWEEP_LIMITS, SweepRegistry, batches
+
+
+@pytest.fixture
+def registry():
+    """A private registry; every sweep it started is stopped and joined after."""
+    registry = SweepRegistry(SWEEP_LIMITS)
+    yield registry
+    registry.stop_all()
+
+
+def test_the_default_is_the_issues_small_sweep():
+    parsed = parse_sweep_query({})
+    plan = parsed.plan
+    assert parsed.warnings == ()
+    assert (plan.x, plan.xs, plan.y, plan.ys) == ("n", (1, 2, 5), "sigma", (0.01, 0.1))
+    assert (plan.steps, plan.seeds, plan.summary) == (20_000, 1, "final_loss")
+    assert not too_large(plan, SweepLimits())
+
+
+def test_a_written_link_reads_back_to_the_same_plan():
+    query = {"x": "eta", "xs": "0.05,0.3", "y": "d", "ys": "2,100", "seeds": "3"}
+    plan = parse_sweep_query(query | {"summary": "tail_C", "sigma": "0.0123"}).plan
+    written = sweep_query(plan)
+    assert written["xs"] == "0.05,0.3"
+    assert written["sigma"] == "0.0123"
+    assert "eta" not in written  # a swept field lives in its list only
+    assert parse_sweep_query(written).plan == plan
+
+
+def test_configs_cover_every_cell_and_seed_in_row_order():
+    plan = parse_sweep_query({"seeds": "2", "seed": "7"}).plan
+    configs = plan.configs()
+    assert len(configs) == plan.runs == 12
+    assert [(c.sigma, c.n, c.seed) for c in configs[:3]] == [
+        (0.01, 1, 7),
+        (0.01, 1, 8),
+        (0.01, 2, 7),
+    ]
+    assert {c.steps for c in configs} == {20_000}
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "fallback"),
+    [
+        ({"x": "temperature"}, "x = 'temperature'", "using x = n"),
+        ({"y": "n"}, "y = 'n'", "using y = sigma"),
+        ({"xs": "1,abc,0"}, "'abc', '0' in xs", "using xs = 1."),
+        ({"ys": "-1"}, "'-1' in ys", "using ys = 0.01,0.1"),
+        ({"summary": "loss"}, "summary = 'loss'", "using summary = final_loss"),
+        ({"steps": "many"}, "steps = 'many'", "using steps = 20000"),
+        ({"seeds": "0"}, "seeds = '0'", "using seeds = 1"),
+        ({"eta": "nan"}, "eta = 'nan'", "using eta = 0.1"),
+        ({"method": "sgd"}, "method = 'sgd'", "GD only"),
+        ({"colour": "red"}, "parameter(s) colour", "this page reads x, xs"),
+    ],
+    ids=[
+        "x",
+        "y-equals-x",
+        "xs",
+        "ys",
+        "summary",
+        "steps",
+        "seeds",
+        "eta",
+        "method",
+        "unknown",
+    ],
+)
+def test_a_bad_link_value_warns_with_its_range_and_falls_back(query, shown, fallback):
+    (warning,) = parse_sweep_query(query).warnings
+    assert shown in warning
+    assert fallback in warning
+    assert "must" in warning or "reads" in warning
+
+
+def test_an_axis_value_outside_the_apps_range_names_the_range():
+    (warning,) = parse_sweep_query({"xs": "1,200"}).warnings
+    assert "n must be an integer in [1, 50]" in warning
+
+
+def test_too_large_names_each_excess_and_the_cli_runs_it():
+    limits = SweepLimits()
+    query = {"xs": ",".join(map(str, range(1, 12))), "steps": "1e7", "seeds": "20"}
+    plan = parse_sweep_query(query).plan
+    reasons = " ".join(too_large(plan, limits))
+    assert "11 values of n (at most 10)" in reasons
+    assert "440 runs (at most 200)" in reasons
+    assert "10,000,000 steps per run (at most 1,000,000)" in reasons
+    command = cli_command(plan)
+    assert command.startswith("python -m core sweep ")
+    args = _parser().parse_args(shlex.split(command)[3:])
+    assert args.scheduler.startswith("tcp://")
+    assert (args.n, args.sigma, args.seeds) == (
+        "1,2,3,4,5,6,7,8,9,10,11",
+        "0.01,0.1",
+        "0-19",
+    )
+
+
+def test_too_large_counts_estimated_compute():
+    plan = parse_sweep_query({"steps": "1e6", "xs": "10,20,30,40,50"}).plan
+    (reason,) = too_large(plan, SweepLimits())
+    assert reason.startswith("about ")
+    assert "s of compute (at most 60 s)" in reason
+
+
+@pytest.mark.parametrize(
+    ("estimates", "cores", "expected"),
+    [
+        ([0.1] * 6, 2, [([0, 1, 2, 3, 4, 5], 1)]),
+        ([12.0], 2, [([0], 2)]),
+        ([8.0, 8.0, 8.0, 8.0, 8.0], 2, [([0, 1, 2], 2), ([3, 4], 2)]),
+        ([30.0, 30.0], 1, [([0, 1], 1)]),
+    ],
+    ids=["small-in-process", "one-long", "pool-batches", "one-core"],
+)
+def test_batches_choose_in_process_or_a_pool(estimates, cores, expected):
+    assert batches(estimates, cores) == expected
+
+
+def test_a_background_sweep_equals_core_sweep_and_is_cached(registry):
+    plan = parse_sweep_query({"steps": "2000"}).plan
+    job = registry.submit(plan)
+    assert job.wait(60)
+    assert not job.error
+    assert not job.reason
+    expected = sweep(plan.configs(), workers=1)
+    numbers = expected.select_dtypes("number").columns
+    np.testing.assert_array_equal(job.table()[numbers], expected[numbers])
+    again = registry.submit(dataclasses.replace(plan, summary="tail_C"))
+    assert again.finished
+    assert again.table() is job.table()
+
+
+def test_the_pool_path_gives_the_same_rows(registry, monkeypatch):
+    monkeypatch.setattr(sweep_runner, "POOL_ABOVE_SECONDS", 0.0)
+    plan = parse_sweep_query({"steps": "500", "xs": "1,2"}).plan
+    job = registry.submit(plan)
+    assert job.wait(120)
+    assert not job.error
+    expected = sweep(plan.configs(), workers=1)
+    assert list(job.table().final_loss) == list(expected.final_loss)
+
+
+def test_stop_keeps_the_finished_rows(registry):
+    plan = parse_sweep_query({"steps": "200000", "seeds": "4"}).plan
+    job = registry.submit(plan)
+    job.stop()
+    assert job.wait(60)
+    assert job.reason == "stopped by the user"
+    assert len(job.table()) == job.done < plan.runs
+    assert registry.cached(plan) is None  # a partial table is not cached
