@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import RunConfig
 from ui.presets import PRESETS
 from ui.session import engine_warm_up, run_registry
 
@@ -125,6 +126,16 @@ def test_divergence_shows_a_banner_with_the_step_size_hint():
     at = settle(open_page(n="3", eta="5", steps="2000"))
     assert not at.exception
     (banner,) = at.error
-    assert "diverged" in banner.value
+    assert "Diverged at step" in banner.value
     assert "4/n" in banner.value
     assert charts(at) == 7
+
+
+def test_a_third_live_run_waits_visibly_for_a_slot():
+    runs = run_registry()
+    busy = [runs.submit(RunConfig(n=3, d=4, steps=10**8, seed=s)) for s in (101, 102)]
+    at = open_page(steps="100000000", seed="103")
+    assert not at.exception
+    assert any("Waiting for a free slot" in i.value for i in at.info)
+    for job in busy:
+        job.stop()
