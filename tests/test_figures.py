@@ -219,3 +219,20 @@ def test_exports_hold_exactly_the_records():
     assert document["records"]["step"] == trajectory.steps.tolist()
     assert np.shape(document["final_W"]) == (2, 4)
     assert document["records"]["theta_pair_min"][0] is not None
+
+
+def test_finite_sample_runs_also_draw_their_training_loss():
+    frame = synthetic_frame(2).assign(empirical_loss=lambda f: f["loss"] / 2)
+    fig = figures.loss_figure(frame, RunConfig(n=2, method="sgd"), fit_tail=False)
+    names = [t.name for t in fig.data]
+    assert "training loss" in names
+    assert not any("t<sup>−3</sup>" in name for name in names)
+
+
+def test_a_falling_n1_contrast_does_not_squash_the_loss_axis():
+    frame = synthetic_frame(3)
+    contrast = frame.assign(loss=1e-120)
+    fig = figures.loss_figure(frame, RunConfig(n=3), contrast=contrast)
+    low, high = fig.layout.yaxis.range
+    assert low == pytest.approx(np.log10(frame["loss"].min()) - 2)
+    assert high > np.log10(frame["loss"].max())

@@ -77,7 +77,8 @@ def _outcome(job, trajectory) -> None:
             icon="⚠️",
         )
     elif trajectory.status == "stopped" and job.finished:
-        st.info(f"{job.reason or trajectory.message}. Continue resumes it.")
+        reason = job.reason or trajectory.message
+        st.info(f"{reason[:1].upper()}{reason[1:]}. Continue resumes it.")
 
 
 def _charts(trajectory, contrast, live: bool) -> None:
@@ -86,7 +87,8 @@ def _charts(trajectory, contrast, live: bool) -> None:
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
     left, right = st.columns(2, gap="medium")
     with left:
-        fit_tail = trajectory.status != "diverged"
+        # t⁻³ is the population-GD law: no guide for diverged or finite-sample runs.
+        fit_tail = trajectory.status != "diverged" and config.method != "sgd"
         _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail))
         _chart("angles", figures.angles_figure(frame, config))
         _chart("norms", figures.norms_figure(frame, config))

@@ -47,28 +47,35 @@ def _line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
     )
 
 
-def loss_figure(
-    frame: pd.DataFrame,
-    config,
-    contrast: pd.DataFrame | None = None,
-    fit_tail: bool = True,
-):
-    """Loss log-log with a fitted C·t⁻³ guide; below, the local exponent vs -3.
+def _loss_range(frame: pd.DataFrame) -> list[float] | None:
+    """Log range of the run's own losses, two decades of room below: the n = 1
+    contrast may fall through the bottom (to 1e-100 under flow), it must not
+    squash the curve the page is about."""
+    columns = [c for c in ("loss", "empirical_loss") if c in frame]
+    values = frame[columns].to_numpy(float).ravel()
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return None
+    return [np.log10(values.min()) - 2.0, np.log10(values.max()) + 0.5]
 
-    contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
-    fit_tail : False for a diverged run, whose tail follows no power law.
-    """
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.66, 0.34],
-        vertical_spacing=0.05,
-    )
+
+def _loss_panel(fig, frame, config, contrast, fit_tail: bool, **top) -> None:
     t, steps = frame["time"].to_numpy(float), frame["step"]
     loss = frame["loss"].to_numpy(float)
-    top, bottom = {"row": 1, "col": 1}, {"row": 2, "col": 1}
     fig.add_trace(line_trace(t, loss, "loss L", "#1f1f1f", steps, True), **top)
+    if "empirical_loss" in frame:
+        fig.add_trace(
+            line_trace(
+                t,
+                frame["empirical_loss"],
+                "training loss",
+                "#3f90da",
+                steps,
+                True,
+                dash="dash",
+            ),
+            **top,
+        )
     if contrast is not None:
         fig.add_trace(
             line_trace(
@@ -97,6 +104,13 @@ def loss_figure(
             ),
             **top,
         )
+    set_axes(fig, config, True, True, "loss L", **top)
+    fig.update_xaxes(title=None, **top)
+    fig.update_yaxes(range=_loss_range(frame), **top)
+
+
+def _exponent_panel(fig, frame, config, **bottom) -> None:
+    t, steps = frame["time"].to_numpy(float), frame["step"]
     fig.add_trace(
         line_trace(
             t, frame["local_exponent"], "d log L / d log t", "#3f90da", steps, False
@@ -118,10 +132,31 @@ def loss_figure(
     fig.add_hline(
         y=-3, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1}, **bottom
     )
-    set_axes(fig, config, True, True, "loss L", **top)
     set_axes(fig, config, True, False, "exponent", **bottom)
-    fig.update_xaxes(title=None, **top)
     fig.update_yaxes(range=list(EXPONENT_RANGE), tickvals=[-6, -3, 0], **bottom)
+
+
+def loss_figure(
+    frame: pd.DataFrame,
+    config,
+    contrast: pd.DataFrame | None = None,
+    fit_tail: bool = True,
+):
+    """Loss log-log with a fitted C·t⁻³ guide; below, the local exponent vs -3.
+
+    contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
+    fit_tail : False where the tail follows no power law (diverged, finite-sample).
+    SGD runs also show their training loss on the fixed samples.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.66, 0.34],
+        vertical_spacing=0.05,
+    )
+    _loss_panel(fig, frame, config, contrast, fit_tail, row=1, col=1)
+    _exponent_panel(fig, frame, config, row=2, col=1)
     return style(
         fig,
         "Loss L, and its local exponent",
