@@ -4,7 +4,7 @@ Title -> link warnings -> controls -> one run (background, cached) -> charts.
 """
 
 import dataclasses
-import random
+import secrets
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -23,6 +23,7 @@ AWAIT_SECONDS = 0.8
 CONTRAST_STEPS = 100_000
 JOB, START_NOW, LINK_WARNINGS = "explore_job", "explore_start_now", "explore_warnings"
 REDRAW_LIVE = "explore_redraw_live"
+KEPT_NAMES = ("classroom",)
 
 
 def _first_visit() -> None:
@@ -43,7 +44,7 @@ def _start(config, resume_from=None, use_cache=True) -> None:
 
 
 def _new_seed() -> None:
-    controls.set_values({"seed": random.randrange(2**32)})
+    controls.set_values({"seed": secrets.randbelow(2**32)})
     st.session_state[START_NOW] = True
 
 
@@ -95,7 +96,9 @@ def _rerun_when_set(event) -> None:
 
 
 def _share_link(config) -> None:
-    query = to_query(config)
+    # Cross-page flags (classroom=1) are part of what the author saw: keep them.
+    kept = {k: v for k, v in st.query_params.to_dict().items() if k in KEPT_NAMES}
+    query = {**to_query(config), **kept}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     with st.sidebar:

@@ -139,3 +139,12 @@ def test_a_third_live_run_waits_visibly_for_a_slot():
     assert any("Waiting for a free slot" in i.value for i in at.info)
     for job in busy:
         job.stop()
+
+
+def test_new_seed_starts_a_new_run_and_the_link_follows():
+    at = settle(open_page())
+    button(at, "New seed").click().run()
+    at = settle(at)
+    assert not at.exception
+    assert at.query_params["seed"] != "0"
+    assert charts(at) == 7
