@@ -68,9 +68,9 @@ def _too_large(plan, reasons: list[str]) -> None:
         + ". Make it smaller in the sidebar, or run it headless on every local core "
         "(drop `--scheduler`) or on a Dask cluster (`dask scheduler`, then "
         "`dask worker ADDRESS` on each machine) and open the CSV:",
-        icon="🧮",
+        icon=":material/dns:",
     )
-    st.code(cli_command(plan), language="bash", wrap_lines=True)
+    st.code(cli_command(plan), language=None, wrap_lines=True)
 
 
 def _progress(job, registry, warm) -> None:
@@ -132,7 +132,7 @@ def _downloads(job) -> None:
     with st.expander("The table: one row per run, every summary"):
         st.dataframe(table, hide_index=True)
     with st.expander("Run this sweep headless (CLI, local cores or Dask)"):
-        st.code(cli_command(job.config), language="bash", wrap_lines=True)
+        st.code(cli_command(job.config), language=None, wrap_lines=True)
 
 
 def _draw(job, plan, warm, was_live: bool) -> None:
@@ -149,7 +149,7 @@ def _draw(job, plan, warm, was_live: bool) -> None:
 
 if STORE not in st.session_state:
     _first_visit()
-st.title("Sweeps: one summary per run, across two parameters")
+st.title("Sweeps across n, σ, η and d")
 st.caption(
     "Each cell is a GD run (or the median over seeds); cells fill in as runs "
     "finish. Hover a cell for its numbers."

@@ -265,3 +265,20 @@ def test_screenshots_at_desktop_and_laptop_widths(warm_server, browser, width, h
     )
     assert overflow == 0
     context.close()
+
+
+def test_the_sweeps_page_opens_from_the_navigation_and_draws(warm_server, page):
+    load(page, warm_server)
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Sweeps").click()
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(e =>
+            (e._fullData || []).some(d => d.type === 'heatmap' && d.z.length > 0
+                && Array.from(d.z, row => Array.from(row)).flat()
+                    .every(v => Number.isFinite(v))))""",
+        timeout=60_000,
+    )
+    assert "x=n" in page.url
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Traceback" not in page.content()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "sweeps_from_navigation_1440x900.png")

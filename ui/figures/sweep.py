@@ -27,6 +27,7 @@ SEQUENTIAL, DIVERGING = "Viridis", "RdBu_r"
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MAX_DECADE_TICKS = 8
 HOVER_WIDTH, HOVER_LINES = 60, 4
+CELL_FONT_SIZE = 14  # read from the back of a classroom
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
             z=z,
             text=cells.text,
             texttemplate="%{text}",
+            textfont={"size": CELL_FONT_SIZE},
             customdata=cells.hover,
             hovertemplate="%{customdata}<extra></extra>",
             hoverongaps=False,
@@ -185,6 +187,7 @@ def _state_trace(cells: Cells, x: list[str], y: list[str]) -> go.Heatmap:
         z=codes,
         text=np.where(cells.state != "", cells.text, ""),
         texttemplate="%{text}",
+        textfont={"size": CELL_FONT_SIZE},
         customdata=cells.hover,
         hovertemplate="%{customdata}<extra></extra>",
         hoverongaps=False,
