@@ -1,0 +1,118 @@
+"""The paper's Figure 1 from seed ensembles: median line and quantile band per n.
+
+Pure functions: `bands` maps n to a core.ensemble_bands frame (step, time,
+loss_median/lo/hi, log_eta_t_loss_median/lo/hi).
+"""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
+
+# n = 1 in black; the n >= 2 curves take the palette in order, the same on both charts.
+ONE_COLOUR = "#1f1f1f"
+FIGURE_HEIGHT = 400
+EXPONENT_FROM = 200  # the paper's right panel starts at 200 iterations
+
+
+def n_colours(ns: list[int]) -> dict[int, str]:
+    """One colour per n, identical on every chart of the page."""
+    others = [n for n in sorted(ns) if n != 1]
+    colours = {n: PETROFF_10[i % len(PETROFF_10)] for i, n in enumerate(others)}
+    return {1: ONE_COLOUR, **colours}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def band_traces(
+    frame: pd.DataFrame, column: str, name: str, colour: str, log: bool
+) -> list[go.Scatter]:
+    """Band (lo to hi, filled) then the median line, all SVG, sharing a legend entry."""
+    keep = np.isfinite(frame[f"{column}_median"].to_numpy(float))
+    if log:
+        keep &= frame[f"{column}_lo"].to_numpy(float) > 0
+    frame = frame[keep]
+    x = frame["step"]
+    common = {"x": x, "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
+    lo = go.Scatter(y=frame[f"{column}_lo"], mode="lines", line={"width": 0}, **common)
+    hi = go.Scatter(
+        y=frame[f"{column}_hi"],
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor=_rgba(colour, 0.18),
+        **common,
+    )
+    median = go.Scatter(
+        x=x,
+        y=frame[f"{column}_median"],
+        customdata=np.c_[frame[f"{column}_lo"], frame[f"{column}_hi"], frame["runs"]],
+        mode="lines",
+        name=name,
+        legendgroup=name,
+        line={"color": colour, "width": 2.5},
+        hovertemplate=f"{name}<br>iteration %{{x:,}}<br>median %{{y:.4g}}<br>"
+        "band [%{customdata[0]:.3g}, %{customdata[1]:.3g}]"
+        "<br>%{customdata[2]} seeds<extra></extra>",
+    )
+    return [lo, hi, median]
+
+
+def figure1_loss(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure:
+    """Left panel: loss on a log axis over the first iterations; the curves cross."""
+    fig = go.Figure()
+    colours = n_colours(list(bands))
+    for n in sorted(bands):
+        fig.add_traces(band_traces(bands[n], "loss", f"n = {n}", colours[n], True))
+    fig.update_xaxes(title="iteration T", rangemode="tozero")
+    fig.update_yaxes(
+        title="loss L", type="log", exponentformat="power", minorloglabels="none"
+    )
+    return style(
+        fig,
+        "Loss over the first iterations",
+        revision,
+        rows=legend_rows(len(bands)),
+        height=FIGURE_HEIGHT,
+    )
+
+
+def figure1_exponent(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure:
+    """Right panel: log_{ηT} L = ln L / ln(ηT) from 200 iterations on, against -3.
+
+    n = 1 is left out, as in the paper: its loss reaches the rounding floor early.
+    """
+    fig = go.Figure()
+    colours = n_colours(list(bands))
+    for n in sorted(bands):
+        if n == 1:
+            continue
+        late = bands[n][bands[n]["step"] >= EXPONENT_FROM]
+        fig.add_traces(
+            band_traces(late, "log_eta_t_loss", f"n = {n}", colours[n], False)
+        )
+    fig.add_hline(y=-3, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5})
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=-3,
+        yanchor="top",
+        text="−3",
+        showarrow=False,
+        font={"size": 12, "color": GUIDE_COLOUR},
+    )
+    fig.update_xaxes(title="iteration T")
+    fig.update_yaxes(title="log<sub>ηT</sub> L")
+    shown = sum(1 for n in bands if n != 1)
+    return style(
+        fig,
+        "Exponent log<sub>ηT</sub> L approaching −3",
+        revision,
+        rows=legend_rows(shown),
+        height=FIGURE_HEIGHT,
+    )

@@ -1,0 +1,158 @@
+"""The Phases page's charts, each with the three phases shaded (paper notes §5, §6).
+
+Pure functions: `frame` is Trajectory.metrics, `config` its RunConfig, `phases`
+core.phases.detect_phases of that frame.
+"""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.phases import ALIGNED, Phases
+from ui.figures.phase_shading import first_positive_time, shade_phases
+from ui.figures.rates import INV_CBRT
+from ui.figures.students import angles_figure
+from ui.figures.style import (
+    GUIDE_COLOUR,
+    line_trace,
+    revision_key,
+    set_axes,
+    style,
+)
+from ui.tail_fit import fit_line_tail
+
+MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
+# The H chart ends this many H-phase lengths after the phase: the decay, then its end.
+H_WINDOW = 3.0
+
+
+def shaded(fig: go.Figure, frame: pd.DataFrame, phases: Phases, log_x: bool = True):
+    """Any time chart of this run with its phases shaded (log or linear t axis)."""
+    t_min = first_positive_time(frame["time"])
+    return shade_phases(fig, phases.intervals(), log_x, t_min)
+
+
+def phase_loss_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
+    """Loss log-log: fast while aligning and while H decays, then T⁻³."""
+    fig = go.Figure()
+    fig.add_trace(
+        line_trace(
+            frame["time"], frame["loss"], "loss L", MEASURED, frame["step"], True
+        )
+    )
+    set_axes(fig, config, True, True, "loss L")
+    shaded(fig, frame, phases)
+    return style(fig, "Loss L, phase by phase", revision_key(config), rows=0)
+
+
+def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
+    """θᵢ with the threshold that ends the alignment phase."""
+    fig = angles_figure(frame, config)
+    fig.add_hline(y=ALIGNED, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1})
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=np.log10(ALIGNED),  # annotations on a log axis take log10(y)
+        yanchor="bottom",
+        text=f"θ = {ALIGNED:g} rad",
+        showarrow=False,
+        font={"size": 11, "color": GUIDE_COLOUR},
+    )
+    return shaded(fig, frame, phases)
+
+
+def h_window_end(frame: pd.DataFrame, phases: Phases) -> float:
+    """Right end of the H chart: a few H-phase lengths past T1, within the run."""
+    end = phases.t2 if not np.isnan(phases.t2) else phases.t_end
+    if np.isnan(phases.t1):
+        return phases.t_end
+    return float(min(phases.t_end, phases.t1 + H_WINDOW * max(end - phases.t1, 1e-9)))
+
+
+def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
+    """|H| on a log axis against linear t, and the prediction
+    |H(T1)|·(1 − nη/2)^(step − step(T1)) over the H phase (eq. 36)."""
+    fig = go.Figure()
+    t = frame["time"].to_numpy(float)
+    H = frame["H"].abs().to_numpy(float)
+    end = h_window_end(frame, phases)
+    window = t <= end
+    fig.add_trace(
+        line_trace(
+            t[window], H[window], "|H| measured", MEASURED, frame["step"][window], True
+        )
+    )
+    if not np.isnan(phases.t1):
+        t_stop = phases.t2 if not np.isnan(phases.t2) else end
+        t_line = np.linspace(phases.t1, t_stop, 50)
+        start = float(np.interp(phases.t1, t, H))
+        factor = phases.h_factor_predicted
+        predicted = start * factor ** ((t_line - phases.t1) / config.eta)
+        fig.add_trace(
+            line_trace(
+                t_line,
+                predicted,
+                f"(1 − nη/2)<sup>step</sup> = {factor:.6g}<sup>step</sup>",
+                PREDICTED,
+                np.round(t_line / config.eta).astype(np.int64),
+                True,
+                dash="dash",
+            )
+        )
+    set_axes(fig, config, False, True, "|H| = |‖v‖ − Σ h<sub>i</sub>|")
+    fig.update_xaxes(range=[0, end])
+    shade_phases(fig, phases.intervals(), False, 0.0)
+    return style(fig, "H decays by (1 − nη/2) per step", revision_key(config), rows=1)
+
+
+def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
+    """L^(-1/3) and 1/Z against linear t, each with a line fitted on the slow phase."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14)
+    t = frame["time"].to_numpy(float)
+    slow = t >= phases.t2 if not np.isnan(phases.t2) else np.zeros(t.shape, bool)
+    for col, (column, name, colour) in enumerate(
+        [("loss_inv_cbrt", INV_CBRT, "#3f90da"), ("Z_inv", "1/Z", "#a96b59")], start=1
+    ):
+        y = frame[column].to_numpy(float)
+        fig.add_trace(
+            line_trace(t, y, name, colour, frame["step"], False), row=1, col=col
+        )
+        fit = fit_line_tail(t[slow], y[slow], fraction=1.0) if slow.any() else None
+        if fit is not None:
+            r2 = phases.slow_linearity[column]
+            t_fit = np.array([fit.t_start, fit.t_end])
+            fig.add_trace(
+                line_trace(
+                    t_fit,
+                    fit(t_fit),
+                    f"fit, R² = {r2:.5f}",
+                    GUIDE_COLOUR,
+                    np.round(t_fit / config.eta).astype(np.int64),
+                    False,
+                    dash="dot",
+                    group=f"fit{col}",
+                ),
+                row=1,
+                col=col,
+            )
+        set_axes(fig, config, False, False, name, row=1, col=col)
+        shade_phases(fig, phases.intervals(), False, 0.0, row=1, col=col)
+    if config.n == 1:
+        fig.add_annotation(
+            text="Z ≡ 0 for n = 1",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            row=1,
+            col=2,
+            xref="x domain",
+            yref="y domain",
+        )
+    return style(
+        fig,
+        f"{INV_CBRT} and 1/Z: straight lines in the slow phase",
+        revision_key(config),
+        rows=1,
+    )
