@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import classroom
 from ui.session import engine_warm_up
 
 st.set_page_config(
@@ -14,7 +15,17 @@ engine_warm_up()  # starts compiling once per server, before any page asks
 page = st.navigation(
     [
         st.Page("pages/explore.py", title="Explore", icon="📈", default=True),
+        st.Page("pages/compare.py", title="Compare", icon="⚖️"),
+        st.Page("pages/phases.py", title="Phases", icon="🧭"),
+        st.Page("pages/toy_cases.py", title="Toy cases", icon="🧪"),
+        st.Page("pages/theory.py", title="Theory", icon="📜"),
         st.Page("pages/sweeps.py", title="Sweeps", icon="🗺️"),
     ]
 )
+# ?classroom=1 persists across pages: session state, and back into each URL (page
+# switches clear the query string; a page may rewrite it, or stop before the end).
+# Each page draws the mode itself (classroom.show), so AppTest sees it too.
+classroom.sync_from_url(page.url_path)
+classroom.keep_in_url()
 page.run()
+classroom.keep_in_url()
