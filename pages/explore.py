@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import core
-from ui import controls
+from ui import classroom, controls
 from ui.params import parse_query, to_query
 from ui.run_view import draw_run
 from ui.session import engine_warm_up, run_registry
@@ -24,6 +24,7 @@ CONTRAST_STEPS = 100_000
 JOB, START_NOW, LINK_WARNINGS = "explore_job", "explore_start_now", "explore_warnings"
 REDRAW_LIVE = "explore_redraw_live"
 KEPT_NAMES = ("classroom",)
+WRITTEN = "explore_written"  # the query this page last wrote
 
 
 def _first_visit() -> None:
@@ -32,6 +33,13 @@ def _first_visit() -> None:
     controls.set_values(parsed.config.to_dict())
     st.session_state[LINK_WARNINGS] = parsed.warnings
     st.session_state[START_NOW] = True
+
+
+def _link_arrived() -> bool:
+    """A link naming run parameters that this page did not write itself (a guided
+    step of classroom mode, a pasted URL): read it again, as on a first visit."""
+    query = st.query_params.to_dict()
+    return parse_query(query).from_link and query != st.session_state.get(WRITTEN)
 
 
 def _start(config, resume_from=None, use_cache=True) -> None:
@@ -99,6 +107,7 @@ def _share_link(config) -> None:
     # Cross-page flags (classroom=1) are part of what the author saw: keep them.
     kept = {k: v for k, v in st.query_params.to_dict().items() if k in KEPT_NAMES}
     query = {**to_query(config), **kept}
+    st.session_state[WRITTEN] = query
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     with st.sidebar:
@@ -108,13 +117,14 @@ def _share_link(config) -> None:
         )
 
 
-if controls.STORE not in st.session_state:
+if controls.STORE not in st.session_state or _link_arrived():
     _first_visit()
 st.title("Explore: one teacher, n students")
 st.caption(
     "Gradient descent on a single ReLU teacher: n = 1 converges exponentially, "
     "n ≥ 2 only like t⁻³ (Xu & Du, COLT 2023)."
 )
+classroom.show()  # classroom=1: guided steps, projector fonts
 for warning in st.session_state.get(LINK_WARNINGS, ()):
     st.warning(warning, icon="⚠️")
 config = controls.sidebar_controls()

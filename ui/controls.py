@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from core import RunConfig
+from ui import classroom
 from ui.params import APP_CAPS, NO_PRESET, QUERY_FIELDS, log_options, matching_preset
 from ui.presets import PRESETS
 
@@ -78,28 +79,34 @@ def sidebar_controls() -> RunConfig:
                 f"**{p.label}**: {p.description}" for p in PRESETS.values()
             ),
         )
-        st.segmented_control(
-            "Method",
-            list(METHOD_LABELS),
-            format_func=METHOD_LABELS.get,
-            key=key("method"),
-            required=True,
-        )
+        # Classroom mode shows the story's controls only; hidden ones keep their
+        # values (the store refills their state on every run).
+        advanced = not classroom.active()
+        if advanced:
+            st.segmented_control(
+                "Method",
+                list(METHOD_LABELS),
+                format_func=METHOD_LABELS.get,
+                key=key("method"),
+                required=True,
+            )
         st.slider("Students n", 1, int(APP_CAPS["n"].high), key=key("n"))
-        st.number_input(
-            "Dimension d",
-            1,
-            int(APP_CAPS["d"].high),
-            step=1,
-            key=key("d"),
-            help="Costs the same for any d: the run lives in span{v, wᵢ(0)}.",
-        )
+        if advanced:
+            st.number_input(
+                "Dimension d",
+                1,
+                int(APP_CAPS["d"].high),
+                step=1,
+                key=key("d"),
+                help="Costs the same for any d: the run lives in span{v, wᵢ(0)}.",
+            )
         _log_slider("sigma", "Initial scale σ", "W₀ = σ · N(0, I), log scale.")
         _log_slider("eta", "Step size η", "GD diverges above about η = 4/n.")
         _log_slider("steps", "Steps T", "Log scale, up to 1e8.", integer=True)
-        st.number_input("Seed", 0, 2**32 - 1, step=1, key=key("seed"))
-        _log_slider("teacher_norm", "Teacher norm ‖v‖", "v = ‖v‖ e₁.")
-        if st.session_state[key("method")] == "sgd":
+        if advanced:
+            st.number_input("Seed", 0, 2**32 - 1, step=1, key=key("seed"))
+            _log_slider("teacher_norm", "Teacher norm ‖v‖", "v = ‖v‖ e₁.")
+        if advanced and st.session_state[key("method")] == "sgd":
             samples = st.number_input(
                 "Samples",
                 1,

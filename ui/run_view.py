@@ -10,8 +10,9 @@ import math
 
 import streamlit as st
 
-from ui import figures
+from ui import classroom, figures
 from ui.export import metrics_csv, run_json
+from ui.figures.projector import for_projector
 from ui.figures.style import revision_key, show_student_legend
 from ui.runner import RUNNING, WAITING
 
@@ -41,6 +42,8 @@ CAPTIONS = {
 
 
 def _chart(name: str, fig) -> None:
+    if classroom.active():
+        fig = for_projector(fig)
     st.plotly_chart(fig, key=f"explore_chart_{name}", config=PLOTLY_CONFIG)
     st.caption(CAPTIONS[name])
 
