@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
+# Generous: a shared 2-core CI machine may be running the engine tests alongside.
+TIMEOUT_MS = 120_000
 PLOT = ".js-plotly-plot"
 DRAWN = ".js-plotly-plot .scatterlayer .trace"
 
@@ -102,7 +104,7 @@ def warm_server(server, browser):
     """One full load first, so timings below are those of a warm server."""
     page = browser.new_page()
     page.goto(server)
-    page.wait_for_selector(DRAWN, timeout=120_000)
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     page.close()
     return server
 
@@ -110,6 +112,7 @@ def warm_server(server, browser):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
 
@@ -153,7 +156,7 @@ def load(page, url: str) -> float:
     """Open url; seconds until the first chart has drawn a line."""
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_selector(DRAWN, timeout=60_000)
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     return time.perf_counter() - start
 
 
@@ -181,7 +184,7 @@ def test_a_slider_change_redraws_the_charts(warm_server, page):
     page.wait_for_function(
         f"""() => {{ const e = ({FIND_CHART})('{ANGLES}');
             return e && e._fullData.some(d => d.name === 'w₄'); }}""",
-        timeout=30_000,
+        timeout=TIMEOUT_MS,
     )
     seconds = time.perf_counter() - start
     print(f"\n[timing] redraw after n 3 -> 4 (1e5 steps): {seconds:.2f} s")
@@ -195,6 +198,7 @@ def test_a_shared_link_reproduces_the_same_picture(warm_server, page, browser):
     assert "batch=full" in link  # every parameter, defaults included
     original = plot_data(page, LOSS)
     other = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    other.set_default_timeout(TIMEOUT_MS)
     load(other, link.replace("\n", ""))
     assert plot_data(other, LOSS) == original
     other.context.close()
@@ -217,16 +221,16 @@ def progress_text(page) -> str:
 
 def test_a_long_run_updates_live_and_stop_stops_it(warm_server, page):
     load(page, f"{warm_server}/?n=3&steps=100000000")  # a link starts at once
-    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000)
+    page.wait_for_selector("[data-testid=stProgress]", timeout=TIMEOUT_MS)
     first, points = progress_text(page), len(plot_data(page, LOSS)["loss L"])
     page.wait_for_function(
         f"""() => {{ const e = ({FIND_CHART})('{LOSS}');
             return e && e._fullData[0].y.length > {points}; }}""",
-        timeout=30_000,
+        timeout=TIMEOUT_MS,
     )
     assert progress_text(page) != first
     page.get_by_role("button", name="Stop").click()
-    page.get_by_text("stopped by the user").wait_for(timeout=30_000)
+    page.get_by_text("stopped by the user").wait_for(timeout=TIMEOUT_MS)
     assert page.locator("[data-testid=stProgress]").count() == 0
     stopped = json.dumps(plot_data(page, LOSS))
     time.sleep(2)
@@ -235,7 +239,7 @@ def test_a_long_run_updates_live_and_stop_stops_it(warm_server, page):
 
 def test_zoom_survives_while_live_redraw_is_paused(warm_server, page):
     load(page, f"{warm_server}/?n=3&steps=100000000&seed=3")
-    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000)
+    page.wait_for_selector("[data-testid=stProgress]", timeout=TIMEOUT_MS)
     page.get_by_text("Redraw charts live").click()
     page.wait_for_timeout(1500)
     drag_zoom(page, INV_CBRT)
@@ -243,7 +247,7 @@ def test_zoom_survives_while_live_redraw_is_paused(warm_server, page):
     page.wait_for_function(
         "p => document.querySelector('[data-testid=stProgress]').innerText !== p",
         arg=progress,
-        timeout=30_000,
+        timeout=TIMEOUT_MS,
     )
     assert x_range(page, INV_CBRT) == zoomed
     page.get_by_role("button", name="Stop").click()
@@ -253,6 +257,7 @@ def test_zoom_survives_while_live_redraw_is_paused(warm_server, page):
 def test_screenshots_at_desktop_and_laptop_widths(warm_server, browser, width, height):
     """Saved for a human to look at; checked here only for horizontal overflow."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     load(page, warm_server)
     page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 7")
