@@ -37,8 +37,10 @@ def provenance() -> dict[str, str]:
 
 
 def _finite_or_none(values) -> list:
-    """Plain floats, NaN as null: strict JSON has no NaN."""
-    return [None if isinstance(x, float) and math.isnan(x) else x for x in values]
+    """Plain numbers, NaN and inf as null: strict JSON has neither."""
+    return [
+        None if isinstance(x, float) and not math.isfinite(x) else x for x in values
+    ]
 
 
 def to_json(traj: Trajectory, W0=None, v=None) -> str:
@@ -57,7 +59,7 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
     doc["records"] = {
         col: _finite_or_none(frame[col].tolist()) for col in frame.columns
     }
-    return json.dumps(doc, indent=1)
+    return json.dumps(doc, indent=1, allow_nan=False)
 
 
 def to_csv(traj: Trajectory) -> str:

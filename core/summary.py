@@ -7,6 +7,7 @@ record and summaries compare across configs.
 import numpy as np
 import pandas as pd
 
+from .fits import fit_power_tail
 from .trajectory import Trajectory
 
 SUMMARY_COLUMNS = (
@@ -38,11 +39,10 @@ def tail_exponent(frame: pd.DataFrame) -> float:
 
 
 def tail_constant(frame: pd.DataFrame) -> float:
-    """C in L ~ C t^-3 (t = eta T for GD): the median of L t^3 over the last decade."""
-    last = tail(frame)
-    if last.empty:
-        return float("nan")
-    return float(np.median(last.loss * last.time**3))
+    """C in L ~ C t^-3 (t = eta T for GD), fitted over the last decade (as the
+    app's guide line is)."""
+    fit = fit_power_tail(frame.time.to_numpy(), frame.loss.to_numpy())
+    return float("nan") if fit is None else fit.C
 
 
 def first_time_below(frame: pd.DataFrame, level: float) -> float:

@@ -4,6 +4,7 @@ Synthetic metrics frames follow the engine contract's columns, so these tests pi
 the charts' behaviour independently of the engine's numbers.
 """
 
+import io
 import json
 
 import numpy as np
@@ -12,11 +13,11 @@ import plotly.graph_objects as go
 import pytest
 
 from core import RunConfig, simulate
+from core.export import to_csv, to_json
+from core.fits import fit_line_tail, fit_power_tail
+from core.geometry import main_orthogonal_direction, plane_coordinates
 from ui import figures
-from ui.export import metrics_csv, run_json
 from ui.figures.style import PETROFF_10, student_colours
-from ui.projection import main_orthogonal_direction, plane_coordinates
-from ui.tail_fit import fit_line_tail, fit_power_tail
 
 TIME_SERIES = [
     figures.loss_figure,
@@ -212,9 +213,9 @@ def test_geometry_of_a_real_run_draws_teacher_and_students():
 
 def test_exports_hold_exactly_the_records():
     trajectory = simulate(RunConfig(n=2, d=4, steps=300))
-    rows = metrics_csv(trajectory).strip().splitlines()
-    assert len(rows) == len(trajectory.steps) + 1
-    document = json.loads(run_json(trajectory))
+    frame = pd.read_csv(io.StringIO(to_csv(trajectory)), comment="#")
+    assert frame.step.tolist() == trajectory.steps.tolist()
+    document = json.loads(to_json(trajectory))
     assert RunConfig(**document["config"]) == trajectory.config
     assert document["records"]["step"] == trajectory.steps.tolist()
     assert np.shape(document["final_W"]) == (2, 4)

@@ -10,8 +10,8 @@ import math
 
 import streamlit as st
 
+from core.export import to_csv, to_json
 from ui import classroom, figures
-from ui.export import metrics_csv, run_json
 from ui.figures.projector import for_projector
 from ui.figures.style import revision_key, show_student_legend
 from ui.runner import RUNNING, WAITING
@@ -135,7 +135,7 @@ def _downloads(trajectory) -> None:
     st.caption("Exactly the records drawn above.")
     st.download_button(
         "Metrics (CSV)",
-        functools.partial(metrics_csv, trajectory),
+        functools.partial(to_csv, trajectory),
         file_name="metrics.csv",
         mime="text/csv",
         on_click="ignore",
@@ -143,7 +143,7 @@ def _downloads(trajectory) -> None:
     )
     st.download_button(
         "Run: config, weights, records (JSON)",
-        functools.partial(run_json, trajectory),
+        functools.partial(to_json, trajectory),
         file_name="run.json",
         mime="application/json",
         on_click="ignore",

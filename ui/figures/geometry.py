@@ -7,6 +7,7 @@ chart (Plotly animation frames cost ~0.5 s to build and serialise per run).
 import numpy as np
 import plotly.graph_objects as go
 
+from core.geometry import main_orthogonal_direction, plane_coordinates
 from ui.figures.style import (
     TEACHER_COLOUR,
     legend_rows,
@@ -16,7 +17,6 @@ from ui.figures.style import (
     student_name,
     style,
 )
-from ui.projection import main_orthogonal_direction, plane_coordinates
 
 GEOMETRY_HEIGHT = 420
 # The direction u is fitted on at most this many records: SGD coords live in R^d.

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.fits import fit_line_tail, fit_power_tail
 from ui.figures.style import (
     CONTRAST_COLOUR,
     GUIDE_COLOUR,
@@ -16,7 +17,6 @@ from ui.figures.style import (
     set_axes,
     style,
 )
-from ui.tail_fit import fit_line_tail, fit_power_tail
 
 # Band of the local exponent's panel: -3 in the middle; n = 1 leaves it downwards.
 EXPONENT_RANGE = (-7.0, 1.0)

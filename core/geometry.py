@@ -1,6 +1,5 @@
 """The students drawn in a plane: v̄ and the students' main orthogonal direction.
 
-Engine geometry living in ui/ for now (belongs in core/); pure NumPy.
 Input is the engine's reduced coordinates, coords : (R, n, k), whose first basis
 vector is v̄, so coords[..., 0] = h_i and coords[..., 1:] = z_i.
 """

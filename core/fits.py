@@ -1,7 +1,5 @@
-"""Straight-line fits on the tail of a run: the guides drawn over the charts.
-
-Engine math living in ui/ for now (belongs in core/); pure NumPy, no Streamlit.
-"""
+"""Straight-line fits on the tail of a run: the t^-3 law's constant, the slope of
+L^(-1/3) and 1/Z, and the guides the app draws over its charts."""
 
 from dataclasses import dataclass
 
