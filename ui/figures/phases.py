@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.fits import fit_line_tail
 from core.phases import ALIGNED, Phases
 from ui.figures.phase_shading import first_positive_time, shade_phases
 from ui.figures.rates import INV_CBRT
@@ -20,7 +21,6 @@ from ui.figures.style import (
     set_axes,
     style,
 )
-from ui.tail_fit import fit_line_tail
 
 MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
 # The H chart ends this many H-phase lengths after the phase: the decay, then its end.
