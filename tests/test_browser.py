@@ -280,10 +280,104 @@ def test_the_sweeps_page_opens_from_the_navigation_and_draws(warm_server, page):
             (e._fullData || []).some(d => d.type === 'heatmap' && d.z.length > 0
                 && Array.from(d.z, row => Array.from(row)).flat()
                     .every(v => Number.isFinite(v))))""",
-        timeout=60_000,
+        timeout=TIMEOUT_MS,
     )
     assert "x=n" in page.url
     assert page.locator("[data-testid=stException]").count() == 0
     assert "Traceback" not in page.content()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "sweeps_from_navigation_1440x900.png")
+
+
+STORY_PAGES = {  # navigation label -> (URL path, whether the page draws a chart)
+    "Compare": ("compare", True),
+    "Phases": ("phases", True),
+    "Toy cases": ("toy_cases", True),
+    "Theory": ("theory", False),
+}
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Traceback" not in page.content()
+
+
+def open_from_navigation(page, label: str) -> None:
+    """Click `label` in the sidebar navigation; wait for its title (and a chart)."""
+    path, draws = STORY_PAGES[label]
+    page.locator("[data-testid=stSidebarNav]").get_by_text(label, exact=True).click()
+    page.wait_for_url(f"**/{path}*", timeout=TIMEOUT_MS)
+    page.locator("h1").filter(has_text=label.split()[0]).wait_for(timeout=TIMEOUT_MS)
+    if draws:
+        page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("label", list(STORY_PAGES))
+def test_story_pages_open_from_the_navigation(warm_server, page, label):
+    """Each story page from the sidebar: no exception, its charts drawn, every
+    control in the URL; screenshots at desktop and (resized) laptop sizes."""
+    load(page, warm_server)
+    open_from_navigation(page, label)
+    path, draws = STORY_PAGES[label]
+    if draws:
+        assert "preset=" in page.url  # the page wrote its controls
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1440, 900), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        time.sleep(1)  # let the charts finish their layout at this width
+        no_exception(page)
+        page.screenshot(path=SHOTS / f"story_{path}_nav_{width}x{height}.png")
+
+
+def test_classroom_mode_survives_navigation(warm_server, page):
+    """A guided step is a link; the sidebar navigation clears the query string,
+    yet the next page is still in classroom mode and says so in its URL."""
+    page.goto(f"{warm_server}/compare?classroom=1")
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="4. Why: the three phases").click()
+    page.wait_for_url("**/phases?*", timeout=TIMEOUT_MS)
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+    assert "preset=theorem" in page.url
+    open_from_navigation(page, "Toy cases")
+    page.wait_for_function(
+        "location.search.includes('classroom=1')", timeout=TIMEOUT_MS
+    )
+    assert page.get_by_text("Classroom: step by step").count() == 1
+    no_exception(page)
+    page.screenshot(path=SHOTS / "story_classroom_toy_cases_1440x900.png")
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A second server that no page has run on yet (Streamlit's multipage state
+    is per process: a deep link as the very first request is a case of its own)."""
+    port = free_port()
+    log = (tmp_path / "fresh.log").open("w")
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not healthy(url):
+        assert process.poll() is None, "streamlit exited"
+        assert time.monotonic() < deadline, "streamlit did not become healthy"
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(
+    fresh_server, page
+):
+    """With a pages/ folder Streamlit runs a fresh server's pages without app.py
+    until st.navigation has run once; the story pages rerun through the router."""
+    page.goto(f"{fresh_server}/toy_cases?preset=remark26&classroom=1")
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+    navigation = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert "Toy cases" in navigation  # the router's titles, not file names
+    assert "toy_cases" not in navigation
+    assert page.get_by_text("Classroom: step by step").count() == 1
+    no_exception(page)

@@ -67,6 +67,8 @@ def toy_view(name: str, n: int) -> ToyView:
         predicted = np.where(steps >= 2, 0.0, predicted)
     else:
         predicted = predicted_loss(toy, time, steps)
+    if name == "toy1":  # an asymptotic law: drawn from ηt = 1 on
+        predicted = np.where(time >= 1, predicted, np.nan)
     if name != "remark26":
         return ToyView(name, toy.config, trajectory.metrics, predicted)
     noise = np.random.default_rng(0).standard_normal(toy.W0.shape)

@@ -80,13 +80,14 @@ def choice(name: str, default: Any, options: Sequence[Any]) -> Field:
 
 
 def integer_list(
-    name: str, default: tuple[int, ...], low: int, high: int, most: int
+    name: str, default: list[int], low: int, high: int, most: int
 ) -> Field:
     """Comma-separated distinct integers in [low, high], at most `most`, sorted."""
     item = integer(name, low, low, high).parse
 
-    def parse(text: str) -> tuple[int, ...]:
-        values = tuple(sorted({item(part) for part in text.split(",") if part.strip()}))
+    # A list, like the multiselect widget's value and the presets' (equality).
+    def parse(text: str) -> list[int]:
+        values = sorted({item(part) for part in text.split(",") if part.strip()})
         if not 1 <= len(values) <= most:
             raise ValueError
         return values
