@@ -53,12 +53,8 @@ STEPS = (
         "Large σ: balance fails",
         {"preset": "large-sigma"},
     ),
-    Step(
-        "pages/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}
-    ),
-    Step(
-        "pages/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}
-    ),
+    Step("pages/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}),
+    Step("pages/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}),
     Step("pages/theory.py", "The theorems"),
 )
 
