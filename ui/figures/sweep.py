@@ -169,8 +169,9 @@ def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
     style(
         fig, title, revision_of(plan), rows=0, height=min(620, max(300, 90 + 64 * rows))
     )
-    fig.update_xaxes(title=AXES[plan.x].label, type="category", showgrid=False)
-    fig.update_yaxes(title=AXES[plan.y].label, type="category", showgrid=False)
+    ticks = {"type": "category", "showgrid": False, "tickfont": {"size": 13}}
+    fig.update_xaxes(title=AXES[plan.x].label, **ticks)
+    fig.update_yaxes(title=AXES[plan.y].label, **ticks)
     return fig
 
 
