@@ -98,9 +98,10 @@ def verdicts(run, n: int) -> None:
     )
     cells[4].metric(
         "log-log slope",
-        f"{summary['tail_exponent']:.3f}",
-        help="Approaches −3 only logarithmically slowly (large intercept of "
-        "L^(−1/3)); the straight line of L^(−1/3) is the sharper test.",
+        "—" if n == 1 else f"{summary['tail_exponent']:.3f}",
+        help="Of log L against log t over the last decade. It approaches −3 only "
+        "logarithmically slowly; the straight line of L^(−1/3) is the sharper "
+        "test. n = 1 is at the rounding floor by then: no rate to read.",
     )
 
 
@@ -163,8 +164,13 @@ with spectrum_left:
     chart(
         spectrum_figure(spectra, phases.intervals(), f"{PAGE}|{scalars}", CONTROL),
         "phases_spectrum",
-        "For n ≥ 2 eigenvalues slide toward 0 as t grows (flat directions: slow "
-        "descent); the n = 1 control (grey) stays bounded away from 0."
+        (
+            "For n ≥ 2 eigenvalues slide toward 0 as t grows (flat directions: slow "
+            "descent); the n = 1 control (grey) stays bounded away from 0."
+            if config.n >= 2
+            else "For n = 1 every eigenvalue settles near ½, bounded away from 0: "
+            "no flat direction, so GD converges linearly."
+        )
         + (
             f" {hidden} eigenvalue(s) ≤ {RELATIVE_FLOOR:g}·max|λ| (zero to rounding, "
             "or negative early on) are not drawn."

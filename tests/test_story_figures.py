@@ -238,3 +238,13 @@ def test_link_reference_lists_every_name_of_every_story_page():
     assert set(table[table.page == "Toy cases"].name) == {"preset", "n"}
     assert {"n", "sigma", "preset"} <= set(table[table.page == "Explore"].name)
     assert "classroom" in set(table.name)
+
+
+def test_one_students_h_prediction_stops_at_the_rounding_floor():
+    """n = 1 has no T2: H falls to the floor, and the prediction stops there
+    instead of running on to 1e-300 over the whole run."""
+    run = phase_run(n=1, d=20, sigma=1e-4, eta=0.01, steps=200_000, seed=0)
+    fig = h_decay_figure(run.frame, run.trajectory.config, run.phases)
+    _, predicted = fig.data
+    assert min(predicted.y) >= 1e-13 * predicted.y[0]
+    assert fig.layout.xaxis.range[1] < run.phases.t_end / 2

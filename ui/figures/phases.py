@@ -25,6 +25,8 @@ from ui.figures.style import (
 MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
 # The H chart ends this many H-phase lengths after the phase: the decay, then its end.
 H_WINDOW = 3.0
+# |H| below this share of |H(T1)| is rounding (the floor core.phases fits above).
+H_FLOOR = 1e-12
 
 
 def shaded(fig: go.Figure, frame: pd.DataFrame, phases: Phases, log_x: bool = True):
@@ -63,12 +65,22 @@ def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     return shaded(fig, frame, phases)
 
 
+def h_phase_end(frame: pd.DataFrame, phases: Phases) -> float:
+    """End of the H decay as drawn: T2, or earlier where |H| reaches the rounding
+    floor H_FLOOR·|H(T1)| (n = 1 has no T2: its H falls to the floor)."""
+    t, size = frame["time"].to_numpy(float), frame["H"].abs().to_numpy(float)
+    end = phases.t2 if not np.isnan(phases.t2) else phases.t_end
+    floor = H_FLOOR * float(np.interp(phases.t1, t, size))
+    reached = t[(t >= phases.t1) & (size <= floor)]
+    return float(min(end, reached[0])) if reached.size else float(end)
+
+
 def h_window_end(frame: pd.DataFrame, phases: Phases) -> float:
     """Right end of the H chart: a few H-phase lengths past T1, within the run."""
-    end = phases.t2 if not np.isnan(phases.t2) else phases.t_end
     if np.isnan(phases.t1):
         return phases.t_end
-    return float(min(phases.t_end, phases.t1 + H_WINDOW * max(end - phases.t1, 1e-9)))
+    length = max(h_phase_end(frame, phases) - phases.t1, 1e-9)
+    return float(min(phases.t_end, phases.t1 + H_WINDOW * length))
 
 
 def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
@@ -85,8 +97,7 @@ def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
         )
     )
     if not np.isnan(phases.t1):
-        t_stop = phases.t2 if not np.isnan(phases.t2) else end
-        t_line = np.linspace(phases.t1, t_stop, 50)
+        t_line = np.linspace(phases.t1, h_phase_end(frame, phases), 50)
         start = float(np.interp(phases.t1, t, H))
         factor = phases.h_factor_predicted
         predicted = start * factor ** ((t_line - phases.t1) / config.eta)
