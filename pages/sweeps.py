@@ -12,6 +12,7 @@ import streamlit as st
 from ui.figures.sweep import sweep_heatmap
 from ui.runner import WAITING
 from ui.session import engine_warm_up, sweep_registry
+from ui.story_page import begin
 from ui.sweep_choices import AXES, SUMMARIES
 from ui.sweep_controls import STORE, set_plan, sidebar_controls
 from ui.sweep_params import parse_sweep_query, sweep_query
@@ -147,6 +148,7 @@ def _draw(job, plan, warm, was_live: bool) -> None:
     _chart(job, plan)
 
 
+begin("sweeps")  # through the router on a deep link; classroom=1 drawn
 if STORE not in st.session_state:
     _first_visit()
 st.title("Sweeps across n, σ, η and d")
