@@ -121,5 +121,5 @@ with two:
         f"ln L / ln(ηT) from {EXPONENT_FROM} iterations on: each n ≥ 2 creeps toward −3, "
         "logarithmically slowly (n = 1 has left the chart).",
     )
-st.markdown("**Measured** (medians over seeds, 10–90 % band in brackets)")
+st.markdown(f"**Measured** (medians over seeds, {low}–{high} % band in brackets)")
 st.dataframe(summary_table(left, whole, slopes), hide_index=True)
