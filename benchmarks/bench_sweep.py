@@ -13,6 +13,7 @@ would be). The three tables must be bit-identical; the script says whether they 
 import argparse
 import importlib.metadata
 import os
+import resource
 import time
 
 import numpy as np
@@ -32,10 +33,25 @@ def configs(steps: int) -> list[RunConfig]:
     ]
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its reaped children (a spawned pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(call):
     start = time.perf_counter()
     result = call()
     return time.perf_counter() - start, result
+
+
+def cores_used(call):
+    """(wall seconds, cores obtained = CPU seconds / wall seconds, result): below the
+    cores asked for, other work on the machine took the rest."""
+    cpu = cpu_seconds()
+    seconds, result = timed(call)
+    return seconds, (cpu_seconds() - cpu) / seconds, result
 
 
 def header() -> str:
@@ -55,8 +71,8 @@ def main() -> None:
     core.warm_up()  # compile (or load) the kernels before the serial timing
     print(header())
     print(f"{len(items)} runs of {args.steps:,} GD steps (n = 1, 2, 5, 10; d = 10)\n")
-    serial_s, serial = timed(lambda: sweep(items, workers=1))
-    pool_s, pool = timed(lambda: sweep(items, workers=WORKERS))
+    serial_s, serial_cores, serial = cores_used(lambda: sweep(items, workers=1))
+    pool_s, pool_cores, pool = cores_used(lambda: sweep(items, workers=WORKERS))
     start_s, cluster = timed(
         lambda: LocalCluster(
             n_workers=WORKERS,
@@ -71,8 +87,12 @@ def main() -> None:
         warm_s, _ = timed(lambda: sweep(items[:WORKERS], scheduler=address))
         dask_s, on_dask = timed(lambda: sweep(items, scheduler=address))
     rows = [
-        ("serial (this process)", serial_s, ""),
-        (f"local processes ({WORKERS}, spawned)", pool_s, "pool start-up included"),
+        ("serial (this process)", serial_s, f"got {serial_cores:.2f} of 1 core"),
+        (
+            f"local processes ({WORKERS}, spawned)",
+            pool_s,
+            f"got {pool_cores:.2f} of {WORKERS} cores; pool start-up included",
+        ),
         (
             f"LocalCluster ({WORKERS} workers)",
             dask_s,
