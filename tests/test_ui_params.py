@@ -3,6 +3,7 @@
 import pytest
 
 from core import RunConfig
+from ui.link_reference import link_reference
 from ui.params import (
     APP_CAPS,
     check_app_caps,
@@ -120,3 +121,32 @@ def test_log_options_span_the_cap_and_keep_an_off_grid_value():
     steps = log_options(APP_CAPS["steps"], 123_457, integer=True)
     assert all(isinstance(s, int) for s in steps)
     assert {1, 123_457, 10**8} <= set(steps)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seeds", "warned"),
+    [
+        ("3", 3, False),
+        ("20", 20, False),
+        ("0", 1, True),
+        ("21", 1, True),
+        ("abc", 1, True),
+        ("2.5", 1, True),
+    ],
+)
+def test_seeds_from_a_link_are_checked_against_their_range(raw, seeds, warned):
+    parsed = parse_query({"seeds": raw})
+    assert parsed.seeds == seeds
+    assert parsed.from_link
+    assert bool(parsed.warnings) is warned
+    if warned:
+        (warning,) = parsed.warnings
+        assert f"seeds = '{raw}'" in warning
+        assert "[1, 20]" in warning
+    assert parse_query(to_query(parsed.config, parsed.seeds)).seeds == seeds
+
+
+def test_seeds_are_in_the_theory_pages_link_reference():
+    table = link_reference()
+    (row,) = table[(table.page == "Explore") & (table.name == "seeds")].itertuples()
+    assert (row.allowed, row.default) == ("[1, 20]", "1")

@@ -7,7 +7,7 @@ pages use, so it cannot drift from what a link may carry.
 import pandas as pd
 
 from core import RunConfig
-from ui.params import APP_CAPS, QUERY_FIELDS
+from ui.params import APP_CAPS, QUERY_FIELDS, SEEDS_CAP
 from ui.presets import PRESETS
 from ui.story_fields import COMPARE, PHASES, TOYS, PageFields
 from ui.sweep_params import PAGE_NAMES as SWEEP_NAMES
@@ -81,6 +81,16 @@ def link_reference() -> pd.DataFrame:
         }
         for name in QUERY_FIELDS
     ]
+    rows.append(
+        {
+            "page": "Explore",
+            "name": "seeds",
+            "meaning": "K: seeds seed, …, seed + K − 1 as a median and 10–90 % band "
+            "on the loss charts",
+            "allowed": SEEDS_CAP.describe(),
+            "default": "1",
+        }
+    )
     rows.append(_preset_row("Explore", list(PRESETS)))
     rows += _story_rows("Compare", COMPARE)
     rows += _story_rows("Phases", PHASES)

@@ -57,6 +57,8 @@ APP_CAPS = {
     "teacher_norm": Cap(1e-3, 1000.0),
     "samples": Cap(1, 100_000),
 }
+# Explore's ensemble size K (seeds seed, ..., seed + K - 1), not a RunConfig field.
+SEEDS_CAP = Cap(1, 20)
 # SGD holds samples x d inputs in memory: 1e7 floats = 80 MB per live run.
 MAX_SAMPLES_TIMES_D = 10_000_000
 # SGD records full (n, d) weights (no reduction): ~180 records x 2e4 = 29 MB.
@@ -71,6 +73,7 @@ class ParsedQuery:
     preset: str | None
     warnings: tuple[str, ...]
     from_link: bool  # the URL named at least one run parameter: start at once
+    seeds: int = 1  # ensemble size K: median and band over seeds seed..seed+K-1
 
 
 def check_app_caps(config: RunConfig) -> None:
@@ -127,18 +130,38 @@ def parse_query(query: Mapping[str, str]) -> ParsedQuery:
             )
         else:
             values[name] = getattr(config, name)
+    seeds = _seeds(query, warnings)
     unknown = sorted(set(query) - set(QUERY_FIELDS) - OTHER_PAGE_NAMES)
     if unknown:
         warnings.append(
             f"Ignored unknown link parameter(s) {', '.join(map(_shown, unknown))}: "
-            f"allowed are {', '.join(QUERY_FIELDS)}, preset."
+            f"allowed are {', '.join(QUERY_FIELDS)}, preset, seeds."
         )
     return ParsedQuery(
         RunConfig(**values),
         preset,
         tuple(warnings),
-        from_link=any(name in query for name in (*QUERY_FIELDS, "preset")),
+        from_link=any(name in query for name in (*QUERY_FIELDS, "preset", "seeds")),
+        seeds=seeds,
     )
+
+
+def _seeds(query: Mapping[str, str], warnings: list[str]) -> int:
+    """The ensemble size K from a link: an integer within SEEDS_CAP, else 1."""
+    raw = query.get("seeds")
+    if raw is None:
+        return 1
+    try:
+        number = float(str(raw).strip())
+    except ValueError:
+        number = math.nan
+    if number.is_integer() and SEEDS_CAP.low <= number <= SEEDS_CAP.high:
+        return int(number)
+    warnings.append(
+        f"Ignored seeds = '{_shown(raw)}' from the link (seeds must be an integer "
+        f"in {SEEDS_CAP.describe()}); using seeds = 1."
+    )
+    return 1
 
 
 def _url_value(value) -> str:
@@ -158,10 +181,11 @@ def matching_preset(config: RunConfig) -> str | None:
     return None
 
 
-def to_query(config: RunConfig) -> dict[str, str]:
+def to_query(config: RunConfig, seeds: int = 1) -> dict[str, str]:
     """Every parameter, defaults included, so a link pins the run exactly."""
     query = {name: _url_value(getattr(config, name)) for name in QUERY_FIELDS}
     query["preset"] = matching_preset(config) or NO_PRESET
+    query["seeds"] = str(seeds)
     return query
 
 
