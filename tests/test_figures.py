@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import RunConfig, simulate
+from core import RunConfig, ensemble_bands, simulate
 from core.export import to_csv, to_json
 from core.fits import fit_line_tail, fit_power_tail
 from core.geometry import main_orthogonal_direction, plane_coordinates
@@ -237,3 +237,55 @@ def test_a_falling_n1_contrast_does_not_squash_the_loss_axis():
     low, high = fig.layout.yaxis.range
     assert low == pytest.approx(np.log10(frame["loss"].min()) - 2)
     assert high > np.log10(frame["loss"].max())
+
+
+def seed_band(n: int = 3, seeds: int = 4) -> pd.DataFrame:
+    """Median and 10-90 % band over seeds whose losses differ by a constant factor."""
+    frames = [
+        synthetic_frame(n).assign(
+            loss=lambda f, k=k: f["loss"] * (1 + 0.2 * k),
+            loss_inv_cbrt=lambda f, k=k: f["loss_inv_cbrt"] * (1 + 0.2 * k) ** (-1 / 3),
+        )
+        for k in range(seeds)
+    ]
+    return ensemble_bands(frames, ("loss", "loss_inv_cbrt"), (0.1, 0.9))
+
+
+@pytest.mark.parametrize(
+    ("build", "column", "log"),
+    [
+        (figures.loss_figure, "loss", True),
+        (figures.inverse_cube_root_figure, "loss_inv_cbrt", False),
+    ],
+    ids=["loss", "inv_cbrt"],
+)
+def test_seeds_draw_a_median_and_a_filled_band_under_the_run(build, column, log):
+    band, config = seed_band(), RunConfig(n=3)
+    fig = build(synthetic_frame(3), config, band=band)
+    names = [t.name for t in fig.data]
+    lo, hi, median = fig.data[:3]  # first: under the chosen seed's own line
+    assert names.index("median of 4 seeds") < names.index(
+        "loss L" if log else "L<sup>−1/3</sup>"
+    )
+    assert type(hi) is go.Scatter  # SVG, never WebGL
+    assert hi.fill == "tonexty"
+    assert lo.fill is None
+    assert median.name == "median of 4 seeds"
+    assert "t %{x" in median.hovertemplate  # Explore's charts run on time
+    x = np.asarray(hi.x, float)
+    assert np.isfinite(x).all()
+    if log:
+        assert (x > 0).all()  # a log time axis cannot show t = 0
+    assert (np.asarray(lo.y) <= np.asarray(median.y)).all()
+    assert (np.asarray(median.y) <= np.asarray(hi.y)).all()
+    assert np.ptp(np.asarray(hi.y) - np.asarray(lo.y)) > 0  # a band, not a line
+    without = build(synthetic_frame(3), config)
+    assert not any(getattr(t, "fill", None) for t in without.data)
+
+
+def test_the_loss_axis_holds_the_seed_band():
+    frame, band = synthetic_frame(3), seed_band()
+    band = band.assign(loss_hi=band["loss_hi"] * 1e4)
+    fig = figures.loss_figure(frame, RunConfig(n=3), band=band)
+    _, high = fig.layout.yaxis.range
+    assert high >= np.log10(band["loss_hi"].max())

@@ -29,14 +29,23 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def band_traces(
-    frame: pd.DataFrame, column: str, name: str, colour: str, log: bool
+    frame: pd.DataFrame,
+    column: str,
+    name: str,
+    colour: str,
+    log: bool,
+    x_column: str = "step",
 ) -> list[go.Scatter]:
-    """Band (lo to hi, filled) then the median line, all SVG, sharing a legend entry."""
+    """Band (lo to hi, filled) then the median line, all SVG, sharing a legend entry.
+
+    x_column : "step" (hover says iteration) or "time" (hover says t).
+    """
     keep = np.isfinite(frame[f"{column}_median"].to_numpy(float))
     if log:
         keep &= frame[f"{column}_lo"].to_numpy(float) > 0
     frame = frame[keep]
-    x = frame["step"]
+    x = frame[x_column]
+    x_hover = "iteration %{x:,}" if x_column == "step" else "t %{x:.4g}"
     common = {"x": x, "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
     lo = go.Scatter(y=frame[f"{column}_lo"], mode="lines", line={"width": 0}, **common)
     hi = go.Scatter(
@@ -55,7 +64,7 @@ def band_traces(
         name=name,
         legendgroup=name,
         line={"color": colour, "width": 2.5},
-        hovertemplate=f"{name}<br>iteration %{{x:,}}<br>median %{{y:.4g}}<br>"
+        hovertemplate=f"{name}<br>{x_hover}<br>median %{{y:.4g}}<br>"
         "band [%{customdata[0]:.3g}, %{customdata[1]:.3g}]"
         "<br>%{customdata[2]} seeds<extra></extra>",
     )

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.fits import fit_line_tail, fit_power_tail
+from ui.figures.compare import band_traces
 from ui.figures.style import (
     CONTRAST_COLOUR,
     GUIDE_COLOUR,
@@ -22,6 +23,8 @@ from ui.figures.style import (
 EXPONENT_RANGE = (-7.0, 1.0)
 LOSS_HEIGHT = 440
 INV_CBRT = "L<sup>−1/3</sup>"
+# Median and band over seeds: a palette colour no other trace of these charts uses.
+SEEDS_COLOUR = "#832db6"
 
 
 def _steps_of(t: np.ndarray, config) -> np.ndarray:
@@ -47,21 +50,37 @@ def _line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
     )
 
 
-def _loss_range(frame: pd.DataFrame) -> list[float] | None:
-    """Log range of the run's own losses, two decades of room below: the n = 1
-    contrast may fall through the bottom (to 1e-100 under flow), it must not
-    squash the curve the page is about."""
+def _seed_band(band: pd.DataFrame, column: str, log: bool) -> list[go.Scatter]:
+    """Median line and quantile band over seeds (a core.ensemble_bands frame) on
+    the time axis; a log time axis cannot show t = 0."""
+    if log:
+        band = band[band["time"] > 0]
+    name = f"median of {int(band['runs'].max())} seeds"
+    return band_traces(band, column, name, SEEDS_COLOUR, log, x_column="time")
+
+
+def _loss_range(frame: pd.DataFrame, band=None) -> list[float] | None:
+    """Log range of the run's own losses (and its seeds' band), two decades of
+    room below: the n = 1 contrast may fall through the bottom (to 1e-100 under
+    flow), it must not squash the curve the page is about."""
     columns = [c for c in ("loss", "empirical_loss") if c in frame]
     values = frame[columns].to_numpy(float).ravel()
+    if band is not None:
+        values = np.concatenate(
+            [values, band[["loss_lo", "loss_hi"]].to_numpy(float).ravel()]
+        )
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return None
     return [np.log10(values.min()) - 2.0, np.log10(values.max()) + 0.5]
 
 
-def _loss_panel(fig, frame, config, contrast, fit_tail: bool, **top) -> None:
+def _loss_panel(fig, frame, config, contrast, fit_tail: bool, band, **top) -> None:
     t, steps = frame["time"].to_numpy(float), frame["step"]
     loss = frame["loss"].to_numpy(float)
+    if band is not None:  # first, so the chosen seed's line stays on top
+        for trace in _seed_band(band, "loss", True):
+            fig.add_trace(trace, **top)
     fig.add_trace(line_trace(t, loss, "loss L", "#1f1f1f", steps, True), **top)
     if "empirical_loss" in frame:
         fig.add_trace(
@@ -106,7 +125,7 @@ def _loss_panel(fig, frame, config, contrast, fit_tail: bool, **top) -> None:
         )
     set_axes(fig, config, True, True, "loss L", **top)
     fig.update_xaxes(title=None, **top)
-    fig.update_yaxes(range=_loss_range(frame), **top)
+    fig.update_yaxes(range=_loss_range(frame, band), **top)
 
 
 def _exponent_panel(fig, frame, config, **bottom) -> None:
@@ -141,11 +160,13 @@ def loss_figure(
     config,
     contrast: pd.DataFrame | None = None,
     fit_tail: bool = True,
+    band: pd.DataFrame | None = None,
 ):
     """Loss log-log with a fitted C·t⁻³ guide; below, the local exponent vs -3.
 
     contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
     fit_tail : False where the tail follows no power law (diverged, finite-sample).
+    band : median and quantiles of loss over seeds (core.ensemble_bands), or None.
     SGD runs also show their training loss on the fixed samples.
     """
     fig = make_subplots(
@@ -155,7 +176,7 @@ def loss_figure(
         row_heights=[0.66, 0.34],
         vertical_spacing=0.05,
     )
-    _loss_panel(fig, frame, config, contrast, fit_tail, row=1, col=1)
+    _loss_panel(fig, frame, config, contrast, fit_tail, band, row=1, col=1)
     _exponent_panel(fig, frame, config, row=2, col=1)
     return style(
         fig,
@@ -166,9 +187,16 @@ def loss_figure(
     )
 
 
-def inverse_cube_root_figure(frame: pd.DataFrame, config):
-    """L^(-1/3) on linear axes with a line fitted on the second half of time."""
+def inverse_cube_root_figure(
+    frame: pd.DataFrame, config, band: pd.DataFrame | None = None
+):
+    """L^(-1/3) on linear axes with a line fitted on the second half of time.
+
+    band : median and quantiles of loss_inv_cbrt over seeds, or None.
+    """
     fig = go.Figure()
+    if band is not None:
+        fig.add_traces(_seed_band(band, "loss_inv_cbrt", False))
     t = frame["time"].to_numpy(float)
     y = frame["loss_inv_cbrt"].to_numpy(float)
     fig.add_trace(line_trace(t, y, INV_CBRT, "#1f1f1f", frame["step"], False))
