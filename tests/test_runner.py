@@ -5,6 +5,7 @@ import time
 import pytest
 
 from core import RunConfig, simulate
+from ui import ensemble_runner
 from ui.runner import FINISHED, RUNNING, WAITING, RunLimits, RunRegistry
 
 LONG = RunConfig(n=3, d=4, steps=10**8)
@@ -104,3 +105,30 @@ def test_the_cache_is_bounded(registry):
         runs.submit(RunConfig(**{**SHORT.to_dict(), "seed": seed})).wait(30)
     assert runs.cached(RunConfig(**{**SHORT.to_dict(), "seed": 0})) is None
     assert runs.cached(RunConfig(**{**SHORT.to_dict(), "seed": 2})) is not None
+
+
+def test_an_ensemble_runs_the_extra_seeds_with_the_engines_numbers():
+    plan = ensemble_runner.plan(SHORT, 3)
+    runs = ensemble_runner.EnsembleRegistry(ensemble_runner.ENSEMBLE_LIMITS)
+    try:
+        job = runs.submit(plan)
+        assert job.wait(30)
+        assert not job.error
+        extras = job.result()
+        assert [c.seed for c in plan.configs()] == [1, 2]
+        for config, frame in zip(plan.configs(), extras, strict=True):
+            assert frame["loss"].tolist() == simulate(config).loss.tolist()
+        band = ensemble_runner.bands(simulate(SHORT).metrics, extras)
+        assert (band["runs"] == 3).all()
+        assert runs.submit(plan).finished  # cached by plan
+    finally:
+        runs.stop_all()
+
+
+def test_an_ensemble_is_cut_to_the_work_cap_and_the_seed_range():
+    assert ensemble_runner.plan(SHORT, 20).seeds == 20
+    long = ensemble_runner.plan(RunConfig(n=3, steps=10**8), 20)
+    assert (long.seeds, long.asked) == (1, 20)  # no extra seed fits the cap
+    assert long.seconds(20) > ensemble_runner.MAX_SECONDS
+    last = ensemble_runner.plan(RunConfig(n=2, d=3, steps=500, seed=2**32 - 2), 5)
+    assert last.seeds == 2

@@ -5,6 +5,7 @@ import threading
 import streamlit as st
 
 import core
+from ui.ensemble_runner import ENSEMBLE_LIMITS, EnsembleRegistry
 from ui.runner import RunRegistry
 from ui.sweep_runner import SWEEP_LIMITS, SweepRegistry
 
@@ -38,3 +39,9 @@ def run_registry() -> RunRegistry:
 def sweep_registry() -> SweepRegistry:
     """The sweeps of this server: one live at a time, a queue and a table cache."""
     return SweepRegistry(SWEEP_LIMITS)
+
+
+@st.cache_resource(show_spinner=False)
+def ensemble_registry() -> EnsembleRegistry:
+    """Explore's seed ensembles: one computing at a time, a queue, a cache."""
+    return EnsembleRegistry(ENSEMBLE_LIMITS)
