@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import core
-from ui import classroom, controls
+from ui import classroom, controls, seed_band
 from ui.params import parse_query, to_query
 from ui.run_view import draw_run
 from ui.session import engine_warm_up, run_registry
@@ -31,6 +31,7 @@ def _first_visit() -> None:
     """Read the URL once per session: the default run or a shared link starts at once."""
     parsed = parse_query(st.query_params.to_dict())
     controls.set_values(parsed.config.to_dict())
+    controls.set_seeds(parsed.seeds)
     st.session_state[LINK_WARNINGS] = parsed.warnings
     st.session_state[START_NOW] = True
 
@@ -106,7 +107,7 @@ def _rerun_when_set(event) -> None:
 def _share_link(config) -> None:
     # Cross-page flags (classroom=1) are part of what the author saw: keep them.
     kept = {k: v for k, v in st.query_params.to_dict().items() if k in KEPT_NAMES}
-    query = {**to_query(config), **kept}
+    query = {**to_query(config, controls.seeds()), **kept}
     st.session_state[WRITTEN] = query
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
@@ -154,4 +155,11 @@ if pending is not None:
         + (" The charts below show the previous run." if job is not None else "")
     )
 if job is not None:
-    draw_run(job, run_registry(), _contrast(job.config), st.session_state[REDRAW_LIVE])
+    band = seed_band.draw(job, controls.seeds())  # None for one seed
+    draw_run(
+        job,
+        run_registry(),
+        _contrast(job.config),
+        st.session_state[REDRAW_LIVE],
+        band,
+    )

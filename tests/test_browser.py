@@ -384,3 +384,20 @@ def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(
     assert "toy_cases" not in navigation
     assert page.get_by_text("Classroom: step by step").count() == 1
     no_exception(page)
+
+
+def test_seeds_from_a_link_draw_a_band(warm_server, page):
+    """?seeds=3: the loss chart gains a filled band (SVG) and a median line."""
+    load(page, f"{warm_server}/?seeds=3")
+    page.wait_for_function(
+        f"""() => {{ const e = ({FIND_CHART})('{LOSS}');
+            return e && e._fullData.some(d => d.fill === 'tonexty')
+                && e.querySelector('.scatterlayer .fills path'); }}""",
+        timeout=TIMEOUT_MS,
+    )
+    assert "median of 3 seeds" in plot_data(page, LOSS)
+    assert "seeds=3" in page.url
+    no_exception(page)
+    time.sleep(1)  # let the last charts finish their layout
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "explore_seeds.png")

@@ -1,14 +1,17 @@
 """Explore page through Streamlit's AppTest: defaults, presets, links, widgets."""
 
+import base64
+import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
 from ui.presets import PRESETS
-from ui.session import engine_warm_up, run_registry
+from ui.session import engine_warm_up, ensemble_registry, run_registry
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -19,6 +22,7 @@ def warm_engine_and_stop_runs():
     assert engine_warm_up().wait(120)
     yield
     run_registry().stop_all()
+    ensemble_registry().stop_all()
 
 
 def open_page(**query) -> AppTest:
@@ -148,3 +152,66 @@ def test_new_seed_starts_a_new_run_and_the_link_follows():
     assert not at.exception
     assert at.query_params["seed"] != "0"
     assert charts(at) == 7
+
+
+def figure(at: AppTest, title: str) -> dict:
+    """The chart whose title contains `title`, as the page sent it (plotly JSON)."""
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (found,) = [f for f in figures if title in f["layout"]["title"]["text"]]
+    return found
+
+
+def values(array) -> np.ndarray:
+    """A plotly JSON array: a list, or base64 bytes with a dtype."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"])
+    return np.asarray(array, float)
+
+
+def filled_traces(at: AppTest, title: str = "Loss L") -> list[dict]:
+    """Traces of a chart that fill an area: a band."""
+    return [t for t in figure(at, title)["data"] if t.get("fill") == "tonexty"]
+
+
+def settle_band(at: AppTest, timeout: float = 60.0) -> AppTest:
+    """Rerun until the extra seeds are in (the progress fragment's timer's job)."""
+    deadline = time.monotonic() + timeout
+    while not (charts(at) and filled_traces(at)):
+        assert time.monotonic() < deadline, "the band did not appear"
+        time.sleep(0.3)
+        at.run()
+    return at
+
+
+def test_seeds_from_a_link_draw_a_band_under_the_chosen_seed():
+    at = settle_band(settle(open_page(seeds="3")))
+    assert not at.exception
+    assert not at.warning
+    assert at.slider(key="explore_seeds").value == 3
+    assert at.query_params["seeds"] == "3"
+    assert charts(at) == 7
+    (loss_band,) = filled_traces(at)
+    (inv_cbrt_band,) = filled_traces(at, "straight line")
+    for band in (loss_band, inv_cbrt_band):
+        y = values(band["y"])
+        assert y.size > 10
+        assert np.isfinite(y).all()
+        assert (y > 0).all()
+    names = [t.get("name") for t in figure(at, "Loss L")["data"]]
+    assert "median of 3 seeds" in names
+    assert "loss L" in names  # the chosen seed's own line stays
+    assert any("seeds 0–2" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("raw", ["0", "abc"])
+def test_bad_seeds_from_a_link_warn_and_fall_back_to_one(raw):
+    at = settle(open_page(seeds=raw))
+    assert not at.exception
+    (warning,) = at.warning
+    assert f"seeds = '{raw}'" in warning.value
+    assert "[1, 20]" in warning.value
+    assert "using seeds = 1" in warning.value
+    assert at.slider(key="explore_seeds").value == 1
+    assert at.query_params["seeds"] == "1"
+    assert charts(at) == 7
+    assert not filled_traces(at)

@@ -10,12 +10,20 @@ import streamlit as st
 
 from core import RunConfig
 from ui import classroom
-from ui.params import APP_CAPS, NO_PRESET, QUERY_FIELDS, log_options, matching_preset
+from ui.params import (
+    APP_CAPS,
+    NO_PRESET,
+    QUERY_FIELDS,
+    SEEDS_CAP,
+    log_options,
+    matching_preset,
+)
 from ui.presets import PRESETS
 
 PREFIX = "explore_"
 PRESET_KEY = PREFIX + "preset"
 STORE = PREFIX + "values"
+SEEDS_STORE = PREFIX + "seeds_value"  # K outlives its widget, like STORE
 METHOD_LABELS = {"gd": "GD", "flow": "Gradient flow", "sgd": "Finite-sample GD"}
 
 
@@ -32,6 +40,24 @@ def set_values(values: Mapping) -> None:
     st.session_state[STORE] = {**st.session_state.get(STORE, {}), **values}
     for name, value in values.items():
         st.session_state[key(name)] = _widget_form(name, value)
+
+
+def set_seeds(seeds: int) -> None:
+    """Set the ensemble size K (before the widgets are created)."""
+    st.session_state[SEEDS_STORE] = st.session_state[key("seeds")] = seeds
+
+
+def seeds() -> int:
+    """The ensemble size K: seeds seed, ..., seed + K - 1 (drawn or hidden)."""
+    return st.session_state.get(SEEDS_STORE, 1)
+
+
+def _sync_seeds() -> None:
+    """The widget drawn last run wins over the store; a hidden one is refilled."""
+    if key("seeds") in st.session_state:
+        st.session_state[SEEDS_STORE] = st.session_state[key("seeds")]
+    else:
+        st.session_state[key("seeds")] = seeds()
 
 
 def _widget_form(name: str, value):
@@ -67,6 +93,7 @@ def _log_slider(name: str, label: str, help_text: str, integer: bool = False):
 def sidebar_controls() -> RunConfig:
     """Draw the controls in the sidebar and return the config they describe."""
     config = RunConfig(**_stored_values())
+    _sync_seeds()
     st.session_state[PRESET_KEY] = matching_preset(config) or NO_PRESET
     with st.sidebar:
         st.selectbox(
@@ -105,6 +132,14 @@ def sidebar_controls() -> RunConfig:
         _log_slider("steps", "Steps T", "Log scale, up to 1e8.", integer=True)
         if advanced:
             st.number_input("Seed", 0, 2**32 - 1, step=1, key=key("seed"))
+            st.slider(
+                "Seeds K (median and band)",
+                int(SEEDS_CAP.low),
+                int(SEEDS_CAP.high),
+                key=key("seeds"),
+                help="Seeds seed, …, seed + K − 1 of this run: their median and "
+                "10–90 % band on the loss charts, computed in the background.",
+            )
             _log_slider("teacher_norm", "Teacher norm ‖v‖", "v = ‖v‖ e₁.")
         if advanced and st.session_state[key("method")] == "sgd":
             samples = st.number_input(

@@ -84,7 +84,7 @@ def _outcome(job, trajectory) -> None:
         st.info(f"{reason[:1].upper()}{reason[1:]}. Continue resumes it.")
 
 
-def _charts(trajectory, contrast, live: bool) -> None:
+def _charts(trajectory, contrast, live: bool, band=None) -> None:
     frame, config = trajectory.metrics, trajectory.config
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
@@ -92,11 +92,11 @@ def _charts(trajectory, contrast, live: bool) -> None:
     with left:
         # t⁻³ is the population-GD law: no guide for diverged or finite-sample runs.
         fit_tail = trajectory.status != "diverged" and config.method != "sgd"
-        _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail))
+        _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail, band))
         _chart("angles", figures.angles_figure(frame, config))
         _chart("norms", figures.norms_figure(frame, config))
     with right:
-        _chart("inv_cbrt", figures.inverse_cube_root_figure(frame, config))
+        _chart("inv_cbrt", figures.inverse_cube_root_figure(frame, config, band))
         _chart("balance", figures.balance_figure(frame, config))
         _chart("potential", figures.potential_figure(frame, config))
     left, right = st.columns([3, 2], gap="medium")
@@ -158,24 +158,27 @@ def _status(job, registry, was_live: bool) -> None:
     _progress(job, registry)
 
 
-def _draw(job, registry, contrast, was_live: bool) -> None:
+def _draw(job, registry, contrast, was_live: bool, band=None) -> None:
     _status(job, registry, was_live)
     trajectory = job.trajectory()
     if trajectory is None:
         return
     _outcome(job, trajectory)
-    _charts(trajectory, contrast, live=not job.finished)
+    _charts(trajectory, contrast, live=not job.finished, band=band)
 
 
-def draw_run(job, registry, contrast=None, redraw_live: bool = True) -> None:
+def draw_run(job, registry, contrast=None, redraw_live: bool = True, band=None) -> None:
     """Status and charts of `job`; a live job redraws in a timed fragment.
+
+    band : median and quantiles over seeds of the loss and L^(-1/3) (a finished
+    job's, from ui.seed_band), drawn under the run's own lines; or None.
 
     Streamlit remounts a Plotly chart whose figure changed, so zoom does not
     survive a live redraw: with redraw_live=False the charts stay as drawn (free
     to zoom) while only the progress keeps updating.
     """
     if job.finished:
-        _draw(job, registry, contrast, was_live=False)
+        _draw(job, registry, contrast, was_live=False, band=band)
         return
     live = st.fragment(run_every=LIVE_REDRAW_SECONDS)
     if redraw_live:
