@@ -58,10 +58,15 @@ def iter_sweep(
         return
     # spawn, not fork: the caller may have threads (a Streamlit server does).
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    try:
         futures = {pool.submit(run_item, item): i for i, item in enumerate(items)}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()
+    finally:
+        # A caller that stops reading (Stop, a closed tab) drops the queued runs;
+        # the ones already running (at most `workers`) finish first.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _iter_dask(items: list, scheduler: str) -> Iterator[tuple[int, dict]]:
