@@ -12,14 +12,15 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 engine_warm_up()  # starts compiling once per server, before any page asks
+# Material icons: emoji need a colour font that headless browsers often lack.
 page = st.navigation(
     [
-        st.Page("pages/explore.py", title="Explore", icon="📈", default=True),
-        st.Page("pages/compare.py", title="Compare", icon="⚖️"),
-        st.Page("pages/phases.py", title="Phases", icon="🧭"),
-        st.Page("pages/toy_cases.py", title="Toy cases", icon="🧪"),
-        st.Page("pages/theory.py", title="Theory", icon="📜"),
-        st.Page("pages/sweeps.py", title="Sweeps", icon="🗺️"),
+        st.Page("pages/explore.py", title="Explore", icon=":material/show_chart:", default=True),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/phases.py", title="Phases", icon=":material/timeline:"),
+        st.Page("pages/toy_cases.py", title="Toy cases", icon=":material/science:"),
+        st.Page("pages/theory.py", title="Theory", icon=":material/menu_book:"),
+        st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:"),
     ]
 )
 # ?classroom=1 persists across pages: session state, and back into each URL (page
