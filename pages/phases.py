@@ -82,7 +82,7 @@ def verdicts(run, n: int) -> None:
     cells[2].metric(
         "H factor",
         "—" if math.isnan(fitted) else f"{fitted:.6f}",
-        f"predicted {phases.h_factor_predicted:.6f}",
+        f"predicted {phases.h_factor_predicted:.6g}",
         delta_color="off",
         delta_arrow="off",
         help="Per-step factor of |H| fitted in ②, against 1 − nη/2 (eq. 36); "
