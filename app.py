@@ -15,12 +15,17 @@ engine_warm_up()  # starts compiling once per server, before any page asks
 # Material icons: emoji need a colour font that headless browsers often lack.
 page = st.navigation(
     [
-        st.Page("pages/explore.py", title="Explore", icon=":material/show_chart:", default=True),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-        st.Page("pages/phases.py", title="Phases", icon=":material/timeline:"),
-        st.Page("pages/toy_cases.py", title="Toy cases", icon=":material/science:"),
-        st.Page("pages/theory.py", title="Theory", icon=":material/menu_book:"),
-        st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:"),
+        st.Page(
+            "views/explore.py",
+            title="Explore",
+            icon=":material/show_chart:",
+            default=True,
+        ),
+        st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("views/phases.py", title="Phases", icon=":material/timeline:"),
+        st.Page("views/toy_cases.py", title="Toy cases", icon=":material/science:"),
+        st.Page("views/theory.py", title="Theory", icon=":material/menu_book:"),
+        st.Page("views/sweeps.py", title="Sweeps", icon=":material/grid_on:"),
     ]
 )
 # ?classroom=1 persists across pages: session state, and back into each URL (page

@@ -16,11 +16,11 @@ from ui.toy_runs import TOY_NAMES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
-    "compare": "pages/compare.py",
-    "phases": "pages/phases.py",
-    "toys": "pages/toy_cases.py",
-    "theory": "pages/theory.py",
-    "sweeps": "pages/sweeps.py",  # classroom mode only; its own tests do the rest
+    "compare": "views/compare.py",
+    "phases": "views/phases.py",
+    "toys": "views/toy_cases.py",
+    "theory": "views/theory.py",
+    "sweeps": "views/sweeps.py",  # classroom mode only; its own tests do the rest
 }
 CHARTS = {"compare": 2, "phases": 7, "toys": 1, "theory": 0}
 

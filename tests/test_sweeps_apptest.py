@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.session import engine_warm_up, sweep_registry
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "sweeps.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "sweeps.py")
 
 
 @pytest.fixture(autouse=True)

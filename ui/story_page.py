@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from ui import classroom
 from ui.figures.projector import for_projector
@@ -12,26 +11,9 @@ from ui.run_view import PLOTLY_CONFIG
 from ui.session import engine_warm_up
 
 
-def ensure_router() -> None:
-    """Rerun through app.py when Streamlit ran this page without it.
-
-    With a pages/ folder, Streamlit serves a server's runs as a v1 multipage app
-    (each page alone: no router, no wide layout, a file-name menu) until the
-    first st.navigation call. So the first visitor of a fresh server who
-    arrives by a deep link (/compare?...) would see that; AppTest resets the flag
-    before every run. Clearing it and rerunning runs app.py for the same page.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def begin(url_path: str) -> None:
-    """Top of every story page: through the router, then classroom mode.
-
-    The router syncs the mode too; syncing again here is idempotent.
-    """
-    ensure_router()
+    """Top of every story page: classroom mode (the router syncs it too; syncing
+    again here is idempotent)."""
     classroom.sync_from_url(url_path)
     classroom.show()
 

@@ -46,7 +46,7 @@ st.markdown(
     "$1\\{0 \\ge 0\\} = 1$, i.e. $\\nabla_i = \\tfrac12(\\sum_{j\\ne i} w_j - v)$. "
     "The Hessian (eq. 51) is exact too, computed in span$\\{v, w_i\\}$ plus its complement."
 )
-see("pages/phases.py", "Hessian spectrum along a run", preset="theorem")
+see("views/phases.py", "Hessian spectrum along a run", preset="theorem")
 
 st.header("Theorems")
 st.markdown(
@@ -72,12 +72,12 @@ st.markdown(
 )
 with st.container(horizontal=True):
     see(
-        "pages/compare.py",
+        "views/compare.py",
         "Compare: n = 1 against n = 2, 5, 10 (Figure 1)",
         preset="figure1",
     )
     see(
-        "pages/explore.py",
+        "views/explore.py",
         "Explore: gradient flow, slope −3",
         method="flow",
         n="3",
@@ -94,9 +94,9 @@ st.markdown(
     "$\\|\\nabla L\\| \\ge \\Omega(L^{2/3})$, so $L^{-1/3}$ grows linearly in $t$."
 )
 with st.container(horizontal=True):
-    see("pages/phases.py", "Phases: the three phases, shaded", preset="theorem")
+    see("views/phases.py", "Phases: the three phases, shaded", preset="theorem")
     see(
-        "pages/phases.py",
+        "views/phases.py",
         "Balance fails at large σ, T⁻³ survives",
         preset="large-sigma",
     )
@@ -107,7 +107,7 @@ st.markdown(
     "shrinks only like $1/t$ (eq. 67), and $L \\ge \\Omega(Z^3/(n^5\\|v\\|))$ (eq. 68): "
     "that is the lower bound. For $n = 1$, $Z \\equiv 0$: no slow mode."
 )
-see("pages/phases.py", "1/Z as a straight line", preset="theorem")
+see("views/phases.py", "1/Z as a straight line", preset="theorem")
 
 st.header("Toy cases")
 st.markdown(
@@ -127,7 +127,7 @@ with st.container(horizontal=True):
         ("toy3+eps", "Toy 3 + ε"),
         ("remark26", "Remark 26"),
     ):
-        see("pages/toy_cases.py", label, preset=preset)
+        see("views/toy_cases.py", label, preset=preset)
 
 st.header("References")
 st.markdown(
