@@ -33,29 +33,29 @@ class Step:
 
 STEPS = (
     Step(
-        "pages/explore.py",
+        "views/explore.py",
         "n = 1: exponential",
         {"n": "1", "d": "5", "sigma": "0.1", "eta": "0.05", "steps": "2000"},
     ),
     Step(
-        "pages/explore.py",
+        "views/explore.py",
         "n = 2: only like T⁻³",
         {"preset": "n1-vs-n2"},
     ),
-    Step("pages/compare.py", "Figure 1: n = 1, 2, 5, 10"),
+    Step("views/compare.py", "Figure 1: n = 1, 2, 5, 10"),
     Step(
-        "pages/phases.py",
+        "views/phases.py",
         "Why: the three phases",
         {"preset": "theorem"},
     ),
     Step(
-        "pages/phases.py",
+        "views/phases.py",
         "Large σ: balance fails",
         {"preset": "large-sigma"},
     ),
-    Step("pages/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}),
-    Step("pages/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}),
-    Step("pages/theory.py", "The theorems"),
+    Step("views/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}),
+    Step("views/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}),
+    Step("views/theory.py", "The theorems"),
 )
 
 
@@ -113,7 +113,7 @@ def show() -> None:
                 query_params={**step.query, **query()},
             )
         st.page_link(
-            "pages/explore.py",
+            "views/explore.py",
             label="Leave classroom mode",
             icon="✖️",
             query_params={KEY: "0"},
