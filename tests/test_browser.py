@@ -56,35 +56,32 @@ def healthy(url: str) -> bool:
         return False
 
 
+def serve(log_path):
+    """`streamlit run app.py` on 127.0.0.1 and a free port, logging to log_path;
+    yields its base URL once healthy, stops it after."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true"]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not healthy(url):
+            assert process.poll() is None, "streamlit exited"
+            assert time.monotonic() < deadline, "streamlit did not become healthy"
+            time.sleep(0.2)
+        yield url
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """`streamlit run app.py` on 127.0.0.1; yields its base URL, stops it after."""
-    port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not healthy(url):
-        assert process.poll() is None, "streamlit exited"
-        assert time.monotonic() < deadline, "streamlit did not become healthy"
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    """The app's server for the whole session; yields its base URL."""
+    yield from serve(tmp_path_factory.mktemp("server") / "streamlit.log")
 
 
 @pytest.fixture(scope="session")
@@ -354,22 +351,7 @@ def test_classroom_mode_survives_navigation(warm_server, page):
 def fresh_server(tmp_path):
     """A second server that no page has run on yet (Streamlit's multipage state
     is per process: a deep link as the very first request is a case of its own)."""
-    port = free_port()
-    log = (tmp_path / "fresh.log").open("w")
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--server.headless", "true"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not healthy(url):
-        assert process.poll() is None, "streamlit exited"
-        assert time.monotonic() < deadline, "streamlit did not become healthy"
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    yield from serve(tmp_path / "fresh.log")
 
 
 def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(

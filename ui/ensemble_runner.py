@@ -8,7 +8,6 @@ chosen seed is the page's live run; the band is drawn over it and the extras.
 
 import dataclasses
 import math
-import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,7 +16,7 @@ import core
 from core import RunConfig
 from core.config import MAX_SEED
 from ui.ensembles import BAND
-from ui.runner import CHUNK_SECONDS, FIRST_CHUNK_STEPS, Job, RunLimits, RunRegistry
+from ui.runner import Job, RunLimits, RunRegistry
 
 COLUMNS = ("step", "time", "loss", "loss_inv_cbrt")
 BAND_COLUMNS = ("loss", "loss_inv_cbrt")
@@ -97,17 +96,14 @@ class EnsembleRegistry(RunRegistry):
     job_class = EnsembleJob
 
     def _compute(self, job: EnsembleJob, started: float) -> None:
+        def show(state, rate: float) -> None:
+            job.current = state.progress
+
         for config in job.config.configs():
-            state, chunk, job.current = core.start_run(config), FIRST_CHUNK_STEPS, 0.0
-            while not state.done:
-                job.reason = job._stop_reason(started, self.limits)
-                if job.reason:
-                    return
-                tick, before = time.perf_counter(), state.step
-                state = core.advance(state, max_steps=chunk)
-                job.current = state.progress
-                rate = (state.step - before) / max(time.perf_counter() - tick, 1e-6)
-                chunk = int(min(max(rate * CHUNK_SECONDS, 100), 10**7))
+            job.current = 0.0
+            state = self._run_to_end(job, core.start_run(config), started, show)
+            if state is None:
+                return
             job.frames.append(state.trajectory().metrics[list(COLUMNS)])
         frames = job.result()
         job._trajectory = frames

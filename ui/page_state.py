@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from ui import classroom
+from ui.params import log_options
 from ui.url_fields import (
     CUSTOM,
     PRESET,
@@ -88,6 +89,19 @@ def preset_select(
         key=preset_key,
         on_change=apply,
     )
+
+
+def log_sliders(page: str, specs) -> None:
+    """Select sliders on a log grid: specs are (name, label, Cap, integral); the
+    current value stays selectable even off the grid (a link's exact value)."""
+    for name, label, cap, integral in specs:
+        st.select_slider(
+            label,
+            log_options(cap, st.session_state[key(page, name)], integral),
+            format_func="{:,}".format if integral else "{:g}".format,
+            key=key(page, name),
+            persist_state="session",
+        )
 
 
 def publish(

@@ -204,20 +204,30 @@ class RunRegistry:
             job.phase = RUNNING
             return True
 
-    def _compute(self, job: Job, started: float) -> None:
-        state = job.state or core.start_run(job.config)
-        job.state, chunk = state, FIRST_CHUNK_STEPS
+    def _run_to_end(self, job, state, started: float, on_chunk):
+        """Advance `state` in chunks until done, calling on_chunk(state, steps/s)
+        after each; None if the job was told to stop first (job.reason says why)."""
+        chunk = FIRST_CHUNK_STEPS
         while not state.done:
             job.reason = job._stop_reason(started, self.limits)
             if job.reason:
-                return
+                return None
             tick, before = time.perf_counter(), state.step
             state = core.advance(state, max_steps=chunk)
-            elapsed = max(time.perf_counter() - tick, 1e-6)
-            job.steps_per_second = (state.step - before) / elapsed
-            job.state = state
+            rate = (state.step - before) / max(time.perf_counter() - tick, 1e-6)
+            on_chunk(state, rate)
             # Aim each chunk at CHUNK_SECONDS from the measured rate.
-            chunk = int(min(max(job.steps_per_second * CHUNK_SECONDS, 100), 10**7))
+            chunk = int(min(max(rate * CHUNK_SECONDS, 100), 10**7))
+        return state
+
+    def _compute(self, job: Job, started: float) -> None:
+        def show(state, rate: float) -> None:
+            job.state, job.steps_per_second = state, rate
+
+        job.state = job.state or core.start_run(job.config)
+        state = self._run_to_end(job, job.state, started, show)
+        if state is None:
+            return
         trajectory = state.trajectory()
         job._trajectory, job._drawn_state = trajectory, state
         self._store(job.config, trajectory)

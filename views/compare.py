@@ -11,7 +11,7 @@ import streamlit as st
 from ui import classroom, page_state, story_runs
 from ui.ensembles import BAND, LEFT_STEPS, bands, summary_table
 from ui.figures.compare import EXPONENT_FROM, figure1_exponent, figure1_loss
-from ui.params import Cap, log_options
+from ui.params import Cap
 from ui.story_fields import COMPARE, FIGURE1
 from ui.story_page import begin, chart, share_link, wait_for_engine
 
@@ -41,18 +41,14 @@ def controls() -> dict:
             st.number_input(
                 "Dimension d", 1, 10_000, key=key("d"), persist_state="session"
             )
-            for name, label, cap, integral in (
-                ("sigma", "Initial scale σ", Cap(1e-4, 1.0), False),
-                ("eta", "Step size η", Cap(1e-3, 0.2), False),
-                ("steps", "Iterations T", Cap(1_000, 200_000), True),
-            ):
-                st.select_slider(
-                    label,
-                    log_options(cap, st.session_state[key(name)], integral),
-                    format_func="{:,}".format if integral else "{:g}".format,
-                    key=key(name),
-                    persist_state="session",
-                )
+            page_state.log_sliders(
+                PAGE,
+                (
+                    ("sigma", "Initial scale σ", Cap(1e-4, 1.0), False),
+                    ("eta", "Step size η", Cap(1e-3, 0.2), False),
+                    ("steps", "Iterations T", Cap(1_000, 200_000), True),
+                ),
+            )
     values = page_state.values(PAGE, FIELDS)
     if not values["ns"]:  # an emptied multiselect: keep the paper's set
         values["ns"] = FIGURE1["ns"]

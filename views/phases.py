@@ -19,7 +19,7 @@ from ui.figures.phases import (
     straight_lines_figure,
 )
 from ui.figures.spectrum import RELATIVE_FLOOR, hidden_count, spectrum_figure
-from ui.params import Cap, log_options
+from ui.params import Cap
 from ui.phase_runs import smallest_table
 from ui.story_fields import PHASES
 from ui.story_page import begin, chart, share_link, table, wait_for_engine
@@ -37,18 +37,14 @@ def controls() -> dict:
     with st.sidebar:
         page_state.preset_select(PAGE, FIELDS, PRESETS, LABELS)
         st.slider("Students n", 1, 20, key=key("n"), persist_state="session")
-        for name, label, cap, integral in (
-            ("sigma", "Initial scale σ", Cap(1e-6, 2.0), False),
-            ("eta", "Step size η", Cap(1e-4, 0.5), False),
-            ("steps", "Steps T", Cap(100, 1_000_000), True),
-        ):
-            st.select_slider(
-                label,
-                log_options(cap, st.session_state[key(name)], integral),
-                format_func="{:,}".format if integral else "{:g}".format,
-                key=key(name),
-                persist_state="session",
-            )
+        page_state.log_sliders(
+            PAGE,
+            (
+                ("sigma", "Initial scale σ", Cap(1e-6, 2.0), False),
+                ("eta", "Step size η", Cap(1e-4, 0.5), False),
+                ("steps", "Steps T", Cap(100, 1_000_000), True),
+            ),
+        )
         if not classroom.active():
             st.number_input(
                 "Dimension d", 1, 10_000, key=key("d"), persist_state="session"
