@@ -17,6 +17,7 @@ from ui.figures.students import angles_figure
 from ui.figures.style import (
     GUIDE_COLOUR,
     line_trace,
+    note_no_potential,
     revision_key,
     set_axes,
     style,
@@ -151,16 +152,7 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
         set_axes(fig, config, False, False, name, row=1, col=col)
         shade_phases(fig, phases.intervals(), False, 0.0, row=1, col=col)
     if config.n == 1:
-        fig.add_annotation(
-            text="Z ≡ 0 for n = 1",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            row=1,
-            col=2,
-            xref="x domain",
-            yref="y domain",
-        )
+        note_no_potential(fig, row=1, col=2, xref="x domain", yref="y domain")
     return style(
         fig,
         f"{INV_CBRT} and 1/Z: straight lines in the slow phase",

@@ -14,6 +14,7 @@ from ui.figures.style import (
     CONTRAST_COLOUR,
     GUIDE_COLOUR,
     line_trace,
+    note_no_potential,
     revision_key,
     set_axes,
     style,
@@ -224,14 +225,7 @@ def potential_figure(frame: pd.DataFrame, config):
     if guide is not None:
         fig.add_trace(guide, **right)
     if config.n == 1:
-        fig.add_annotation(
-            text="Z ≡ 0 for n = 1",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-        )
+        note_no_potential(fig, xref="paper", yref="paper")
     set_axes(fig, config, True, True, "Z", **left)
     set_axes(fig, config, False, False, "1/Z", **right)
     return style(fig, "Potential Z, and 1/Z", revision_key(config), rows=1)

@@ -148,6 +148,12 @@ def add_students(fig, frame, prefix, n, log, **where):
         fig.add_trace(trace, **where)
 
 
+def note_no_potential(fig, **where) -> None:
+    """Say in the middle of a Z panel why it is empty (n = 1: Z is identically 0).
+    where: xref/yref (and row/col) of the panel."""
+    fig.add_annotation(text="Z ≡ 0 for n = 1", showarrow=False, x=0.5, y=0.5, **where)
+
+
 def set_axes(fig, config, log_x, log_y, y_title, **where):
     """Log or linear axes with titles; time on x for every chart of a run."""
     fig.update_xaxes(title=time_label(config.method), **_axis_type(log_x), **where)
