@@ -27,9 +27,11 @@ def default_start(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
-    default_W0, default_v = default_start(config)
-    W0 = default_W0 if W0 is None else np.array(W0, dtype=np.float64)
-    v = default_v if v is None else np.array(v, dtype=np.float64)
+    if W0 is None or v is None:  # draw only what was not given (n d can be 5e7)
+        default_W0, default_v = default_start(config)
+        W0 = default_W0 if W0 is None else W0
+        v = default_v if v is None else v
+    W0, v = np.array(W0, dtype=np.float64), np.array(v, dtype=np.float64)
     if W0.shape != (config.n, config.d):
         raise ValueError(f"W0 must have shape (n, d) = {(config.n, config.d)}")
     if v.shape != (config.d,):
