@@ -17,21 +17,24 @@ ADVANCE = {"gd": advance_gd, "flow": advance_flow, "sgd": advance_sgd}
 CHUNK = 2_000_000
 
 
+def default_teacher(config: RunConfig) -> np.ndarray:
+    """v = teacher_norm * e_1, (d,)."""
+    v = np.zeros(config.d)
+    v[0] = config.teacher_norm
+    return v
+
+
 def default_start(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
     """W0 = sigma * N(0, I) from default_rng(seed), (n, d); v = teacher_norm * e_1."""
     rng = np.random.default_rng(config.seed)
-    W0 = config.sigma * rng.standard_normal((config.n, config.d))
-    v = np.zeros(config.d)
-    v[0] = config.teacher_norm
-    return W0, v
+    return config.sigma * rng.standard_normal((config.n, config.d)), default_teacher(
+        config
+    )
 
 
 def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
-    if W0 is None or v is None:  # draw only what was not given (n d can be 5e7)
-        default_W0, default_v = default_start(config)
-        W0 = default_W0 if W0 is None else W0
-        v = default_v if v is None else v
-    W0, v = np.array(W0, dtype=np.float64), np.array(v, dtype=np.float64)
+    W0 = default_start(config)[0] if W0 is None else np.array(W0, dtype=np.float64)
+    v = default_teacher(config) if v is None else np.array(v, dtype=np.float64)
     if W0.shape != (config.n, config.d):
         raise ValueError(f"W0 must have shape (n, d) = {(config.n, config.d)}")
     if v.shape != (config.d,):
