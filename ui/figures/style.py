@@ -156,11 +156,11 @@ def note_no_potential(fig, **where) -> None:
 
 def set_axes(fig, config, log_x, log_y, y_title, **where):
     """Log or linear axes with titles; time on x for every chart of a run."""
-    fig.update_xaxes(title=time_label(config.method), **_axis_type(log_x), **where)
-    fig.update_yaxes(title=y_title, **_axis_type(log_y), **where)
+    fig.update_xaxes(title=time_label(config.method), **axis_type(log_x), **where)
+    fig.update_yaxes(title=y_title, **axis_type(log_y), **where)
 
 
-def _axis_type(log: bool) -> dict:
+def axis_type(log: bool) -> dict:
     """Log axes label decades only, as powers of ten: minor labels (2, 5) and SI
     prefixes (µ, p) crowd and mislead there."""
     if log:

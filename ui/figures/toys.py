@@ -6,7 +6,7 @@ Pure functions of ui.toy_runs.ToyView (paper notes §7).
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.figures.style import line_trace, revision_key, set_axes, style
+from ui.figures.style import axis_type, line_trace, revision_key, set_axes, style
 from ui.toy_runs import PREDICTIONS, ToyView
 
 ENGINE, PREDICTION, PERTURBED = "#3f90da", "#1f1f1f", "#e76300"
@@ -75,22 +75,8 @@ def collapse_figure(view: ToyView) -> go.Figure:
         fig.add_trace(loss, row=1, col=2)
     fig.update_xaxes(title="step", dtick=1, row=1, col=1)
     fig.update_yaxes(title="max ‖w<sub>i</sub>‖", rangemode="tozero", row=1, col=1)
-    fig.update_xaxes(
-        title="step",
-        type="log",
-        exponentformat="power",
-        minorloglabels="none",
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(
-        title="loss L",
-        type="log",
-        exponentformat="power",
-        minorloglabels="none",
-        row=1,
-        col=2,
-    )
+    fig.update_xaxes(title="step", **axis_type(True), row=1, col=2)
+    fig.update_yaxes(title="loss L", **axis_type(True), row=1, col=2)
     fig.add_annotation(
         text="exact start: L = 0 from step 2<br>(no place on a log axis)",
         x=0.95,
