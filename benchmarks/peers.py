@@ -19,15 +19,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+import core
+from core import RunConfig
+
 jax.config.update("jax_enable_x64", True)
 
 
 def default_start(n: int, d: int, sigma: float, seed: int = 0):
-    """The engine's default start: W0 (n, d) = sigma * N(0, 1) from seed, v (d,) = e_1."""
-    W0 = sigma * np.random.default_rng(seed).standard_normal((n, d))
-    v = np.zeros(d)
-    v[0] = 1.0
-    return W0, v
+    """The engine's own default start (so peers and engine begin at the same W0):
+    W0 (n, d) = sigma * N(0, 1) from seed, v (d,) = e_1."""
+    return core.default_start(RunConfig(n=n, d=d, sigma=sigma, seed=seed))
 
 
 def _angles(W, v, xp):
