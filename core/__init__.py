@@ -9,9 +9,10 @@ loss, from the paper's closed forms (eq. 23, 4, 51). No streamlit, no plotting.
 ('completed', True)
 """
 
-from .config import METHODS, RunConfig
+from .config import RunConfig
 from .export import VERSION as __version__
 from .hessian import population_hessian
+from .methods import METHODS
 from .population import population_gradient, population_loss
 from .run import advance, default_start, simulate, start_run
 from .schedule import record_steps

@@ -1,15 +1,24 @@
-"""Gradient flow dW/dt = -grad L(W) through scipy's solve_ivp (DESIGN §3.7).
+"""Gradient flow dW/dt = -grad L(W) with scipy's Radau solver (DESIGN §3.7).
 
 Integrated in log time s = log(1 + t): the slow phase (z_i ~ 1/t) is smooth in s,
 so the solver takes a similar number of steps per decade of t up to t = 1e9 and
 beyond. The fast modes (rate ~ n/2 in t) become stiff in s, hence an implicit
 method (Radau) with the exact Jacobian -(1 + t) * Hessian (eq. 51).
+
+The solver is driven step by step (what solve_ivp does inside), so a call can
+return between two solver steps when its wall-clock deadline passes; the solver
+in flight is kept in FlowMemory and resumed by the next call, so where a caller
+pauses never changes the numbers.
 """
 
 import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import Radau
 
 from . import kernels
 from .hessian import population_hessian
@@ -21,28 +30,32 @@ RTOL = 1e-10
 ATOL = 1e-16
 
 
-def _segment_ends(state: RunState) -> np.ndarray:
-    """Times at which a call to advance may stop: t = eta * 10^j, and the horizon.
-    Fixed by the config alone, so results do not depend on how a caller chunks."""
-    config = state.config
-    decades = config.eta * 10.0 ** np.arange(1, int(np.log10(config.steps)) + 1)
-    return np.unique(np.append(decades[decades < config.horizon], config.horizon))
+@dataclass(frozen=True)
+class FlowMemory:
+    """step : the solver's last step in log time, carried into the next record
+    interval (no ramp-up at each record); None before the first, and at each
+    decade t = eta * 10^j, where the solver starts afresh.  solver : a Radau
+    solver part-way to the next record (a paused call), else None."""
+
+    step: float | None = None
+    solver: Any = None
+
+    @property
+    def bound(self) -> float:
+        return math.inf  # the flow has no step size to diverge with
 
 
-def advance_flow(state: RunState, max_steps: int) -> RunState:
-    """Integrate to the next segment end, recording at t = eta * grid steps."""
-    del max_steps  # one segment per call: its cost is about the same for every decade
-    config = state.config
+def _restarts(config) -> np.ndarray:
+    """Times t = eta * 10^j at which the solver forgets its step size: fixed by
+    the config alone, so the numbers do not depend on how a caller chunks."""
+    return config.eta * 10.0 ** np.arange(1, int(np.log10(config.steps)) + 1)
+
+
+def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
     n, k = state.W.shape
-    ends = _segment_ends(state)
-    t_end = float(ends[np.searchsorted(ends, state.time, side="right")])
-    grid_steps = state.grid
-    grid_times = config.eta * grid_steps
-    inside = (grid_times > state.time) & (grid_times <= t_end)
     X = kernels.stack(state.W, state.v)
     work = kernels.Workspace(n, k)
     arrays = work.arrays()
-    scale = float(np.linalg.norm(state.v))
 
     def rhs(s, y):
         X[:n] = y.reshape(n, k)
@@ -52,46 +65,70 @@ def advance_flow(state: RunState, max_steps: int) -> RunState:
     def jac(s, y):
         return -np.exp(s) * population_hessian(y.reshape(n, k), state.v)
 
-    # Stop the solver at every record time rather than interpolating: its dense
-    # output is off by several % for z ~ 1/t across steps of ~1 in log time.
-    y = state.W.ravel()
-    s_now = np.log1p(state.time)
-    first_step = None
-    records = []
-    for step, t in zip(grid_steps[inside], grid_times[inside], strict=True):
-        s_next = np.log1p(t)
-        if first_step is not None:
-            first_step = min(first_step, s_next - s_now)
-        solution = solve_ivp(
-            rhs,
-            (s_now, s_next),
-            y,
-            method="Radau",
-            rtol=RTOL,
-            atol=ATOL * scale,
-            jac=jac,
-            first_step=first_step,
-        )
-        if not solution.success:
+    s_now = float(np.log1p(state.time))
+    s_next = float(np.log1p(t_next))
+    if first_step is not None:
+        first_step = min(first_step, s_next - s_now)
+    return Radau(
+        rhs,
+        s_now,
+        state.W.ravel(),
+        s_next,
+        rtol=RTOL,
+        atol=ATOL * float(np.linalg.norm(state.v)),
+        jac=jac,
+        first_step=first_step,
+    )
+
+
+def advance_flow(state: RunState, max_steps: int, deadline: float) -> RunState:
+    """Integrate on to t = eta * (step + max_steps) at most, recording at
+    t = eta * grid steps; returns soon after `deadline` (between solver steps)."""
+    config = state.config
+    grid = state.grid
+    t_stop = config.eta * min(config.steps, state.step + max_steps)
+    restarts = _restarts(config)
+    memory, records = state.memory, []
+    while state.time < t_stop:
+        step = int(grid[np.searchsorted(grid, state.step, side="right")])
+        t_next = config.eta * step
+        solver, message = memory.solver, ""
+        if solver is None:
+            fresh = np.any(np.isclose(restarts, state.time, rtol=1e-15, atol=0))
+            solver = _solver(state, t_next, None if fresh else memory.step)
+        while solver.status == "running" and time.perf_counter() < deadline:
+            message = solver.step()
+        if solver.status == "failed":
             return dataclasses.replace(
                 state,
+                records=state.records + tuple(records),
                 status="diverged",
-                message=f"the ODE solver failed at t = {t:.6g}: {solution.message}",
+                message=f"the ODE solver failed at t = {t_next:.6g}: {message}",
+                memory=FlowMemory(memory.step),
             )
-        y, s_now = solution.y[:, -1], solution.t[-1]
-        if solution.t.size > 1:  # carry the step size on: no ramp-up at each record
-            first_step = solution.t[-1] - solution.t[-2]
-        W = y.reshape(n, k).copy()
-        X[:n] = W
-        records.append(Record(int(step), float(t), W, kernels.loss(X, *arrays)))
-    done = t_end >= config.horizon
-    last = records[-1].W if records else state.W
+        if solver.status == "running":  # the deadline passed: resume it next call
+            memory = FlowMemory(memory.step, solver)
+            break
+        W = solver.y.reshape(state.W.shape).copy()
+        X = kernels.stack(W, state.v)
+        loss = kernels.loss(X, *kernels.Workspace(*W.shape).arrays())
+        records.append(Record(step, t_next, W, loss))
+        memory = FlowMemory(solver.t - solver.t_old)
+        state = dataclasses.replace(state, W=W, step=step, time=t_next, memory=memory)
+        if time.perf_counter() >= deadline:
+            break
+    done = state.step >= config.steps
     return dataclasses.replace(
         state,
-        W=last,
-        step=round(t_end / config.eta),
-        time=t_end,
         records=state.records + tuple(records),
         status="completed" if done else "running",
         message=f"integrated to t = {config.horizon:.6g}" if done else "",
+        memory=memory,
     )
+
+
+def flow_progress(state: RunState) -> float:
+    """Fraction of log(1 + t), the flow's cost scale, including a paused solver."""
+    s = state.memory.solver.t if state.memory.solver is not None else None
+    t = state.time if s is None else float(np.expm1(s))
+    return float(np.log1p(t) / np.log1p(state.config.horizon))

@@ -34,15 +34,14 @@ def population_hessian(W, v) -> np.ndarray:
     W = np.ascontiguousarray(W, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
     n, d = W.shape
-    ws = kernels.Workspace(n, d)
-    kernels._angles(kernels.stack(W, v), ws.norms, ws.U, ws.theta, ws.sin_theta)
-    norms, U, theta, sign = ws.norms, ws.U, ws.theta, ws.sign
+    norms, U, theta, sin_theta = kernels.pair_angles(kernels.stack(W, v))
+    sign = kernels.Workspace(n, d).sign
     if np.any(norms[:n] == 0):
         raise ValueError("the Hessian is undefined where a student is zero")
     N = _orthogonal_parts(U, n)
     eye = np.eye(d)
     # zeta(w_i, x_q) weights, signed (teacher -1); sin_ii = 0 drops q = i.
-    scale = sign * ws.sin_theta[:n] * norms / (2 * np.pi * norms[:n, None])
+    scale = sign * sin_theta[:n] * norms / (2 * np.pi * norms[:n, None])
     hess = np.einsum("iq,qab->iaqb", (np.pi - theta[:n, :n]) / (2 * np.pi), eye[None])
     hess += (
         (

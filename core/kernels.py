@@ -10,9 +10,6 @@ import math
 import numpy as np
 from numba import njit
 
-# Above this cosine the arccos of a Gram entry loses digits (error ~1e-16/theta);
-# below it (theta > 0.1 and theta < pi - 0.1) arccos is accurate and cheaper.
-_ACOS_SAFE = 0.995
 # phi(theta) = sin - theta cos loses ~1e-16/theta^2 relative to cancellation; the
 # series is used below this angle (9 terms: truncation < 1e-20 relative at 0.5).
 _PHI_SERIES_BELOW = 0.5
@@ -130,6 +127,17 @@ def _residual(X, sign, r):
             r[0, m] = t
     for m in range(k):
         r[0, m] += r[1, m]
+
+
+def pair_angles(rows: np.ndarray):
+    """(norms (m,), unit rows (m, k), angles (m, m), their sines (m, m)) of the
+    rows of (m, k), by the half-angle form of `_angles`; zero rows get angle 0."""
+    X = np.ascontiguousarray(rows, dtype=np.float64)
+    m, k = X.shape
+    norms, U = np.zeros(m), np.zeros((m, k))
+    theta, sin_theta = np.zeros((m, m)), np.zeros((m, m))
+    _angles(X, norms, U, theta, sin_theta)
+    return norms, U, theta, sin_theta
 
 
 class Workspace:

@@ -12,12 +12,7 @@ from . import kernels
 
 def _pair_angles(rows: np.ndarray) -> np.ndarray:
     """Angles (m, m) between the rows of (m, k); 0 where a row is zero."""
-    m, k = rows.shape
-    X = np.ascontiguousarray(rows, dtype=np.float64)
-    norms, U = np.zeros(m), np.zeros((m, k))
-    theta, sin_theta = np.zeros((m, m)), np.zeros((m, m))
-    kernels._angles(X, norms, U, theta, sin_theta)
-    return theta
+    return kernels.pair_angles(rows)[2]
 
 
 def record_row(W: np.ndarray, v: np.ndarray) -> dict[str, float]:

@@ -22,10 +22,6 @@ class Reduction:
     W: np.ndarray
     v: np.ndarray
 
-    def lift(self, coords: np.ndarray) -> np.ndarray:
-        """Coordinates (..., k) back to R^d (..., d)."""
-        return coords @ self.basis.T
-
 
 def reduce(W0: np.ndarray, v: np.ndarray) -> Reduction:
     """Basis of span{v, rows of W0}: v/|v| first, then a rank-revealing (pivoted)

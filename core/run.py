@@ -4,14 +4,10 @@ import numpy as np
 
 from .blas import one_blas_thread
 from .config import RunConfig
-from .flow import advance_flow
-from .gd import advance_gd, evaluate_loss, initial_extra
-from .reduction import reduce
-from .sgd import advance_sgd, start_sgd
-from .state import Record, RunState
+from .methods import METHODS
+from .state import RunState, deadline_after
 from .trajectory import Trajectory
 
-ADVANCE = {"gd": advance_gd, "flow": advance_flow, "sgd": advance_sgd}
 # Steps per chunk in simulate(): large enough that the Python between chunks is
 # negligible, small enough that a caller polling progress sees it move.
 CHUNK = 2_000_000
@@ -54,28 +50,24 @@ def start_run(config: RunConfig, W0=None, v=None) -> RunState:
 
 
 def _start(config: RunConfig, W0: np.ndarray, v: np.ndarray) -> RunState:
-    if config.method == "sgd":
-        return start_sgd(config, W0, v)
-    reduced = reduce(W0, v)
-    loss0 = evaluate_loss(reduced.W, reduced.v)
-    return RunState(
-        config=config,
-        basis=reduced.basis,
-        v=reduced.v,
-        W=reduced.W,
-        step=0,
-        time=0.0,
-        records=(Record(0, 0.0, reduced.W.copy(), loss0),),
-        extra=initial_extra(W0, v),
-    )
+    return METHODS[config.method].start(config, W0, v)
 
 
-def advance(state: RunState, max_steps: int = CHUNK) -> RunState:
-    """Run on from `state` by up to max_steps steps (flow: one segment of time)."""
+def advance(
+    state: RunState, max_steps: int = CHUNK, max_seconds: float | None = None
+) -> RunState:
+    """Run on from `state` by up to max_steps steps (flow: to the first record
+    at or past t = eta * (step + max_steps)), returning after about max_seconds
+    of wall time when given (an expensive step overruns it by about one step).
+
+    The numbers never depend on the budget: chunks of any size, paused anywhere,
+    give the same records as one call.
+    """
     if state.done:
         return state
+    deadline = deadline_after(max_seconds)
     with one_blas_thread():
-        return ADVANCE[state.config.method](state, int(max_steps))
+        return METHODS[state.config.method].advance(state, int(max_steps), deadline)
 
 
 def simulate(config: RunConfig, W0=None, v=None) -> Trajectory:

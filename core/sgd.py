@@ -6,6 +6,8 @@ from a counter-based generator keyed by (seed, epoch), so the batches do not
 depend on how a caller chunks the run.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
@@ -14,6 +16,15 @@ from .kernels import _REASSOC
 from .state import Record, RunState, divergence_bound, step_through_grid
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class SGDMemory:
+    """samples : (samples, d) the fixed Gaussian inputs.  bound : the divergence
+    guard's norm."""
+
+    samples: np.ndarray
+    bound: float
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -131,17 +142,17 @@ def start_sgd(config, W0: np.ndarray, v: np.ndarray) -> RunState:
         step=0,
         time=0.0,
         records=(_record(0, config, W0, v, X),),
-        extra={"samples": X, "bound": divergence_bound(W0, v)},
+        memory=SGDMemory(X, divergence_bound(W0, v)),
     )
 
 
-def advance_sgd(state: RunState, max_steps: int) -> RunState:
+def advance_sgd(state: RunState, max_steps: int, deadline: float) -> RunState:
     """Up to max_steps more minibatch steps, recording on the grid."""
-    config, X = state.config, state.extra["samples"]
+    config, X = state.config, state.memory.samples
     W = state.W.copy()
     perm = np.empty(config.samples, dtype=np.int64)
     G = np.zeros_like(W)
-    bound = state.extra["bound"]
+    bound = state.memory.bound
 
     def run_steps(step, count):
         return sgd_steps(
@@ -152,4 +163,4 @@ def advance_sgd(state: RunState, max_steps: int) -> RunState:
     def snapshot(step):
         return W.copy(), _record(step, config, W, state.v, X)
 
-    return step_through_grid(state, max_steps, run_steps, snapshot)
+    return step_through_grid(state, max_steps, deadline, run_steps, snapshot)

@@ -39,11 +39,10 @@ class Spectrum:
 def complement_block(W: np.ndarray, v: np.ndarray) -> np.ndarray:
     """The n x n matrix C by which the Hessian acts on S-perp (any coordinates)."""
     n, k = W.shape
-    ws = kernels.Workspace(n, k)
-    kernels._angles(kernels.stack(W, v), ws.norms, ws.U, ws.theta, ws.sin_theta)
-    norms, sign = ws.norms, ws.sign
-    radial = (ws.sin_theta[:n] * (sign * norms)).sum(axis=1) / (2 * np.pi * norms[:n])
-    C = (np.pi - ws.theta[:n, :n]) / (2 * np.pi)
+    norms, _, theta, sin_theta = kernels.pair_angles(kernels.stack(W, v))
+    sign = kernels.Workspace(n, k).sign
+    radial = (sin_theta[:n] * (sign * norms)).sum(axis=1) / (2 * np.pi * norms[:n])
+    C = (np.pi - theta[:n, :n]) / (2 * np.pi)
     np.fill_diagonal(C, 0.5 + radial)
     return C
 

@@ -1,10 +1,13 @@
 """RunState: a run in progress, as a value (state in, state out; DESIGN §3.6).
 
 A worker advances a state chunk by chunk, showing progress between chunks; any
-state can be turned into a Trajectory of the records so far.
+state can be turned into a Trajectory of the records so far. What a method needs
+beyond the students (SGD's samples, the flow solver's step) lives in its own
+typed `memory` (core.methods defines one per method).
 """
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +33,10 @@ class RunState:
     """A run after `step` steps (flow: t = eta * step).
 
     config : the validated config.  basis : (d, k) orthonormal columns, the first
-    along v (None for sgd, which runs in R^d).  v : (k,) teacher in those coordinates.
-    W : (n, k) current students.  records : the rows recorded so far.
-    status : "running" | "completed" | "diverged".  extra : method-specific data
-    (sgd: the fixed samples).
+    along v (None for runs in R^d: sgd, adam).  v : (k,) teacher in those
+    coordinates.  W : (n, k) current students.  records : the rows recorded so
+    far.  status : "running" | "completed" | "diverged".  memory : the method's
+    own typed state (core.methods).
     """
 
     config: RunConfig
@@ -45,7 +48,7 @@ class RunState:
     records: tuple[Record, ...]
     status: str = "running"
     message: str = ""
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    memory: Any = None
 
     @property
     def done(self) -> bool:
@@ -53,10 +56,10 @@ class RunState:
 
     @property
     def progress(self) -> float:
-        """Fraction of the run done (flow: of log(1 + t), its cost scale)."""
-        if self.config.method == "flow":
-            return float(np.log1p(self.time) / np.log1p(self.config.horizon))
-        return self.step / self.config.steps
+        """Fraction of the run done, on the method's own cost scale."""
+        from .methods import METHODS
+
+        return METHODS[self.config.method].progress(self)
 
     @property
     def grid(self) -> np.ndarray:
@@ -76,23 +79,38 @@ class RunState:
         return Trajectory.from_records(self, status, message)
 
 
-def step_through_grid(state: RunState, max_steps: int, run_steps, snapshot) -> RunState:
+def deadline_after(max_seconds: float | None) -> float:
+    """perf_counter() time by which a call to advance should return (inf: none)."""
+    return float("inf") if max_seconds is None else time.perf_counter() + max_seconds
+
+
+def step_through_grid(
+    state: RunState, max_steps: int, deadline: float, run_steps, snapshot
+) -> RunState:
     """Advance a stepping method (GD, SGD) by up to max_steps, stopping on each
-    record step to record it; shared by the methods so that they cannot drift.
+    record step to record it and returning soon after `deadline`; shared by the
+    methods so that they cannot drift.
 
     run_steps(step, n) runs n steps from `step` in place and returns how many it
     did (fewer means divergence); snapshot(step) returns (W, Record) of the state.
+    Where the pieces between clock checks end never changes the result: the
+    steps are the same, only the pauses between them move.
     """
     config, grid = state.config, state.grid
     target = min(config.steps, state.step + max_steps)
     step, records, status, message = state.step, [], "running", ""
-    while step < target:
+    pacer = _Pacer(deadline)
+    while step < target and not pacer.late():
         next_record = int(grid[np.searchsorted(grid, step, side="right")])
         stop_at = min(next_record, target)
-        step += run_steps(step, stop_at - step)
-        if step < stop_at:
-            status = "diverged"
-            message = diverged_message(step, state.extra["bound"], config)
+        while step < stop_at and status == "running" and not pacer.late():
+            count = pacer.piece(stop_at - step)
+            done = run_steps(step, count)
+            pacer.ran(done)
+            step += done
+            if done < count:
+                status = "diverged"
+                message = diverged_message(step, state.memory.bound, config)
         if step == next_record or status == "diverged":
             records.append(snapshot(step)[1])
         if status == "diverged":
@@ -108,6 +126,40 @@ def step_through_grid(state: RunState, max_steps: int, run_steps, snapshot) -> R
         status=status,
         message=message,
     )
+
+
+class _Pacer:
+    """How many steps to run before looking at the clock again.
+
+    Without a deadline: everything at once (the fast path). With one: one step
+    first, then pieces sized from the measured cost to reach about a quarter of
+    the time left, growing at most 4x per piece, so an expensive step (large n,
+    Gauss-Newton) overruns the deadline by about one step, never by a chunk.
+    """
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.size = 1
+        self.clock = time.perf_counter()
+        self.per_step = 0.0
+
+    def late(self) -> bool:
+        return self.deadline != float("inf") and time.perf_counter() >= self.deadline
+
+    def piece(self, remaining: int) -> int:
+        if self.deadline == float("inf"):
+            return remaining
+        return max(1, min(remaining, self.size))
+
+    def ran(self, count: int) -> None:
+        if self.deadline == float("inf") or count == 0:
+            return
+        now = time.perf_counter()
+        self.per_step = (now - self.clock) / count
+        self.clock = now
+        left = max(self.deadline - now, 0.0)
+        fits = left / 4 / self.per_step if self.per_step > 0 else 4 * self.size
+        self.size = int(max(1, min(fits, 4 * self.size, 10**8)))
 
 
 def diverged_message(step: int, bound: float, config: RunConfig) -> str:

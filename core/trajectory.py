@@ -37,9 +37,10 @@ class Trajectory:
     @classmethod
     def from_records(cls, state, status: str, message: str) -> "Trajectory":
         records = state.records
-        empirical = None
-        if state.config.method == "sgd":
-            empirical = np.array([r.empirical_loss for r in records])
+        # Only runs on fixed samples measure a training loss (NaN elsewhere).
+        empirical = np.array([r.empirical_loss for r in records])
+        if np.isnan(empirical).all():
+            empirical = None
         return cls(
             config=state.config,
             steps=np.array([r.step for r in records], dtype=np.int64),

@@ -8,6 +8,7 @@ import numpy as np
 
 from .blas import pin_one_blas_thread
 from .config import RunConfig
+from .methods import METHODS
 from .run import advance, start_run
 from .schedule import record_steps
 
@@ -16,7 +17,7 @@ def warm_up() -> None:
     """Run a tiny instance of every method (a few ms once numba's cache is warm),
     and pin BLAS to one thread for the process (core/blas.py says why)."""
     pin_one_blas_thread()
-    for method in ("gd", "flow", "sgd"):
+    for method in METHODS:
         config = RunConfig(n=2, d=3, steps=12, method=method, samples=8, batch=4)
         state = start_run(config)
         while not state.done:
