@@ -43,6 +43,7 @@ _NOT_YET = {
     "activation": set(ACTIVATIONS) - {"relu"},
     "init": set(INITS) - {"gaussian"},
     "optimizer": set(OPTIMIZERS) - {"gd"},
+    "teachers": True,
 }
 
 
@@ -200,6 +201,10 @@ class RunConfig:
         if self.batch is not None:
             fields["batch"] = _integer("batch", self.batch, 1, fields["samples"])
         fields["teachers"] = _integer("teachers", self.teachers, 1, fields["d"])
+        if fields["teachers"] != 1 and "teachers" in _NOT_YET:
+            raise ConfigError(
+                "teachers", "teachers > 1 is not available in this engine yet"
+            )
         for name, value in fields.items():
             object.__setattr__(self, name, value)
         self._check_combinations()
