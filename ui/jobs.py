@@ -1,0 +1,252 @@
+"""Background jobs: one registry per server runs every page's work (DESIGN §5).
+
+A `Task` is a cache key, an estimate in seconds and `work(progress) -> result`.
+Work reports `progress(fraction, partial)` at least every ~0.5 s; that call raises
+`Stopped` when the job must end (Stop, the time cap, a page gone), so every cap
+holds within one chunk. At most `max_live` jobs compute at once, the rest wait in
+a FIFO queue; results are cached, bounded in entries and bytes. No Streamlit: the
+app's probes keep a job alive while its tab is open, however slow the redraws.
+"""
+
+import threading
+import time
+import weakref
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
+
+
+class Stopped(Exception):
+    """Raised by progress() inside a job's work; the message says why."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a job computes: `work(progress)` returns the result cached under `key`."""
+
+    key: Hashable
+    seconds: float  # estimated compute
+    work: Callable[["Job"], Any]
+    subject: Any = None  # what it computes (a RunConfig, a plan), for its page
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    """What keeps one server responsive (the app's values: ui.fields.LIMITS)."""
+
+    max_live: int = 2  # jobs computing at once; others wait in a FIFO queue
+    max_seconds: float = 120.0  # wall clock per job (Continue starts a new one)
+    poll_timeout: float = 10.0  # no poll and no open page for this long: stop
+    cache_entries: int = 64
+    cache_bytes: int = 200 * 2**20
+
+
+def nbytes(value: Any) -> int:
+    """Approximate memory of a result: its arrays and frames, recursively."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return int(np.sum(value.memory_usage()))
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, list | tuple | dict):
+        return sum(map(nbytes, value.values() if isinstance(value, dict) else value))
+    return sum(map(nbytes, vars(value).values())) if hasattr(value, "__dict__") else 64
+
+
+class Job:
+    """One task in the registry. The worker writes; pages read (atomic assignments).
+    The work's `progress` is the job itself: `job(fraction, partial)`, `job.memo`.
+
+    owner : who submitted it (the app: (session, page)), or None.
+    partial : what the work last reported (a run's state, the rows so far).
+    released : its arrays were dropped because its session ended.
+    """
+
+    def __init__(self, task: Task, registry, owner=None, result=None):
+        self.task, self.owner, self._registry = task, owner, registry
+        self.phase = FINISHED if result is not None else WAITING
+        self.progress = 1.0 if result is not None else 0.0
+        self.partial, self.result = None, result
+        self.reason = self.error = ""  # why it ended early; an exception's text
+        self.released = False
+        self.started = self.cap_at = 0.0  # monotonic times, once running
+        self._polled = time.monotonic()
+        self._stop, self._done = threading.Event(), threading.Event()
+        if result is not None:
+            self._done.set()
+
+    def touch(self) -> None:
+        """The page is still looking."""
+        self._polled = time.monotonic()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for the job to finish; True if it did."""
+        return self._done.wait(timeout)
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def __call__(self, fraction: float, partial: Any = None) -> None:
+        """Record progress (0..1) and a partial result; Stopped if it must end."""
+        self.progress = min(max(float(fraction), 0.0), 1.0)
+        if partial is not None:
+            self.partial = partial
+        if reason := self._registry.stop_reason(self):
+            raise Stopped(reason)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A part of the work cached on its own (a seed run reused by many views)."""
+        if (found := self._registry.cached(key)) is None:
+            self._registry.store(key, found := compute())
+        return found
+
+
+class JobRegistry:
+    """Server-wide: live jobs, the FIFO queue and the result cache.
+
+    alive(owner) -> bool: the owner's page is open (a job it owns lives on without
+    polls); gone(owner) -> bool: its session ended (its jobs' arrays are freed).
+    Without them (tests) only polls count.
+    """
+
+    def __init__(self, limits: JobLimits | None = None, alive=None, gone=None):
+        self.limits = limits or JobLimits()
+        self._owner_alive, self._owner_gone = alive, gone
+        self._cond = threading.Condition()
+        self._live: set[Job] = set()
+        self._queue: deque[Job] = deque()
+        self._cache: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._jobs: weakref.WeakSet[Job] = weakref.WeakSet()
+        self._threads: list[threading.Thread] = []
+        self._closing = threading.Event()
+        self._watchdog: threading.Thread | None = None
+
+    def submit(self, task: Task, owner=None, use_cache: bool = True) -> Job:
+        """Queue a task (a cached result returns a finished job at once)."""
+        found = self.cached(task.key) if use_cache else None
+        job = Job(task, self, owner, result=found)
+        with self._cond:
+            self._jobs.add(job)
+            if found is None:
+                self._queue.append(job)
+                thread = threading.Thread(
+                    target=self._work, args=(job,), name=f"job-{id(job)}", daemon=True
+                )
+                self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+                thread.start()
+            if self._owner_gone and self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._free, daemon=True)
+                self._watchdog.start()
+        return job
+
+    def cached(self, key: Hashable):
+        with self._cond:
+            if key not in self._cache:
+                return None
+            self._cache.move_to_end(key)
+            return self._cache[key][0]
+
+    def store(self, key: Hashable, result: Any) -> None:
+        """Keep a result; the least recently used go first past either bound."""
+        size = nbytes(result)
+        with self._cond:
+            self._cache[key] = (result, size)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.limits.cache_entries or (
+                sum(s for _, s in self._cache.values()) > self.limits.cache_bytes
+            ):
+                self._cache.popitem(last=False)
+
+    def queue_position(self, job: Job) -> int:
+        """1 for the next job to start, 0 if not waiting."""
+        with self._cond:
+            return self._queue.index(job) + 1 if job in self._queue else 0
+
+    def live_count(self) -> int:
+        return len(self._live)
+
+    def stop_reason(self, job: Job) -> str:
+        """Why `job` must end now ("" if it may go on)."""
+        limits = self.limits
+        if job._stop.is_set():
+            return "stopped by the user"
+        if not self._alive(job):
+            return f"stopped: the page stopped polling for {limits.poll_timeout:g} s"
+        if job.phase == RUNNING and time.monotonic() > job.cap_at:
+            return f"stopped at the time cap of {limits.max_seconds:g} s per job"
+        return ""
+
+    def stop_all(self, timeout: float = 10.0) -> None:
+        """Stop every job and join every thread (tests, shutdown)."""
+        with self._cond:
+            jobs, threads = [*self._live, *self._queue], [*self._threads]
+            threads += [self._watchdog] if self._watchdog else []
+            self._watchdog = None
+            self._closing.set()
+        for job in jobs:
+            job.stop()
+        for thread in threads:
+            thread.join(timeout)
+        self._closing.clear()
+
+    def _alive(self, job: Job) -> bool:
+        if time.monotonic() - job._polled <= self.limits.poll_timeout:
+            return True
+        probe = self._owner_alive
+        return bool(probe and job.owner is not None and probe(job.owner))
+
+    def _work(self, job: Job) -> None:
+        try:
+            if self._wait_for_slot(job):
+                job.result = job.task.work(job)
+                job.progress = 1.0
+                self.store(job.task.key, job.result)
+        except Stopped as stopped:
+            job.reason = str(stopped)
+        # Any failure becomes a message on the page, never a traceback.
+        except Exception as error:  # noqa: BLE001
+            job.error = f"{type(error).__name__}: {error}"
+        finally:
+            with self._cond:
+                self._live.discard(job)
+                if job in self._queue:
+                    self._queue.remove(job)
+                self._cond.notify_all()
+            job.phase = FINISHED
+            job._done.set()
+
+    def _wait_for_slot(self, job: Job) -> bool:
+        """FIFO: start when first in line and a slot is free (False: stopped)."""
+        with self._cond:
+            while True:
+                if reason := self.stop_reason(job):
+                    job.reason = reason
+                    return False
+                if self._queue[0] is job and len(self._live) < self.limits.max_live:
+                    break
+                self._cond.wait(0.5)
+            self._queue.popleft()
+            self._live.add(job)
+            job.started = time.monotonic()
+            job.cap_at = job.started + self.limits.max_seconds
+            job.phase = RUNNING
+            return True
+
+    def _free(self) -> None:
+        """Every second: finished jobs whose owner has gone, unpolled for
+        poll_timeout, drop their arrays (the cache keeps its own copies)."""
+        while not self._closing.wait(1.0):
+            for job in list(self._jobs):
+                ended = job.owner is not None and self._owner_gone(job.owner)
+                if ended and job.finished and not self._alive(job):
+                    job.partial = job.result = None
+                    job.released = True

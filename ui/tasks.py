@@ -1,0 +1,218 @@
+"""Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
+Compare's seed runs, Phases' run and spectra, a toy case, a sweep.
+
+Runs advance in chunks of at most CHUNK_SECONDS of wall time (core.advance's
+max_seconds), reporting progress after each, so Stop and every cap act within a
+chunk for every method; the numbers never depend on the chunks. Progress is the
+estimated share of the work done, each run weighted by core.estimate_seconds.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from functools import partial
+
+import core
+from core import RunConfig, analysis, toys
+from core.config import MAX_SEED
+from core.summary import SUMMARY_COLUMNS
+from core.sweep import CONFIG_COLUMNS
+from ui.jobs import Job, Stopped, Task
+
+CHUNK_SECONDS = 0.25
+SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS]
+
+
+def config_key(config: RunConfig) -> tuple:
+    """A config as a cache key: its fields, sorted by name."""
+    return tuple(sorted(config.to_dict().items()))
+
+
+@dataclass(frozen=True)
+class Live:
+    """A run in progress: its state and the steps per second of this job."""
+
+    state: core.RunState
+    steps_per_second: float
+
+
+class Meter:
+    """Runs configs chunk by chunk, reporting the job's share of `total` seconds
+    of estimated work done."""
+
+    def __init__(self, progress: Job, total: float):
+        self.progress, self.total, self.done = progress, max(total, 1e-9), 0.0
+
+    def reach(self, done: float) -> None:
+        """`done` seconds of the estimate are behind us (a part came from cache)."""
+        self.done = done
+        self.progress(done / self.total)
+
+    def advance(self, state: core.RunState, publish=None) -> core.RunState:
+        """`state` run to its end; publish(state, steps/s) after every chunk."""
+        weight, start, first = core.estimate_seconds(state.config), self.done, state
+        began = time.perf_counter()
+        while not state.done:
+            rate = (state.step - first.step) / max(time.perf_counter() - began, 1e-9)
+            share = (start + weight * state.progress) / self.total
+            self.progress(share, publish(state, rate) if publish else None)
+            steps = state.config.steps
+            state = core.advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
+        self.done = start + weight
+        return state
+
+    def run(self, config: RunConfig, W0=None, v=None) -> core.Trajectory:
+        """The Trajectory of `config` (the signature of core.simulate)."""
+        return self.advance(core.start_run(config, W0, v)).trajectory()
+
+
+def run(config: RunConfig, resume_from: core.RunState | None = None) -> Task:
+    """Explore's run: partial results are `Live`; the result is the Trajectory."""
+
+    def work(progress: Job) -> core.Trajectory:
+        meter = Meter(progress, core.estimate_seconds(config))
+        state = resume_from or core.start_run(config)
+        return meter.advance(state, Live).trajectory()
+
+    seconds = core.estimate_seconds(config)
+    return Task(("run", config_key(config)), seconds, work, config)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Seeds config.seed, ..., config.seed + seeds - 1 of `config`; `asked` is the
+    K the user chose (larger than `seeds` when the work cap cut it)."""
+
+    config: RunConfig
+    seeds: int
+    asked: int
+
+    @property
+    def last_seed(self) -> int:
+        return self.config.seed + self.seeds - 1
+
+    def configs(self) -> list[RunConfig]:
+        """The extra seeds (the chosen one is the page's own run)."""
+        first = self.config.seed
+        return [self.config.replace(seed=first + k) for k in range(1, self.seeds)]
+
+    def seconds(self, seeds: int | None = None) -> float:
+        """Estimated compute of the extra seeds of `seeds` (default: this plan's)."""
+        extra = (self.seeds if seeds is None else seeds) - 1
+        return extra * core.estimate_seconds(self.config)
+
+
+def ensemble_plan(config: RunConfig, asked: int, max_seconds: float) -> Ensemble:
+    """The ensemble of `asked` seeds, cut to what max_seconds of estimated work
+    and the seed range allow (at least the chosen seed itself)."""
+    per_seed = core.estimate_seconds(config)
+    fit = 1 + math.floor(max_seconds / per_seed) if per_seed > 0 else asked
+    return Ensemble(config, max(1, min(asked, fit, MAX_SEED - config.seed + 1)), asked)
+
+
+def ensemble(plan: Ensemble) -> Task:
+    """The extra seeds' records (analysis.SEED_COLUMNS), in seed order; partial
+    results are the seeds done so far."""
+
+    def work(progress: Job) -> list:
+        meter, frames = Meter(progress, plan.seconds()), []
+        for config in plan.configs():
+            frames.append(meter.run(config).metrics[list(analysis.SEED_COLUMNS)])
+            progress(meter.done / meter.total, list(frames))
+        return frames
+
+    key = ("seeds", plan.seeds, config_key(plan.config))
+    return Task(key, plan.seconds(), work, plan)
+
+
+def compare(ns, seeds: int, **scalars) -> Task:
+    """Compare's view: n = 1 and each n in `ns`, seeds 0..seeds-1, as bands of the
+    first LEFT_STEPS and of the whole run, and each seed's tail slope. Each seed
+    run is cached on its own, so a view that adds a seed computes only that."""
+    todo = [(n, seed) for n in (1, *sorted(ns)) for seed in range(seeds)]
+    first = dict(scalars, steps=min(scalars["steps"], analysis.LEFT_STEPS))
+    weights = [
+        core.estimate_seconds(RunConfig(n=n, **scalars))
+        + core.estimate_seconds(RunConfig(n=n, **first))
+        for n, _ in todo
+    ]
+
+    def work(progress: Job):
+        meter, done, runs = Meter(progress, sum(weights)), 0.0, {}
+        for (n, seed), weight in zip(todo, weights, strict=True):
+            key = ("seed runs", n, seed, tuple(sorted(scalars.items())))
+            compute = partial(analysis.seed_runs, n, seed=seed, run=meter.run)
+            runs[n, seed] = progress.memo(key, partial(compute, **scalars))
+            done += weight
+            meter.reach(done)
+        left, whole, slopes = {}, {}, {}
+        for n in dict.fromkeys(n for n, _ in todo):
+            mine = [runs[n, seed] for seed in range(seeds)]
+            left[n] = analysis.bands([r[0] for r in mine])
+            whole[n] = analysis.bands([r[1] for r in mine])
+            slopes[n] = [r[2] for r in mine]
+        return left, whole, slopes
+
+    key = ("compare", tuple(sorted(ns)), seeds, tuple(sorted(scalars.items())))
+    return Task(key, sum(weights), work)
+
+
+def phases(at, **fields) -> Task:
+    """Phases' view: (run, Hessian spectra at the records nearest `at`); for n >= 2
+    the n = 1 control with the same σ, η, d and seed is run and diagonalised too."""
+    config = RunConfig(**fields)
+    control = config.replace(n=1) if config.n >= 2 else None
+    seconds = sum(core.estimate_seconds(c) for c in (config, control) if c)
+
+    def work(progress: Job):
+        meter = Meter(progress, seconds)
+
+        def phase_run(c: RunConfig | None):
+            if c is None:
+                return None
+            compute = partial(analysis.phase_run, run=meter.run, **c.to_dict())
+            return progress.memo(("phase run", config_key(c)), compute)
+
+        run, control_run = phase_run(config), phase_run(control)
+        return run, analysis.spectra(run, control_run, at)
+
+    return Task(("phases", config_key(config), tuple(at)), seconds, work)
+
+
+def toy(name: str, n: int) -> Task:
+    """A toy case's run next to its prediction (core.toys.ToyView)."""
+    case = toys.make(name, n)
+    seconds = core.estimate_seconds(case.config) * (2 if name == "remark26" else 1)
+
+    def work(progress: Job):
+        return toys.toy_view(name, n, run=Meter(progress, seconds).run)
+
+    return Task(("toy", name, n), seconds, work)
+
+
+def sweep(key, configs: list[RunConfig]) -> Task:
+    """One row per config (core.sweep's row: its fields, then core.summarise), in
+    order; partial results are the rows done so far (None: not yet)."""
+    seconds = sum(core.estimate_seconds(c) for c in configs)
+
+    def work(progress: Job) -> list:
+        meter, rows = Meter(progress, seconds), [None] * len(configs)
+        for index, config in enumerate(configs):
+            rows[index] = _row(config, meter)
+            progress(meter.done / meter.total, list(rows))
+        return rows
+
+    return Task(("sweep", key), seconds, work)
+
+
+def _row(config: RunConfig, meter: Meter) -> dict:
+    try:
+        return config.to_dict() | core.summarise(meter.run(config))
+    except Stopped:
+        raise
+    # A failed run is a row that says why, as in core.sweep: the rest go on.
+    except Exception as error:  # noqa: BLE001
+        return config.to_dict() | {
+            "status": "error",
+            "message": f"{type(error).__name__}: {error}",
+        }
