@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui import classroom
-from ui.session import engine_warm_up
+from ui import links
+from ui.cache import engine_warm_up
 
 st.set_page_config(
     page_title="Single-Neuron Dynamics Lab",
@@ -30,8 +30,8 @@ page = st.navigation(
 )
 # ?classroom=1 persists across pages: session state, and back into each URL (page
 # switches clear the query string; a page may rewrite it, or stop before the end).
-# Each page draws the mode itself (classroom.show), so AppTest sees it too.
-classroom.sync_from_url(page.url_path)
-classroom.keep_in_url()
+# Each page draws the mode itself (ui.page.begin), so AppTest sees it too.
+links.sync_classroom(page.url_path)
+links.keep_classroom()
 page.run()
-classroom.keep_in_url()
+links.keep_classroom()

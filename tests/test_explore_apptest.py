@@ -10,9 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
-from ui.presets import PRESETS
-from ui.session import engine_warm_up, ensemble_registry, run_registry
+from ui import tasks
+from ui.cache import engine_warm_up, job_registry
+from ui.fields import EXPLORE
 
+PRESETS = EXPLORE.presets
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -21,8 +23,7 @@ def warm_engine_and_stop_runs():
     """Kernels compiled before the page asks; every run stopped and joined after."""
     assert engine_warm_up().wait(120)
     yield
-    run_registry().stop_all()
-    ensemble_registry().stop_all()
+    job_registry().stop_all()
 
 
 def open_page(**query) -> AppTest:
@@ -136,8 +137,9 @@ def test_divergence_shows_a_banner_with_the_step_size_hint():
 
 
 def test_a_third_live_run_waits_visibly_for_a_slot():
-    runs = run_registry()
-    busy = [runs.submit(RunConfig(n=3, d=4, steps=10**8, seed=s)) for s in (101, 102)]
+    runs = job_registry()
+    long = [RunConfig(n=3, d=4, steps=10**8, seed=s) for s in (101, 102)]
+    busy = [runs.submit(tasks.run(config)) for config in long]
     at = open_page(steps="100000000", seed="103")
     assert not at.exception
     assert any("Waiting for a free slot" in i.value for i in at.info)

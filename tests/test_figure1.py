@@ -1,14 +1,14 @@
 """The Compare page's defaults reproduce the paper's Figure 1 (paper notes §8).
 
 Medians over seeds 0-9 at d = 5, through the same functions the page calls
-(ui.ensembles), with the page's own defaults (ui.story_fields.COMPARE).
+(core.analysis), with the page's own defaults (ui.fields.COMPARE).
 """
 
 import numpy as np
 import pytest
 
-from ui.ensembles import LEFT_STEPS, bands, crossing_step, seed_runs
-from ui.story_fields import COMPARE
+from core.analysis import LEFT_STEPS, bands, crossing_step, seed_runs
+from ui.fields import COMPARE
 
 SEEDS = range(10)
 # Read from the paper's right panel at T = 5e4 (paper notes §8), +- 0.08.

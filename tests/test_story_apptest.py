@@ -5,14 +5,15 @@ defaults, each preset, classroom mode, and bad values, which must warn (naming
 parameter, value, range and default) and still draw, never raise.
 """
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.session import engine_warm_up, run_registry
-from ui.story_fields import COMPARE, PHASES
-from ui.toy_runs import TOY_NAMES
+from core.toys import TOYS as TOY_NAMES
+from ui.cache import engine_warm_up, job_registry
+from ui.fields import COMPARE, PHASES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -30,14 +31,25 @@ def warm_engine_and_stop_runs():
     """Kernels compiled before a page asks; every background run joined after."""
     assert engine_warm_up().wait(120)
     yield
-    run_registry().stop_all()
+    job_registry().stop_all()
 
 
 def open_page(page: str, **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     for name, value in query.items():
         at.query_params[name] = value
-    return at.switch_page(PAGES[page]).run()
+    return settle(at.switch_page(PAGES[page]).run())
+
+
+def settle(at: AppTest, timeout: float = 60.0) -> AppTest:
+    """Rerun until the page's job has finished (the browser's fragment timer's
+    job): the page script itself returns while it computes."""
+    deadline = time.monotonic() + timeout
+    while any(b.label == "Stop" for b in at.button):
+        assert time.monotonic() < deadline, "the page's job did not finish"
+        time.sleep(0.2)
+        at.run()
+    return at
 
 
 def charts(at: AppTest) -> int:
@@ -104,7 +116,7 @@ def test_a_link_sets_the_controls_and_the_url_pins_every_one():
 
 def test_choosing_a_preset_updates_the_url():
     at = open_page("phases")
-    at.sidebar.selectbox(key="phases_preset").set_value("large-sigma").run()
+    settle(at.sidebar.selectbox(key="phases_preset").set_value("large-sigma").run())
     assert not at.exception
     assert at.query_params["sigma"] == "1.0"
     assert at.query_params["preset"] == "large-sigma"

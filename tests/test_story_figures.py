@@ -10,9 +10,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from core.analysis import bands as ensemble_bands
+from core.analysis import (
+    crossing_step,
+    nearest_records,
+    phase_run,
+    seed_runs,
+    smallest_table,
+    spectra_at,
+    summary_table,
+)
 from core.phases import ALIGNED
-from ui.ensembles import bands as ensemble_bands
-from ui.ensembles import crossing_step, seed_runs, summary_table
+from core.toys import TOYS as TOY_NAMES
+from core.toys import toy_view
+from ui import links
+from ui.fields import COMPARE, PHASES
+from ui.fields import TOY_CASES as TOYS
 from ui.figures.compare import figure1_exponent, figure1_loss, n_colours
 from ui.figures.phase_shading import PHASE_COLOURS
 from ui.figures.phases import (
@@ -24,11 +37,8 @@ from ui.figures.phases import (
 from ui.figures.projector import for_projector
 from ui.figures.spectrum import hidden_count, spectrum_figure
 from ui.figures.toys import collapse_figure, toy_figure
-from ui.link_reference import link_reference
-from ui.phase_runs import nearest_records, phase_run, smallest_table, spectra_at
-from ui.story_fields import COMPARE, PHASES, TOYS
-from ui.toy_runs import TOY_NAMES, toy_view
-from ui.url_fields import integer, integer_list, read_query, write_query
+from ui.links import link_reference
+from ui.schema import Field, Page
 
 
 def only_svg_scatter(fig: go.Figure) -> bool:
@@ -197,10 +207,12 @@ def test_projector_copy_scales_fonts_and_leaves_the_original(theorem_run):
 
 
 def test_bad_link_values_warn_with_name_value_range_and_default():
-    fields = (integer("seeds", 5, 1, 20), integer_list("ns", [2, 5], 2, 20, 5))
-    values, preset, warnings = read_query(
-        {"seeds": "99", "ns": "2,x", "zzz": "1"}, fields, {}
+    seeds = Field("seeds", 5, "int", 1, 20)
+    ns = Field("ns", [2, 5], "list", item=Field("ns", 2, "int", 2, 20), most=5)
+    link = links.read(
+        Page("p", "P", (seeds, ns)), {"seeds": "99", "ns": "2,x", "zzz": "1"}
     )
+    values, preset, warnings = link.values, link.preset, link.warnings
     assert values == {"seeds": 5, "ns": [2, 5]}
     assert preset == "custom"
     assert "seeds = '99'" in warnings[0]
@@ -212,22 +224,20 @@ def test_bad_link_values_warn_with_name_value_range_and_default():
 
 
 def test_a_preset_then_explicit_values_and_a_round_trip():
-    fields, presets = PHASES.fields, PHASES.presets
-    values, preset, warnings = read_query(
-        {"preset": "large-sigma", "seed": "7"}, fields, presets
-    )
+    link = links.read(PHASES, {"preset": "large-sigma", "seed": "7"})
+    values, preset, warnings = link.values, link.preset, link.warnings
     assert not warnings
     assert preset == "custom"
     assert values["sigma"] == 1.0
     assert values["seed"] == 7
-    again, _, _ = read_query(write_query(values, fields, presets), fields, presets)
+    again = links.read(PHASES, links.write(PHASES, values)).values
     assert again == values
 
 
 def test_a_plus_sign_decoded_as_a_space_still_names_toy_3_plus_eps():
-    values, _, warnings = read_query({"preset": "toy3 eps"}, TOYS.fields, {})
-    assert values["preset"] == "toy3+eps"
-    assert not warnings
+    link = links.read(TOYS, {"preset": "toy3 eps"})
+    assert link.values["preset"] == "toy3+eps"
+    assert not link.warnings
 
 
 def test_link_reference_lists_every_name_of_every_story_page():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.session import engine_warm_up, sweep_registry
+from ui.cache import engine_warm_up, job_registry
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "sweeps.py")
 
@@ -17,7 +17,7 @@ def warm_engine_and_stop_sweeps():
     """Kernels compiled before the page asks; every sweep stopped and joined after."""
     assert engine_warm_up().wait(120)
     yield
-    sweep_registry().stop_all()
+    job_registry().stop_all()
 
 
 def open_page(**query) -> AppTest:

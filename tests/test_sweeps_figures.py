@@ -9,9 +9,15 @@ import pytest
 from core import sweep
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
+from ui import links
+from ui.fields import SWEEPS
 from ui.figures.sweep import STATES, sweep_cells, sweep_heatmap
-from ui.sweep_params import parse_sweep_query
-from ui.sweep_plan import SweepPlan
+from ui.sweep_plan import SweepPlan, plan_of
+
+
+def plan_of_link(query) -> SweepPlan:
+    return plan_of(links.read(SWEEPS, query).values)
+
 
 COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS]
 
@@ -19,7 +25,7 @@ COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS]
 @pytest.fixture(scope="module")
 def default():
     """The page's default sweep (6 short runs) and its table."""
-    plan = parse_sweep_query({}).plan
+    plan = plan_of_link({})
     return plan, sweep(plan.configs(), workers=1)
 
 
@@ -82,7 +88,7 @@ def test_empty_table_draws_a_grid_of_running_cells(default):
 
 
 def test_diverged_never_and_failed_cells_say_so():
-    plan = parse_sweep_query({"summary": "t_below_1e-9", "ys": "0.1"}).plan
+    plan = plan_of_link({"summary": "t_below_1e-9", "ys": "0.1"})
     table = table_of(
         plan,
         r0={"t_below_1e-9": 20.0},
@@ -100,7 +106,7 @@ def test_diverged_never_and_failed_cells_say_so():
 
 
 def test_seeds_are_summarised_by_their_median_and_range():
-    plan = parse_sweep_query({"xs": "1", "ys": "0.1", "seeds": "3"}).plan
+    plan = plan_of_link({"xs": "1", "ys": "0.1", "seeds": "3"})
     table = table_of(
         plan, r0={"final_loss": 1e-9}, r1={"final_loss": 2e-9}, r2={"final_loss": 1e-6}
     )

@@ -1,23 +1,40 @@
-"""Sweeps page logic without Streamlit: link parsing, hosted limits, CLI line, runner."""
+"""Sweeps page logic without Streamlit: link parsing, hosted limits, CLI line, job."""
 
 import dataclasses
 import shlex
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core import sweep
 from core.cli import _parser
-from ui import sweep_runner
-from ui.sweep_params import parse_sweep_query, sweep_query
-from ui.sweep_plan import SweepLimits, cli_command, too_large
-from ui.sweep_runner import SWEEP_LIMITS, SweepRegistry, batches
+from ui import links, tasks
+from ui.fields import LIMITS, SWEEPS
+from ui.jobs import JobRegistry
+from ui.sweep_plan import cli_command, plan_of, too_large
+
+
+def parse_sweep_query(query):
+    """The plan a Sweeps link asks for, and its warnings."""
+    link = links.read(SWEEPS, query)
+    return SimpleNamespace(plan=plan_of(link.values), warnings=link.warnings, link=link)
+
+
+def sweep_job(registry, plan):
+    return registry.submit(tasks.sweep(plan.key, plan.configs()))
+
+
+def table(job) -> pd.DataFrame:
+    rows = job.result if job.result is not None else job.partial or []
+    return pd.DataFrame([r for r in rows if r is not None], columns=tasks.SWEEP_COLUMNS)
 
 
 @pytest.fixture
 def registry():
     """A private registry; every sweep it started is stopped and joined after."""
-    registry = SweepRegistry(SWEEP_LIMITS)
+    registry = JobRegistry(LIMITS.jobs)
     yield registry
     registry.stop_all()
 
@@ -28,13 +45,13 @@ def test_the_default_is_the_issues_small_sweep():
     assert parsed.warnings == ()
     assert (plan.x, plan.xs, plan.y, plan.ys) == ("n", (1, 2, 5), "sigma", (0.01, 0.1))
     assert (plan.steps, plan.seeds, plan.summary) == (20_000, 1, "final_loss")
-    assert not too_large(plan, SweepLimits())
+    assert not too_large(plan, LIMITS)
 
 
 def test_a_written_link_reads_back_to_the_same_plan():
     query = {"x": "eta", "xs": "0.05,0.3", "y": "d", "ys": "2,100", "seeds": "3"}
-    plan = parse_sweep_query(query | {"summary": "tail_C", "sigma": "0.0123"}).plan
-    written = sweep_query(plan)
+    parsed = parse_sweep_query(query | {"summary": "tail_C", "sigma": "0.0123"})
+    plan, written = parsed.plan, links.write(SWEEPS, parsed.link.values)
     assert written["xs"] == "0.05,0.3"
     assert written["sigma"] == "0.0123"
     assert "eta" not in written  # a swept field lives in its list only
@@ -93,7 +110,7 @@ def test_an_axis_value_outside_the_apps_range_names_the_range():
 
 
 def test_too_large_names_each_excess_and_the_cli_runs_it():
-    limits = SweepLimits()
+    limits = LIMITS
     query = {"xs": ",".join(map(str, range(1, 12))), "steps": "1e7", "seeds": "20"}
     plan = parse_sweep_query(query).plan
     reasons = " ".join(too_large(plan, limits))
@@ -113,54 +130,30 @@ def test_too_large_names_each_excess_and_the_cli_runs_it():
 
 def test_too_large_counts_estimated_compute():
     plan = parse_sweep_query({"steps": "1e6", "xs": "10,20,30,40,50"}).plan
-    (reason,) = too_large(plan, SweepLimits())
+    (reason,) = too_large(plan, LIMITS)
     assert reason.startswith("about ")
     assert "s of compute (at most 60 s)" in reason
 
 
-@pytest.mark.parametrize(
-    ("estimates", "cores", "expected"),
-    [
-        ([0.1] * 6, 2, [([0, 1, 2, 3, 4, 5], 1)]),
-        ([12.0], 2, [([0], 2)]),
-        ([8.0, 8.0, 8.0, 8.0, 8.0], 2, [([0, 1, 2], 2), ([3, 4], 2)]),
-        ([30.0, 30.0], 1, [([0, 1], 1)]),
-    ],
-    ids=["small-in-process", "one-long", "pool-batches", "one-core"],
-)
-def test_batches_choose_in_process_or_a_pool(estimates, cores, expected):
-    assert batches(estimates, cores) == expected
-
-
 def test_a_background_sweep_equals_core_sweep_and_is_cached(registry):
     plan = parse_sweep_query({"steps": "2000"}).plan
-    job = registry.submit(plan)
+    job = sweep_job(registry, plan)
     assert job.wait(60)
     assert not job.error
     assert not job.reason
     expected = sweep(plan.configs(), workers=1)
     numbers = expected.select_dtypes("number").columns
-    np.testing.assert_array_equal(job.table()[numbers], expected[numbers])
-    again = registry.submit(dataclasses.replace(plan, summary="tail_C"))
+    np.testing.assert_array_equal(table(job)[numbers], expected[numbers])
+    again = sweep_job(registry, dataclasses.replace(plan, summary="tail_C"))
     assert again.finished
-    assert again.table() is job.table()
-
-
-def test_the_pool_path_gives_the_same_rows(registry, monkeypatch):
-    monkeypatch.setattr(sweep_runner, "POOL_ABOVE_SECONDS", 0.0)
-    plan = parse_sweep_query({"steps": "500", "xs": "1,2"}).plan
-    job = registry.submit(plan)
-    assert job.wait(120)
-    assert not job.error
-    expected = sweep(plan.configs(), workers=1)
-    assert list(job.table().final_loss) == list(expected.final_loss)
+    assert again.result is job.result
 
 
 def test_stop_keeps_the_finished_rows(registry):
     plan = parse_sweep_query({"steps": "200000", "seeds": "4"}).plan
-    job = registry.submit(plan)
+    job = sweep_job(registry, plan)
     job.stop()
     assert job.wait(60)
     assert job.reason == "stopped by the user"
-    assert len(job.table()) == job.done < plan.runs
-    assert registry.cached(plan) is None  # a partial table is not cached
+    assert len(table(job)) < plan.runs
+    assert registry.cached(("sweep", plan.key)) is None  # a partial table is not cached

@@ -1,25 +1,31 @@
-"""URL query <-> RunConfig: every value validated, bad ones named, links exact."""
+"""URL query <-> Explore's values: every value validated, bad ones named, links exact."""
 
 import pytest
 
 from core import RunConfig
-from ui.link_reference import link_reference
-from ui.params import (
-    APP_CAPS,
-    check_app_caps,
-    log_options,
-    matching_preset,
-    parse_query,
-    to_query,
-)
-from ui.presets import PRESETS
+from ui import links
+from ui.fields import EXPLORE
+from ui.links import link_reference
+from ui.widgets import log_options
+
+PRESETS = EXPLORE.presets
+
+
+def parse_query(query):
+    """Explore's link: (its RunConfig, the link)."""
+    link = links.read(EXPLORE, query)
+    return RunConfig(**EXPLORE.config_values(link.values)), link
+
+
+def to_query(config: RunConfig, seeds: int = 1) -> dict[str, str]:
+    return links.write(EXPLORE, config.to_dict() | {"seeds": seeds})
 
 
 def test_empty_query_gives_the_defaults_without_warnings():
-    parsed = parse_query({})
-    assert parsed.config == RunConfig()
-    assert parsed.warnings == ()
-    assert not parsed.from_link
+    config, link = parse_query({})
+    assert config == RunConfig()
+    assert link.warnings == ()
+    assert not link.named
 
 
 @pytest.mark.parametrize(
@@ -33,11 +39,10 @@ def test_empty_query_gives_the_defaults_without_warnings():
     ids=["defaults", "off-grid", "flow", "sgd"],
 )
 def test_a_link_reproduces_its_config_exactly(config):
-    query = to_query(config)
-    parsed = parse_query(query)
-    assert parsed.config == config
-    assert parsed.warnings == ()
-    assert parsed.from_link
+    parsed, link = parse_query(to_query(config))
+    assert parsed == config
+    assert link.warnings == ()
+    assert link.named
 
 
 def test_link_writes_every_parameter_even_defaults():
@@ -52,8 +57,11 @@ def test_link_writes_every_parameter_even_defaults():
     [
         ("n", "abc", "n must be"),
         ("n", "51", "[1, 50]"),
+        ("n", "0", "[1, 50]"),  # the app's range, not the engine's [1, 1,000]
+        ("n", "١٢", "[1, 50]"),  # Arabic-Indic digits: ASCII only
         ("d", "20000", "[1, 10,000]"),
         ("sigma", "nan", "sigma must be"),
+        ("sigma", "１０", "sigma must be"),  # full-width digits: float() reads 10
         ("eta", "-1", "eta must be"),
         ("steps", "1e9", "[1, 100,000,000]"),
         ("steps", "9" * 400, "steps must be"),
@@ -64,9 +72,9 @@ def test_link_writes_every_parameter_even_defaults():
     ids=lambda v: v[:12],
 )
 def test_a_bad_value_warns_with_name_value_and_range_and_falls_back(name, raw, allowed):
-    parsed = parse_query({name: raw, "n": "4"} if name != "n" else {name: raw})
-    assert parsed.config.to_dict()[name] == RunConfig().to_dict()[name]
-    (warning,) = parsed.warnings
+    config, link = parse_query({name: raw, "n": "4"} if name != "n" else {name: raw})
+    assert config.to_dict()[name] == RunConfig().to_dict()[name]
+    (warning,) = link.warnings
     assert name in warning
     assert raw[:20] in warning
     assert allowed in warning
@@ -74,53 +82,67 @@ def test_a_bad_value_warns_with_name_value_and_range_and_falls_back(name, raw, a
 
 
 def test_one_bad_value_keeps_the_good_ones():
-    parsed = parse_query({"n": "5", "sigma": "zzz", "eta": "0.05"})
-    assert (parsed.config.n, parsed.config.eta) == (5, 0.05)
-    assert len(parsed.warnings) == 1
+    config, link = parse_query({"n": "5", "sigma": "zzz", "eta": "0.05"})
+    assert (config.n, config.eta) == (5, 0.05)
+    assert len(link.warnings) == 1
 
 
 def test_preset_then_explicit_values_override():
-    parsed = parse_query({"preset": "figure1", "n": "2"})
-    assert parsed.config.n == 2
-    assert parsed.config.sigma == PRESETS["figure1"].values["sigma"]
-    assert parsed.preset == "figure1"
+    config, link = parse_query({"preset": "figure1", "n": "2"})
+    assert config.n == 2
+    assert config.sigma == PRESETS["figure1"].values["sigma"]
+    assert link.preset == "custom"  # n = 2 is no longer the preset's
+    assert parse_query({"preset": "figure1"})[1].preset == "figure1"
 
 
 def test_unknown_preset_and_parameter_warn():
-    parsed = parse_query({"preset": "nope", "foo": "1"})
-    assert parsed.config == RunConfig()
-    assert any("preset" in w and "figure1" in w for w in parsed.warnings)
-    assert any("foo" in w for w in parsed.warnings)
+    config, link = parse_query({"preset": "nope", "foo": "1"})
+    assert config == RunConfig()
+    assert any("preset" in w and "figure1" in w for w in link.warnings)
+    assert any("foo" in w for w in link.warnings)
 
 
-def test_other_pages_names_are_not_errors():
-    assert parse_query({"classroom": "1", "seeds": "3"}).warnings == ()
+def test_the_mode_and_the_ensemble_size_are_not_errors():
+    assert parse_query({"classroom": "1", "seeds": "3"})[1].warnings == ()
+
+
+def test_many_unknown_keys_are_summarised():
+    (warning,) = parse_query({f"k{i}": "1" for i in range(300)})[1].warnings
+    assert "and 295 more" in warning
+    assert warning.count("k1") <= 5
+    assert len(warning) < 600
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_presets_are_valid_within_the_app_caps(key):
-    config = RunConfig(**{**RunConfig().to_dict(), **PRESETS[key].values})
-    check_app_caps(config)
-    assert matching_preset(config) == key
+    values = EXPLORE.defaults() | PRESETS[key].values
+    assert EXPLORE.settle(values) == (values, [])
+    link = links.read(EXPLORE, links.write(EXPLORE, values))
+    assert link.warnings == ()
+    assert link.preset == key
 
 
-def test_sgd_memory_caps():
-    with pytest.raises(ValueError, match="samples \\* d"):
-        check_app_caps(RunConfig(method="sgd", samples=100_000, d=1000))
-    with pytest.raises(ValueError, match="n \\* d"):
-        check_app_caps(RunConfig(method="sgd", n=50, d=1000, samples=10))
+def test_sgd_memory_caps_name_the_apps_product_limits():
+    big = {"method": "sgd", "samples": "100000", "d": "1000"}
+    (warning,) = parse_query(big)[1].warnings
+    assert "samples = '100000'" in warning
+    assert "samples * d ≤ 10,000,000" in warning
+    (warning,) = parse_query({"method": "sgd", "n": "50", "d": "1000"})[1].warnings
+    assert "n * d ≤ 20,000" in warning
+    assert "[1, 400]" in warning  # not the engine's "at most 4,000"
 
 
 def test_log_options_span_the_cap_and_keep_an_off_grid_value():
-    options = log_options(APP_CAPS["sigma"], 0.0123)
-    assert options[0] == APP_CAPS["sigma"].low
-    assert options[-1] == APP_CAPS["sigma"].high
+    sigma, steps = EXPLORE.field("sigma"), EXPLORE.field("steps")
+    options = log_options(sigma, 0.0123)
+    assert options[0] == sigma.low
+    assert options[-1] == sigma.high
     assert 0.0123 in options
     assert 0.002 in options  # clean stops, not 0.0020000000000000005
     assert options == sorted(set(options))
-    steps = log_options(APP_CAPS["steps"], 123_457, integer=True)
-    assert all(isinstance(s, int) for s in steps)
-    assert {1, 123_457, 10**8} <= set(steps)
+    stops = log_options(steps, 123_457, integer=True)
+    assert all(isinstance(s, int) for s in stops)
+    assert {1, 123_457, 10**8} <= set(stops)
 
 
 @pytest.mark.parametrize(
@@ -135,15 +157,15 @@ def test_log_options_span_the_cap_and_keep_an_off_grid_value():
     ],
 )
 def test_seeds_from_a_link_are_checked_against_their_range(raw, seeds, warned):
-    parsed = parse_query({"seeds": raw})
-    assert parsed.seeds == seeds
-    assert parsed.from_link
-    assert bool(parsed.warnings) is warned
+    config, link = parse_query({"seeds": raw})
+    assert link.values["seeds"] == seeds
+    assert link.named
+    assert bool(link.warnings) is warned
     if warned:
-        (warning,) = parsed.warnings
+        (warning,) = link.warnings
         assert f"seeds = '{raw}'" in warning
         assert "[1, 20]" in warning
-    assert parse_query(to_query(parsed.config, parsed.seeds)).seeds == seeds
+    assert parse_query(to_query(config, seeds))[1].values["seeds"] == seeds
 
 
 def test_seeds_are_in_the_theory_pages_link_reference():

@@ -1,30 +1,135 @@
-"""A sweep as the page asks for it: two axes, their values, seeds, the fixed rest.
+"""A sweep as the Sweeps page asks for it: two axes, their values, seeds, the rest.
 
-`SweepPlan.configs()` is the exact list handed to core.iter_sweep; `too_large`
-says why a plan exceeds what one hosted server runs, and `cli_command` gives the
-same sweep as a `python -m core sweep` line for local cores or a Dask cluster.
+AXES (what a sweep may vary) and SUMMARIES (what a cell is coloured by) are the
+options of the page's `x`, `y` and `summary` parameters (ui.fields) and what the
+heatmap reads; `SweepPlan.configs()` is the exact list of runs, `too_large` says
+why a plan exceeds the hosted limits and `cli_command` gives it to the CLI.
 """
 
-import dataclasses
 from dataclasses import dataclass
 
 import core
 from core import RunConfig
 
-# Fields a sweep link carries besides its axes (method is always GD on this page).
+
+@dataclass(frozen=True)
+class Axis:
+    """A RunConfig field a sweep varies; `name` is the field and its URL value."""
+
+    name: str
+    label: str  # axis title
+    symbol: str  # short form in hovers and the fixed-parameter line
+    defaults: tuple  # values when a link names this axis without values
+
+
+AXES = {
+    a.name: a
+    for a in (
+        Axis("n", "students n", "n", (1, 2, 5)),
+        Axis("sigma", "initial scale σ", "σ", (0.01, 0.1)),
+        # 4/n = 0.8 at n = 5: the last value shows where GD diverges.
+        Axis("eta", "step size η", "η", (0.05, 0.1, 0.2, 0.5, 1.0)),
+        Axis("d", "dimension d", "d", (2, 10, 100, 1000)),
+    )
+}
 FIXED_FIELDS = ("n", "d", "sigma", "eta", "teacher_norm")
-DEFAULT_STEPS = 20_000
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER:8786"
 
 
 @dataclass(frozen=True)
-class SweepLimits:
-    """What one hosted server runs per sweep; larger sweeps go to the CLI."""
+class Summary:
+    """A column of core.sweep's table and how its heatmap is coloured.
 
-    max_axis_values: int = 10
-    max_runs: int = 200
-    max_steps: int = 10**6
-    max_seconds: float = 60.0  # estimated compute of all runs together
+    short : colour-bar title.  log : colour by log10 (the value spans decades).
+    mid : centre of a diverging scale, the theory's reference value (None: sequential).
+    """
+
+    name: str
+    label: str
+    short: str
+    log: bool
+    mid: float | None
+    caption: str
+
+
+SUMMARIES = {
+    s.name: s
+    for s in (
+        Summary(
+            "final_loss",
+            "final loss L(T)",
+            "L(T)",
+            log=True,
+            mid=None,
+            caption="n = 1 falls to the float floor (~1e-31) while every n ≥ 2 is "
+            "still on its slow C·(ηT)⁻³ tail: over-parameterisation is "
+            "exponentially slower.",
+        ),
+        Summary(
+            "tail_exponent",
+            "tail exponent of L(t)",
+            "slope",
+            log=False,
+            mid=-3.0,
+            caption="Slope of log L against log t over the last decade: n ≥ 2 sits "
+            "near −3 (white); n = 1 reads ≈ 0 only because its loss hit the floor.",
+        ),
+        Summary(
+            "tail_C",
+            "C in L ≈ C·(ηt)⁻³",
+            "C",
+            log=True,
+            mid=None,
+            caption="The slow phase's constant, median of L·(ηt)³ over the last "
+            "decade (the paper's bound is of order n⁴‖v‖²); n = 1 has no such tail.",
+        ),
+        Summary(
+            "t_below_1e-6",
+            "first t with L < 1e-6",
+            "t",
+            log=True,
+            mid=None,
+            caption="Time to reach L < 1e-6 (t = η·step); a grey cell never got "
+            "there within T steps.",
+        ),
+        Summary(
+            "t_below_1e-9",
+            "first t with L < 1e-9",
+            "t",
+            log=True,
+            mid=None,
+            caption="Time to reach L < 1e-9: the gap between n = 1 and n ≥ 2 grows "
+            "as the target shrinks; a grey cell never got there within T steps.",
+        ),
+        Summary(
+            "balance_final",
+            "balance h_max/h_min at T",
+            "h_max/h_min",
+            log=False,
+            mid=2.0,
+            caption="The theorems keep h_max/h_min below 2 for small σ (blue); red "
+            "cells show where balance fails, typically at large σ.",
+        ),
+        Summary(
+            "norm_min_final",
+            "smallest ‖wᵢ‖ at T",
+            "min ‖wᵢ‖",
+            log=False,
+            mid=None,
+            caption="Smallest student norm at the end; Theorem 6 keeps every norm "
+            "above ‖v‖/4n.",
+        ),
+        Summary(
+            "norm_max_final",
+            "largest ‖wᵢ‖ at T",
+            "max ‖wᵢ‖",
+            log=False,
+            mid=None,
+            caption="Largest student norm at the end; Theorem 6 keeps every norm "
+            "below 4‖v‖/n.",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -48,44 +153,49 @@ class SweepPlan:
     def runs(self) -> int:
         return len(self.xs) * len(self.ys) * self.seeds
 
+    @property
+    def key(self) -> tuple:
+        """The runs only (not the summary shown): what the result cache keys."""
+        return (self.x, self.y, self.xs, self.ys, self.seeds, self.base)
+
     def configs(self) -> list[RunConfig]:
         """Row order: y, then x, then seed (a finished row fills its own cell)."""
         return [
-            dataclasses.replace(
-                self.base, **{self.x: xv, self.y: yv, "seed": self.base.seed + k}
-            )
+            self.base.replace(**{self.x: xv, self.y: yv, "seed": self.base.seed + k})
             for yv in self.ys
             for xv in self.xs
             for k in range(self.seeds)
         ]
 
-    def to_dict(self) -> dict:
-        """The runs only (not the summary shown): the result cache's key."""
-        fields = (self.x, self.y, self.xs, self.ys, self.seeds)
-        return {"sweep": fields, **self.base.to_dict()}
+
+def plan_of(values) -> SweepPlan:
+    """The plan of the Sweeps page's values (ui.fields.SWEEPS)."""
+    fixed = {f: values[f] for f in FIXED_FIELDS if f not in (values["x"], values["y"])}
+    base = RunConfig(steps=values["steps"], seed=values["seed"], **fixed)
+    xs, ys = tuple(values["xs"]), tuple(values["ys"])
+    return SweepPlan(
+        values["x"], values["y"], xs, ys, values["summary"], base, values["seeds"]
+    )
 
 
-def estimate_seconds(plan: SweepPlan) -> float:
-    """Estimated compute of every run, one after the other."""
-    return sum(core.estimate_seconds(config) for config in plan.configs())
-
-
-def too_large(plan: SweepPlan, limits: SweepLimits) -> list[str]:
-    """Each way the plan exceeds the hosted limits (empty: it runs here)."""
+def too_large(plan: SweepPlan, limits) -> list[str]:
+    """Each way the plan exceeds the hosted limits (ui.fields.LIMITS; empty: it
+    runs here)."""
+    most = limits.sweep_axis_values
     reasons = [
-        f"{len(values)} values of {axis} (at most {limits.max_axis_values})"
+        f"{len(values)} values of {axis} (at most {most})"
         for axis, values in ((plan.x, plan.xs), (plan.y, plan.ys))
-        if len(values) > limits.max_axis_values
+        if len(values) > most
     ]
-    if plan.runs > limits.max_runs:
-        reasons.append(f"{plan.runs:,} runs (at most {limits.max_runs:,})")
-    if plan.steps > limits.max_steps:
-        reasons.append(f"{plan.steps:,} steps per run (at most {limits.max_steps:,})")
+    if plan.runs > limits.sweep_runs:
+        reasons.append(f"{plan.runs:,} runs (at most {limits.sweep_runs:,})")
+    if plan.steps > limits.sweep_steps:
+        reasons.append(f"{plan.steps:,} steps per run (at most {limits.sweep_steps:,})")
     if not reasons:  # the estimate walks every config: only for plausible plans
-        seconds = estimate_seconds(plan)
-        if seconds > limits.max_seconds:
+        seconds = sum(core.estimate_seconds(c) for c in plan.configs())
+        if seconds > limits.view_seconds:
             reasons.append(
-                f"about {seconds:,.0f} s of compute (at most {limits.max_seconds:g} s)"
+                f"about {seconds:,.0f} s of compute (at most {limits.view_seconds:g} s)"
             )
     return reasons
 

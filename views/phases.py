@@ -8,7 +8,9 @@ import math
 
 import streamlit as st
 
-from ui import classroom, page_state, story_runs
+from core.analysis import CONTROL, smallest_table
+from ui import page, tasks
+from ui.fields import PHASES
 from ui.figures import balance_figure, norms_figure
 from ui.figures.phase_shading import THRESHOLDS
 from ui.figures.phases import (
@@ -19,51 +21,6 @@ from ui.figures.phases import (
     straight_lines_figure,
 )
 from ui.figures.spectrum import RELATIVE_FLOOR, hidden_count, spectrum_figure
-from ui.params import Cap
-from ui.phase_runs import smallest_table
-from ui.story_fields import PHASES
-from ui.story_page import begin, chart, share_link, table, wait_for_engine
-from ui.story_runs import CONTROL
-
-PAGE = "phases"
-AT_CHOICES = (1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
-FIELDS, PRESETS, LABELS = PHASES.fields, PHASES.presets, PHASES.labels
-
-
-def controls() -> dict:
-    def key(name: str) -> str:
-        return page_state.key(PAGE, name)
-
-    with st.sidebar:
-        page_state.preset_select(PAGE, FIELDS, PRESETS, LABELS)
-        st.slider("Students n", 1, 20, key=key("n"), persist_state="session")
-        page_state.log_sliders(
-            PAGE,
-            (
-                ("sigma", "Initial scale σ", Cap(1e-6, 2.0), False),
-                ("eta", "Step size η", Cap(1e-4, 0.5), False),
-                ("steps", "Steps T", Cap(100, 1_000_000), True),
-            ),
-        )
-        if not classroom.active():
-            st.number_input(
-                "Dimension d", 1, 10_000, key=key("d"), persist_state="session"
-            )
-            st.number_input(
-                "Seed", 0, 2**32 - 1, key=key("seed"), persist_state="session"
-            )
-            chosen = st.session_state[key("at")]
-            st.multiselect(
-                "Spectrum at steps",
-                sorted(set(AT_CHOICES) | set(chosen)),
-                key=key("at"),
-                max_selections=8,
-                format_func="{:,}".format,
-                persist_state="session",
-            )
-    values = page_state.values(PAGE, FIELDS)
-    values["at"] = values["at"] or PHASES.field("at").default
-    return values
 
 
 def verdicts(run, n: int) -> None:
@@ -101,39 +58,44 @@ def verdicts(run, n: int) -> None:
     )
 
 
-begin("phases")
+page.begin("phases")
 st.title("Phases: why n ≥ 2 is slow")
-page_state.start(PAGE, FIELDS, PRESETS)
-wait_for_engine()
-values = controls()
-share_link(page_state.publish(PAGE, FIELDS, PRESETS))
-scalars = {k: values[k] for k in ("n", "d", "sigma", "eta", "steps", "seed")}
-with st.spinner("Running…"):
-    run = story_runs.phase_run(**scalars)
-    spectra = story_runs.spectra(**scalars, at=tuple(values["at"]))
+values, _ = page.controls(PHASES)
+page.engine_ready()
+fields = PHASES.config_values(values)
+task = tasks.phases(tuple(values["at"]), **fields)
+page.within_limits(
+    task.seconds,
+    "This run and its n = 1 control",
+    "Choose a smaller n or a shorter T, or run it headless: `python -m core run`.",
+)
+result = page.run("phases_job", task, "run")
+if result is None:
+    st.stop()
+run, spectra = result
 frame, config, phases = run.frame, run.trajectory.config, run.phases
 st.caption(THRESHOLDS)
 verdicts(run, config.n)
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(
+    page.chart(
         phase_loss_figure(frame, config, phases),
         "phases_loss",
         "Fast while the students align (①) and H decays (②); then only T⁻³ (③).",
     )
-    chart(
+    page.chart(
         alignment_figure(frame, config, phases),
         "phases_angles",
         "Each student turns to the teacher while its norm is small; "
         "① ends when every θᵢ is below the dotted line.",
     )
-    chart(
+    page.chart(
         shaded(norms_figure(frame, config), frame, phases),
         "phases_norms",
         "In ③ the norms stay inside [‖v‖/4n, 4‖v‖/n] (Theorem 6); at large σ some leave it.",
     )
 with right:
-    chart(
+    page.chart(
         h_decay_figure(frame, config, phases),
         "phases_h",
         "In ② H = ‖v‖ − Σhᵢ shrinks by exactly (1 − nη/2) per step: "
@@ -143,12 +105,12 @@ with right:
             else "not here, where σ is far from the theorems' regime and ② is brief."
         ),
     )
-    chart(
+    page.chart(
         straight_lines_figure(frame, config, phases),
         "phases_lines",
         "In ③ L^(−1/3) and 1/Z grow linearly in t: L ~ T⁻³ and Z ~ 1/T (Theorems 6 and 14).",
     )
-    chart(
+    page.chart(
         shaded(balance_figure(frame, config), frame, phases),
         "phases_balance",
         "The proofs keep hᵢ ≤ 2hⱼ; with large σ (preset) it fails, yet the slope stays −3.",
@@ -157,8 +119,8 @@ st.subheader("The Hessian at chosen times")
 spectrum_left, spectrum_right = st.columns([3, 2], gap="medium")
 with spectrum_left:
     hidden = hidden_count(spectra)
-    chart(
-        spectrum_figure(spectra, phases.intervals(), f"{PAGE}|{scalars}", CONTROL),
+    page.chart(
+        spectrum_figure(spectra, phases.intervals(), f"phases|{fields}", CONTROL),
         "phases_spectrum",
         (
             "For n ≥ 2 eigenvalues slide toward 0 as t grows (flat directions: slow "
@@ -176,4 +138,4 @@ with spectrum_left:
     )
 with spectrum_right:
     st.markdown("**Smallest eigenvalue** (reduced span + complement block, exact)")
-    table(smallest_table(spectra), digits=3)
+    page.table(smallest_table(spectra), digits=3)

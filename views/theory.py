@@ -3,18 +3,16 @@
 
 import streamlit as st
 
-from ui import classroom
-from ui.link_reference import link_reference
-from ui.story_page import begin
+from ui import links, page
 
-begin("theory")
+page.begin("theory")
 st.title("Theory: what the lab shows, and why")
 
 
-def see(page: str, label: str, **query: str) -> None:
+def see(target: str, label: str, **query: str) -> None:
     """A link to the page (and view) that shows the claim just stated."""
     st.page_link(
-        page, label=label, icon="➡️", query_params={**query, **classroom.query()}
+        target, label=label, icon="➡️", query_params={**query, **links.classroom_query()}
     )
 
 
@@ -146,4 +144,4 @@ st.markdown(
     "Every page keeps its controls in its URL; any of these names may be set by hand. "
     "A bad value shows a warning and uses a safe default. `classroom=1` works on every page."
 )
-st.dataframe(link_reference(), hide_index=True, height="content")
+st.dataframe(links.link_reference(), hide_index=True, height="content")

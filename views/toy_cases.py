@@ -8,15 +8,10 @@ import math
 
 import streamlit as st
 
-from ui import page_state, story_runs
+from ui import page, tasks
+from ui.fields import TOY_CASES
 from ui.figures.toys import collapse_figure, toy_figure
-from ui.story_fields import TOYS
-from ui.story_page import begin, chart, share_link, table, wait_for_engine
-from ui.toy_runs import COLLAPSE_NS, TOY_NAMES
 
-PAGE = "toys"
-FIELDS, LABELS = TOYS.fields, TOYS.labels
-WITH_N = ("toy3", "toy3+eps", "remark26")  # toys 1 and 2 fix their own n
 TEXT = {
     "toy1": "Two students mirrored about the teacher, w₁,₂ = λ₁v ± λ₂v⊥, stay mirrored: "
     "λ₁ → ½ fast while the orthogonal part λ₂ shrinks only like π/(2ηt). The loss "
@@ -45,53 +40,32 @@ CAPTIONS = {
 }
 
 
-def controls() -> dict:
-    with st.sidebar:
-        st.radio(
-            "Toy case",
-            TOY_NAMES,
-            format_func=LABELS.get,
-            key=page_state.key(PAGE, "preset"),
-            persist_state="session",
-        )
-        if st.session_state[page_state.key(PAGE, "preset")] in WITH_N:
-            st.segmented_control(
-                "Students n",
-                COLLAPSE_NS,
-                key=page_state.key(PAGE, "n"),
-                required=True,
-                persist_state="session",
-                help="Values exact in binary: c = 1/n and η = 2/n for Remark 26.",
-            )
-    return page_state.values(PAGE, FIELDS)
-
-
-begin("toy_cases")
+page.begin("toy_cases")
 st.title("Toy cases: the laws, exactly")
-page_state.start(PAGE, FIELDS)
-wait_for_engine()
-values = controls()
-share_link(page_state.publish(PAGE, FIELDS))
+values, _ = page.controls(TOY_CASES)
+page.engine_ready()
 name = values["preset"]
-view = story_runs.toy_view(name, values["n"])
-st.subheader(LABELS[name])
+view = page.run("toys_job", tasks.toy(name, values["n"]), "toy case")
+if view is None:
+    st.stop()
+st.subheader(TOY_CASES.field("preset").names[name])
 st.markdown(TEXT[name])
 if name == "remark26":
-    chart(
+    page.chart(
         collapse_figure(view),
         "toys_collapse",
         "Left: both starts are at 0 after step 1 (exactly, or ~1e-17); the exact one "
         "then sits at v/n with L = 0. Right: the moved one converges only slowly.",
     )
     st.markdown("**The first steps, exactly** (max over the students)")
-    table(view.first_norms, digits=4)  # an exact 0 stays a plain 0
+    page.table(view.first_norms, digits=4)  # an exact 0 stays a plain 0
 else:
     config = view.config
     st.caption(
         f"n = {config.n}, d = {config.d}, η = {config.eta:g}, {config.steps:,} steps, "
         f"‖v‖ = {config.teacher_norm:g}."
     )
-    chart(toy_figure(view), f"toys_{name}", CAPTIONS[name])
+    page.chart(toy_figure(view), f"toys_{name}", CAPTIONS[name])
     if name != "toy3+eps":  # there the run is meant to leave the prediction
         ratio = view.last_ratio
         st.metric(

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.figures.style import style
-from ui.sweep_choices import AXES, SUMMARIES
+from ui.sweep_plan import AXES, SUMMARIES
 
 # Cells without a value: (code, fill, cell text). Greys, told apart by their text.
 STATES = {
@@ -204,4 +204,4 @@ def _state_trace(cells: Cells, x: list[str], y: list[str]) -> go.Heatmap:
 
 def revision_of(plan) -> str:
     """uirevision: zoom survives live redraws, resets on another sweep or summary."""
-    return f"{plan.to_dict()}|{plan.summary}"
+    return f"{plan.key}|{plan.summary}"

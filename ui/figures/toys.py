@@ -1,13 +1,13 @@
 """Toy cases: the engine's loss with the analytic prediction drawn over it.
 
-Pure functions of ui.toy_runs.ToyView (paper notes §7).
+Pure functions of core.toys.ToyView (paper notes §7).
 """
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.toys import ToyView
 from ui.figures.style import axis_type, line_trace, revision_key, set_axes, style
-from ui.toy_runs import PREDICTIONS, ToyView
 
 ENGINE, PREDICTION, PERTURBED = "#3f90da", "#1f1f1f", "#e76300"
 # Power-law toys read on log-log axes; the linear (exponential) ones on log-linear.
@@ -27,7 +27,7 @@ def toy_figure(view: ToyView) -> go.Figure:
         line_trace(
             frame["time"],
             view.predicted,
-            f"prediction: {PREDICTIONS[view.name]}",
+            f"prediction: {view.toy.law}",
             PREDICTION,
             frame["step"],
             True,

@@ -1,0 +1,268 @@
+"""Every parameter of every page, declared once, and the app's limits (DESIGN §4).
+
+A link, a widget, a preset and a page's work all read these, so a value that one
+path refuses no other path reaches, and every message quotes the app's range.
+Adding a URL parameter to a page is one declaration here (a RunConfig field: one
+`config(...)` call); the Theory page's link reference lists it by itself.
+"""
+
+from dataclasses import dataclass, field
+
+from core.config import MAX_SEED
+from core.toys import COLLAPSE_NS, TOYS
+from ui.jobs import JobLimits
+from ui.schema import Field, Page, Preset, config, per
+from ui.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one hosted server runs, for every page alike."""
+
+    jobs: JobLimits = field(default_factory=JobLimits)  # slots, 120 s cap, 10 s poll
+    # Finite-sample GD holds samples x d inputs (1e7 floats = 80 MB per run) and
+    # records full (n, d) weights (~180 records x 2e4 = 29 MB).
+    sgd_samples_times_d: int = 10_000_000
+    sgd_n_times_d: int = 20_000
+    # Gradient flow factors an (n k)-square Jacobian per solver step, k = min(d,
+    # n + 1): 1.7 s at n = 50, d = 10 000 (n k = 2550), 0.3 s at n k = 930, so
+    # Stop and the caps would wait for a step (measured on this project's machine).
+    flow_n_times_k: int = 930
+    view_seconds: float = 60.0  # estimated compute of a Compare, Phases, Sweeps view
+    seed_seconds: float = 30.0  # estimated compute of Explore's extra seeds
+    sweep_axis_values: int = 10
+    sweep_runs: int = 200
+    sweep_steps: int = 10**6
+
+
+LIMITS = Limits()
+_GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
+
+
+def _sgd(values) -> bool:
+    return values["method"] == "sgd"
+
+
+def _sgd_cap(product: str, most: int) -> str:
+    return f"finite-sample GD: {product} ≤ {most:,} in this app"
+
+
+def _batch(batch: Field, values) -> Field:  # drawn for sgd only, ≤ samples
+    if not _sgd(values):
+        return batch.but(widget="")
+    return batch.narrowed(values["samples"], "at most samples")
+
+
+ND, SD = LIMITS.sgd_n_times_d, LIMITS.sgd_samples_times_d
+
+
+def _d(d: Field, values) -> Field:
+    """d within the product caps of finite-sample GD and of gradient flow."""
+    n, most = values["n"], LIMITS.flow_n_times_k
+    if _sgd(values):
+        return d.narrowed(ND // n, f"{_sgd_cap('n * d', ND)}, here n = {n}")
+    if values["method"] == "flow" and most // n < n + 1:
+        why = f"gradient flow: n * min(d, n + 1) ≤ {most} in this app, here n = {n}"
+        return d.narrowed(most // n, why)
+    return d
+
+
+N = config("n", "int", 1, 50, label="Students n", widget="slider")
+D = config("d", "int", 1, 10_000, label="Dimension d", widget="number", advanced=True)
+SIGMA = config("sigma", "float", 1e-8, 100.0, label="Initial scale σ", widget="log")
+ETA = config("eta", "float", 1e-5, 10.0, label="Step size η", widget="log")
+STEPS = config("steps", "int", 1, 10**8, label="Steps T", widget="log")
+SEED = config("seed", "int", 0, MAX_SEED, label="Seed", widget="number", advanced=True)
+NORM = config("teacher_norm", "float", 1e-3, 1000.0, label="Teacher norm ‖v‖")
+PAPER = {"seed": 0, "method": "gd", "teacher_norm": 1.0}
+SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
+EXPLORE = Page(
+    "explore",
+    "Explore",
+    (
+        config(
+            "method", "choice", label="Method", widget="segmented", advanced=True
+        ).but(names={"gd": "GD", "flow": "Gradient flow", "sgd": "Finite-sample GD"}),
+        N,
+        D.but(help="Costs the same for any d: the run lives in span{v, wᵢ(0)}.").but(
+            given=_d
+        ),
+        SIGMA.but(help="W₀ = σ · N(0, I), log scale."),
+        ETA.but(help="GD diverges above about η = 4/n."),
+        STEPS.but(help="Log scale, up to 1e8."),
+        SEED,
+        SEEDS.but(label="Seeds K (median and band)", advanced=True)
+        .but(meaning="K: seeds seed, …, seed + K − 1 as a median and 10–90 % band")
+        .but(
+            help="Seeds seed, …, seed + K − 1 of this run: their median and 10–90 % "
+            "band on the loss charts, computed in the background."
+        ),
+        NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁."),
+        config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
+            advanced=True, given=per("d", SD, _sgd_cap("samples * d", SD), _sgd, True)
+        ),
+        config(
+            "batch", "int", 1, 100_000, none="full", widget="number", given=_batch
+        ).but(label="Batch (empty = full batch)", advanced=True),
+    ),
+    {
+        "figure1": Preset(
+            "Paper's Figure 1 (n = 5)",
+            PAPER | {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000},
+            "σ = 0.1, η = 0.05, ‖v‖ = 1, d = 5 to T = 50 000 (paper notes §8).",
+        ),
+        "theorem": Preset(
+            "Theorem-like small σ",
+            PAPER | {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000},
+            "σ = 1e-4, η = 0.01: the three phases separate cleanly (paper notes §10).",
+        ),
+        "n1-vs-n2": Preset(
+            "n = 1 vs n = 2",
+            PAPER | {"n": 2, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 5_000},
+            "Two students against the n = 1 curve: the exponential loses to t⁻³.",
+        ),
+        "long": Preset(
+            "Long horizon (1e7 steps)",
+            PAPER | {"n": 3, "d": 10, "sigma": 0.01, "eta": 0.1, "steps": 10**7},
+            "Slow phase over five decades: L^{-1/3} and 1/Z stay straight lines.",
+        ),
+    },
+)
+FIGURE1 = {"ns": [2, 5, 10], "seeds": 5, "d": 5, "sigma": 0.1, "eta": 0.05}
+COMPARE = Page(
+    "compare",
+    "Compare",
+    (
+        Field("ns", [2, 5, 10], "list", item=Field("ns", 2, "int", 2, 20), most=5)
+        .but(options=(2, 3, 4, 5, 6, 8, 10, 12, 15, 20), widget="multiselect")
+        .but(label="Students n (against n = 1)", meaning="the n compared with n = 1"),
+        SEEDS.but(default=5),
+        D.but(default=5),
+        SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
+        ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
+        STEPS.but(default=50_000, low=1_000, high=200_000, advanced=True),
+    ),
+    {
+        "figure1": Preset("Paper's Figure 1 (d = 5)", FIGURE1 | {"steps": 50_000}),
+        "figure1-d10": Preset("Figure 1 at d = 10", FIGURE1 | {"d": 10}),
+        "n1-vs-n2": Preset(
+            "n = 1 vs n = 2, 10 seeds", FIGURE1 | {"ns": [2], "seeds": 10}
+        ),
+    },
+)
+AT_CHOICES = (1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
+THEOREM = {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000, "seed": 0}
+FIGURE1_RUN = {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000, "seed": 0}
+PHASES = Page(
+    "phases",
+    "Phases",
+    (
+        N.but(default=3, high=20),
+        D.but(default=20),
+        SIGMA.but(default=1e-4, low=1e-6, high=2.0),
+        ETA.but(default=0.01, low=1e-4, high=0.5),
+        STEPS.but(default=200_000, low=100, high=1_000_000),
+        SEED,
+        Field("at", [10, 100, 1_000, 10_000, 100_000, 1_000_000], "list", most=8)
+        .but(item=Field("at", 1, "int", 1, 10**6), widget="multiselect", advanced=True)
+        .but(options=AT_CHOICES)
+        .but(label="Spectrum at steps", meaning="steps where the spectrum is shown"),
+    ),
+    {
+        "theorem": Preset("Theorem-like: small σ, n = 3", THEOREM),
+        "figure1": Preset("Figure 1's σ = 0.1, n = 5", FIGURE1_RUN),
+        # Measured: final h_max/h_min = 19, slope -3.00 (paper notes §8: balance fails).
+        "large-sigma": Preset(
+            "Large σ = 1: balance fails",
+            FIGURE1_RUN | {"sigma": 1.0, "eta": 0.02, "steps": 100_000},
+        ),
+        "n1": Preset("n = 1: no slow phase", THEOREM | {"n": 1}),
+    },
+)
+WITH_N = ("toy3", "toy3+eps", "remark26")  # toys 1 and 2 fix their own n
+TOY_CASES = Page(
+    "toys",
+    "Toy cases",
+    (
+        Field("preset", "toy1", "choice", options=tuple(TOYS), widget="radio").but(
+            label="Toy case",
+            meaning="which toy case",
+            names={
+                "toy1": "Toy 1: mirror pair",
+                "toy2": "Toy 2: parallel to the teacher",
+                "toy3": "Toy 3: identical students",
+                "toy3+eps": "Toy 3 + ε: perturbed",
+                "remark26": "Remark 26: collapse to 0",
+            },
+        ),
+        Field("n", 2, "choice", options=COLLAPSE_NS, label="Students n")
+        .but(widget="segmented", help="Exact in binary: c = 1/n, η = 2/n (Remark 26).")
+        .but(given=lambda n, v: n if v["preset"] in WITH_N else n.but(widget="")),
+    ),
+)
+
+
+def _values_of(axis: str):
+    """`given` of xs (ys): values of the field that `x` (`y`) names."""
+
+    def given(values_field: Field, values) -> Field:
+        chosen = AXES[values[axis]]
+        item = EXPLORE.field(chosen.name)
+        label = f"Values of {chosen.symbol}"
+        return values_field.but(item=item, default=list(chosen.defaults), label=label)
+
+    return given
+
+
+def _other_than_x(y: Field, values) -> Field:
+    others = tuple(a for a in AXES if a != values["x"])
+    return y.but(options=others, default=others[0])
+
+
+def _unswept(field: Field, values) -> Field | None:
+    return None if field.name in (values["x"], values["y"]) else field
+
+
+def _seeds_from(seeds: Field, values) -> Field:
+    return seeds.narrowed(
+        MAX_SEED - values["seed"] + 1, f"the last seed ≤ {MAX_SEED:,}"
+    )
+
+
+AXIS_NAMES = {name: axis.label for name, axis in AXES.items()}
+SWEEPS = Page(
+    "sweeps",
+    "Sweeps",
+    (
+        Field(
+            "x", "n", "choice", options=tuple(AXES), label="Across (x)", widget="select"
+        ).but(names=AXIS_NAMES, resets=("xs",)),
+        Field(
+            "xs", [1, 2, 5], "list", most=1000, lenient=True, given=_values_of("x")
+        ).but(
+            widget="text",
+            help="Comma-separated, e.g. 1, 2, 5. Cells are equally spaced.",
+        ),
+        Field(
+            "y", "sigma", "choice", label="Down (y)", widget="select", names=AXIS_NAMES
+        ).but(given=_other_than_x, resets=("ys",)),
+        Field(
+            "ys", [0.01, 0.1], "list", most=1000, lenient=True, given=_values_of("y")
+        ).but(widget="text", help="Comma-separated, e.g. 0.01, 0.1."),
+        Field(
+            "summary", "final_loss", "choice", options=tuple(SUMMARIES), widget="select"
+        ).but(label="Colour by", names={k: s.label for k, s in SUMMARIES.items()}),
+        *(
+            EXPLORE.field(f).but(advanced=False, given=_unswept)
+            for f in FIXED_FIELDS[:4]
+        ),
+        NORM.but(given=_unswept),
+        STEPS.but(default=20_000, low=100, high=10**10),
+        SEED.but(label="First seed", advanced=False),
+        SEEDS.but(
+            high=1000, widget="number", label="Seeds per cell", given=_seeds_from
+        ),
+        Field("method", "gd", "choice", options=("gd",), why=_GD_ONLY),
+    ),
+)
+PAGES = {page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS)}

@@ -1,0 +1,241 @@
+"""Query string <-> a page's values (ui.fields), and back to a share link.
+
+`read` turns a link into values and warnings that name the parameter, the value,
+what is allowed and the safe value used instead; `write` gives every parameter,
+defaults included, so a link reproduces the view. Every key and value that came
+from outside is shown as literal text (`literal`: nothing in it is read as
+Markdown, KaTeX or a Streamlit directive) and cut to a sane length. The Streamlit
+glue below keeps a page's widgets, its URL and the classroom flag in step.
+"""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from core import RunConfig
+from core.config import ConfigError
+from ui import fields
+from ui.schema import Field, FieldError, Page
+
+PRESET, CUSTOM, CLASSROOM = "preset", "custom", "classroom"
+ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+SHOWN_CHARS = 40  # of one outside value or key: a pasted page must not flood ours
+SHOWN_KEYS = 5  # unknown keys listed by name; the rest are counted
+# Markdown, KaTeX ($), HTML (<, &), directives (:red[...]) and autolinks (:, @).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|$:~&@^])")
+
+
+def literal(raw) -> str:
+    """Outside text as Markdown that shows exactly its (cut) characters."""
+    text = "".join(
+        " " if unicodedata.category(c).startswith(("C", "Z")) and c != " " else c
+        for c in str(raw)
+    )
+    text = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    # "www." starts an autolink even inside a sentence: break it.
+    return re.sub(r"(?i)(www)\.", r"\1\\.", _SPECIAL.sub(r"\\\1", text))
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a URL asks of a page: every value (defaults where it said nothing or
+    something refused), the preset those values match, the warnings, and whether
+    it named any of the page's parameters."""
+
+    values: dict
+    preset: str
+    warnings: tuple[str, ...]
+    named: bool
+
+
+def _warning(field: Field, raw, reason: str, safe) -> str:
+    return (
+        f"Ignored {field.name} = '{literal(raw)}' from the link: {reason}; using "
+        f"{field.name} = {field.text(safe)}."
+    )
+
+
+def read(page: Page, query: Mapping[str, str]) -> Link:
+    """Validate a link field by field, in declaration order; a refused value keeps
+    its safe one (the preset's, else the default)."""
+    values, warnings = page.defaults(), []
+    if page.presets and PRESET in query:
+        chosen = Field(PRESET, CUSTOM, "choice", options=(*page.presets, CUSTOM))
+        try:
+            name = chosen.parse(query[PRESET])
+        except FieldError as error:
+            reason = f"preset must be {error}"
+            warnings.append(_warning(chosen, query[PRESET], reason, CUSTOM))
+        else:
+            values |= page.presets[name].values if name in page.presets else {}
+    for declared in page.fields:
+        here = declared.at(values)
+        if here is not None and declared.name in query:
+            warnings += read_field(page, here, query[declared.name], values)
+    values, notes = page.settle(values)
+    warnings += notes
+    known = {f.name for f in page.fields} | ({PRESET} if page.presets else set())
+    unknown = sorted(set(query) - known - {CLASSROOM})
+    if unknown:
+        shown = ", ".join(map(literal, unknown[:SHOWN_KEYS]))
+        more = len(unknown) - SHOWN_KEYS
+        warnings.append(
+            f"Ignored unknown link parameter(s) {shown}"
+            + (f" and {more:,} more" if more > 0 else "")
+            + f": this page reads {', '.join(sorted(known, key=_order(page)))} "
+            "and classroom."
+        )
+    named = bool(set(query) & known)
+    return Link(values, matching_preset(page, values), tuple(warnings), named)
+
+
+def _order(page: Page):
+    names = [f.name for f in page.fields]
+    return lambda name: names.index(name) if name in names else len(names)
+
+
+def read_field(page: Page, field: Field, raw, values: dict) -> list[str]:
+    """Set values[field.name] from raw text if allowed; the warnings it gives."""
+    if field.kind == "list" and field.lenient:
+        good, bad = [], []
+        for part in (p for p in str(raw).split(",") if p.strip()):
+            try:
+                good.append(field.item.parse(part))
+            except FieldError:
+                bad.append(f"'{literal(part.strip())}'")
+        if good:
+            values[field.name] = sorted(set(good))
+        if not bad:
+            return []
+        item, using = field.item, field.text(values[field.name])
+        reason = f"{item.name} must be {item.allowed()}"
+        return [
+            f"Ignored {', '.join(bad)} in {field.name}: {reason}; using {field.name} = {using}."
+        ]
+    try:
+        value = field.parse(raw)
+        if field.config:  # the engine's own checks (combinations of fields)
+            RunConfig(**page.config_values({**values, field.name: value}))
+    except FieldError as error:
+        return [
+            _warning(field, raw, f"{field.name} must be {error}", values[field.name])
+        ]
+    except ConfigError as error:
+        return [_warning(field, raw, str(error), values[field.name])]
+    values[field.name] = value
+    return []
+
+
+def write(page: Page, values: Mapping) -> dict[str, str]:
+    """Every parameter of the page, defaults included, so a link pins the view."""
+    query = {
+        f.name: here.text(values[f.name])
+        for f in page.fields
+        if (here := f.at(values)) is not None
+    }
+    if page.presets:
+        query[PRESET] = matching_preset(page, values)
+    return query
+
+
+def matching_preset(page: Page, values: Mapping) -> str:
+    """The preset whose every value equals the current one, else "custom"."""
+    for name, preset in page.presets.items():
+        if all(values.get(k) == v for k, v in preset.values.items()):
+            return name
+    return CUSTOM
+
+
+def link_reference(pages=None) -> pd.DataFrame:
+    """One row per (page, URL name): meaning, allowed values, default; every page
+    of ui.fields by default."""
+    rows = []
+    for page in pages or fields.PAGES.values():
+        for f in page.fields:
+            here = f.at(page.defaults()) or f
+            rows.append(
+                {
+                    "page": page.title,
+                    "name": f.name,
+                    "meaning": f.meaning or f.label or f.help,
+                    "allowed": here.range_text() + (f"; {f.why}" if f.why else ""),
+                    "default": here.text(f.default),
+                }
+            )
+        if page.presets:
+            options = ", ".join([*page.presets, CUSTOM])
+            rows.append({"page": page.title, "name": PRESET, "allowed": options})
+    meaning = "1: classroom mode (fewer controls, projector fonts, guided steps)"
+    rows.append({"page": "every page", "name": CLASSROOM, "meaning": meaning})
+    return pd.DataFrame(rows).fillna("")
+
+
+# The Streamlit side: the URL of the page in view, its warnings, the classroom flag.
+
+
+def arrive(page: Page) -> Link | None:
+    """The link that just arrived for `page` (a first visit, or a URL naming its
+    parameters that the page did not write itself), else None. Its warnings stay
+    on screen until another link arrives."""
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
+    written = st.session_state.get(f"{page.key}__written")
+    link = None
+    if written is None or (query and query != written):
+        link = read(page, query)
+        st.session_state[f"{page.key}__warnings"] = link.warnings
+    for warning in st.session_state.get(f"{page.key}__warnings", ()):
+        st.warning(warning, icon="⚠️")
+    return link
+
+
+def publish(page: Page, values: Mapping) -> str:
+    """Write every parameter (and the classroom flag) into the URL; the link."""
+    query = write(page, values)
+    st.session_state[f"{page.key}__written"] = query
+    full = query | classroom_query()
+    if st.query_params.to_dict() != full:
+        st.query_params.from_dict(full)
+    return f"{st.context.url or ''}?{urlencode(full)}"
+
+
+def sync_classroom(page_path: str) -> None:
+    """Read `classroom` from the URL when present, else keep the session's; a bad
+    value warns on the page it arrived with until the user leaves it."""
+    raw = st.query_params.get(CLASSROOM)
+    warning = st.session_state.get("classroom__warning")
+    if warning is not None and warning[0] != page_path:
+        del st.session_state["classroom__warning"]
+    if raw is None:
+        return
+    if raw.strip().lower() in ON + OFF:
+        st.session_state[CLASSROOM] = raw.strip().lower() in ON
+    else:
+        flag = Field(CLASSROOM, "0", "choice", options=("1", "0"))
+        reason = "classroom must be 1 (on) or 0 (off)"
+        message = _warning(flag, raw, reason, str(int(classroom_on())))
+        st.session_state["classroom__warning"] = (page_path, message)
+
+
+def classroom_on() -> bool:
+    return bool(st.session_state.get(CLASSROOM, False))
+
+
+def keep_classroom() -> None:
+    """Put classroom=1 back into the URL (page switches clear the query string)."""
+    if classroom_on() and st.query_params.get(CLASSROOM) != "1":
+        st.query_params[CLASSROOM] = "1"
+
+
+def classroom_query() -> dict[str, str]:
+    """What every page URL and link carries so the mode survives navigation."""
+    return {CLASSROOM: "1"} if classroom_on() else {}
+
+
+def classroom_warning() -> str | None:
+    found = st.session_state.get("classroom__warning")
+    return found[1] if found else None

@@ -1,0 +1,217 @@
+"""What every page shares (title -> controls -> one job -> charts): classroom
+mode, the controls and the share link in one call, the engine's warm-up, a job
+followed to its end and the reason it ended, charts and tables.
+
+A page never ends blank: a job that waits says so, one that runs shows progress
+(its page script returns at once; a timed fragment polls), and one that ended
+early says why, with a way to run it again.
+"""
+
+import math
+import time
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ui import cache, links, widgets
+from ui.fields import LIMITS
+from ui.figures.projector import for_projector
+from ui.jobs import WAITING, Job, Task
+from ui.schema import Page
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "svg"},
+}
+POLL_SECONDS = 0.75
+# Streamlit sizes text in rem: a larger root font enlarges every label and widget.
+PROJECTOR_CSS = """<style>
+html { font-size: 20px; }
+[data-testid="stSidebarNav"] span { font-size: 1.05rem; }
+[data-testid="stCaptionContainer"] { font-size: 0.95rem; }
+[data-testid="stPageLink"] p { white-space: normal; }
+</style>"""
+# The guided sequence of classroom mode: (page file, label, query).
+FIRST_STEP = {"n": "1", "d": "5", "sigma": "0.1", "eta": "0.05", "steps": "2000"}
+STEPS = (
+    ("views/explore.py", "n = 1: exponential", FIRST_STEP),
+    ("views/explore.py", "n = 2: only like T⁻³", {"preset": "n1-vs-n2"}),
+    ("views/compare.py", "Figure 1: n = 1, 2, 5, 10", {}),
+    ("views/phases.py", "Why: the three phases", {"preset": "theorem"}),
+    ("views/phases.py", "Large σ: balance fails", {"preset": "large-sigma"}),
+    ("views/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}),
+    ("views/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}),
+    ("views/theory.py", "The theorems", {}),
+)
+
+
+def owner() -> tuple[str, str]:
+    """(session, page) of this script run: who a job belongs to."""
+    return get_script_run_ctx().session_id, st.session_state.get("page__path", "")
+
+
+def begin(path: str) -> None:
+    """Top of every page: the classroom flag (the router syncs it too; syncing
+    again is idempotent), the page this session shows, classroom mode drawn."""
+    links.sync_classroom(path)
+    st.session_state["page__path"] = path
+    cache.visits()[owner()[0]] = path
+    if warning := links.classroom_warning():
+        st.warning(warning, icon="⚠️")
+    if not links.classroom_on():
+        return
+    st.html(PROJECTOR_CSS)
+    with st.sidebar:
+        st.markdown("**Classroom: step by step**")
+        for number, (file, label, query) in enumerate(STEPS, start=1):
+            step = query | {"classroom": "1"}
+            st.page_link(file, label=f"{number}. {label}", query_params=step)
+        st.page_link(
+            "views/explore.py",
+            label="Leave classroom mode",
+            icon="✖️",
+            query_params={"classroom": "0"},
+        )
+
+
+def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
+    """Link warnings, the sidebar, the share link; (values, whether a link has
+    just set them)."""
+    link = links.arrive(page)
+    if link is not None:
+        widgets.set_values(page, link.values)
+    values = widgets.controls(page, links.classroom_on())
+    widgets.share_link(links.publish(page, values), what)
+    return values, link is not None
+
+
+def engine_ready() -> None:
+    """Stop the page with a notice until the kernels are compiled (never stall)."""
+    warm = cache.engine_warm_up()
+    if not warm.is_set():
+        st.info("Warming up the engine: compiling its kernels once for this server…")
+        st.fragment(run_every=0.5)(_rerun_when_set)(warm)
+        st.stop()
+
+
+def _rerun_when_set(event) -> None:
+    if event.is_set():
+        st.rerun()
+
+
+def within_limits(seconds: float, what: str, instead: str) -> None:
+    """Stop the page with a notice if `what` needs more estimated compute than
+    this server runs per view (the CLI has no such limit)."""
+    most = LIMITS.view_seconds
+    if seconds > most:
+        st.info(
+            f"{what} would take about {seconds:,.0f} s of compute; this server runs "
+            f"at most {most:g} s per view. {instead}"
+        )
+        st.stop()
+
+
+def job(name: str, task: Task, wait: float = 0.0, use_cache: bool = True) -> Job:
+    """This page's job `name` for `task`: the one it has if it computes the same,
+    else a new one (the previous is stopped: one per page and purpose)."""
+    previous = st.session_state.get(name)
+    if previous is not None and previous.task.key == task.key and use_cache:
+        return previous
+    if previous is not None:
+        previous.stop()
+    st.session_state[name] = cache.job_registry().submit(task, owner(), use_cache)
+    st.session_state[name].wait(wait)
+    return st.session_state[name]
+
+
+def remaining(job: Job) -> str:
+    """ "about 12 s left", or when the time cap comes first, when it stops."""
+    done = job.progress
+    if job.phase == WAITING or done <= 0:
+        return "starting"
+    now = time.monotonic()
+    left, to_cap = (now - job.started) * (1 - done) / done, max(job.cap_at - now, 0)
+    if to_cap < left:
+        limit = cache.job_registry().limits.max_seconds
+        return f"the {limit:g} s cap stops it in about {to_cap:,.0f} s"
+    return f"about {left:,.0f} s left" if math.isfinite(left) else "starting"
+
+
+def status(job: Job, what: str) -> None:
+    """Waiting (with the queue ahead) or progress with the time left."""
+    registry = cache.job_registry()
+    if job.phase == WAITING:
+        st.info(
+            f"Waiting for a free slot: {registry.limits.max_live} jobs compute at "
+            f"once on this server; {registry.queue_position(job) - 1} other job(s) "
+            f"ahead of this {what}."
+        )
+    else:
+        st.progress(job.progress, text=f"Computing the {what}: {remaining(job)}")
+
+
+def follow(job: Job, what: str, live=None) -> bool:
+    """True once `job` has finished; before, a timed fragment keeps it alive and
+    draws live(job) (by default its status and a Stop button), and reruns the
+    page when it ends."""
+    job.touch()
+    if job.finished:
+        return True
+    st.fragment(run_every=POLL_SECONDS)(_poll)(job, what, live)
+    return False
+
+
+def _poll(job: Job, what: str, live) -> None:
+    job.touch()
+    if job.finished:
+        st.rerun()  # the whole page once more: charts, no timer
+    if live is not None:
+        live(job)
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        status(job, what)
+        st.button("Stop", on_click=job.stop, key=f"stop_{id(job)}")
+
+
+def outcome(name: str, job: Job, what: str) -> None:
+    """Why a finished job has no whole result (if so), and a way to run it again."""
+    if job.error:
+        text = f"The {what} stopped with an error: {job.error}"
+    elif job.released:
+        text = f"This {what} was freed from memory when its tab closed."
+    elif job.reason:
+        text = f"The {what} {job.reason}."
+    else:
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        (st.error if job.error else st.info)(text)
+        st.button("Run again", on_click=st.session_state.pop, args=(name, None))
+
+
+def run(name: str, task: Task, what: str, wait: float = 0.4):
+    """The page's one job, followed: its result once finished whole, else None
+    (the page shows its progress or why it ended; its script returns at once)."""
+    current = job(name, task, wait)
+    if not follow(current, what):
+        return None
+    outcome(name, current, what)
+    return current.result
+
+
+def chart(fig, key: str, caption: str) -> None:
+    """One chart (projector-sized in classroom mode) and its one-line caption."""
+    if links.classroom_on():
+        fig = for_projector(fig)
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    st.caption(caption)
+
+
+def table(frame: pd.DataFrame, digits: int) -> None:
+    """A small table with float columns shown to `digits` significant digits."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = [f"{x:.{digits}g}" for x in shown[column]]
+    st.dataframe(shown, hide_index=True)
