@@ -1,5 +1,2 @@
-"""Shared by the pages: URL/widget values -> RunConfig, background runs, figures.
-
-Streamlit-free modules (params, presets, runner, figures) are plain functions and classes testable without a browser; `session`
-and `controls` hold the Streamlit glue.
-"""
+"""The Streamlit side of the lab (DESIGN §2): fields, links, widgets, jobs, cache,
+the page skeleton and figures/ (pure builders); the engine is core/."""

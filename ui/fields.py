@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from core.config import MAX_SEED
 from core.toys import COLLAPSE_NS, TOYS
 from ui.jobs import JobLimits
-from ui.schema import Field, Page, Preset, config, per
-from ui.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
+from ui.schema import Field, Page, Preset, config
+from ui.sweep_plan import (
+    AXES,
+    FIXED_FIELDS,
+    SUMMARIES,
+    other_than_x,
+    unswept,
+    values_of,
+)
 
 
 @dataclass(frozen=True)
@@ -36,35 +43,35 @@ class Limits:
 
 
 LIMITS = Limits()
+ND, SD, NK = LIMITS.sgd_n_times_d, LIMITS.sgd_samples_times_d, LIMITS.flow_n_times_k
 _GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
-
-
-def _sgd(values) -> bool:
-    return values["method"] == "sgd"
-
-
-def _sgd_cap(product: str, most: int) -> str:
-    return f"finite-sample GD: {product} ≤ {most:,} in this app"
-
-
-def _batch(batch: Field, values) -> Field:  # drawn for sgd only, ≤ samples
-    if not _sgd(values):
-        return batch.but(widget="")
-    return batch.narrowed(values["samples"], "at most samples")
-
-
-ND, SD = LIMITS.sgd_n_times_d, LIMITS.sgd_samples_times_d
 
 
 def _d(d: Field, values) -> Field:
     """d within the product caps of finite-sample GD and of gradient flow."""
-    n, most = values["n"], LIMITS.flow_n_times_k
-    if _sgd(values):
-        return d.narrowed(ND // n, f"{_sgd_cap('n * d', ND)}, here n = {n}")
-    if values["method"] == "flow" and most // n < n + 1:
-        why = f"gradient flow: n * min(d, n + 1) ≤ {most} in this app, here n = {n}"
-        return d.narrowed(most // n, why)
+    n, method = values["n"], values["method"]
+    if method == "sgd":
+        why = f"finite-sample GD: n * d ≤ {ND:,} in this app, here n = {n}"
+        return d.narrowed(ND // n, why)
+    if method == "flow" and NK // n < n + 1:
+        why = f"gradient flow: n * min(d, n + 1) ≤ {NK} in this app, here n = {n}"
+        return d.narrowed(NK // n, why)
     return d
+
+
+def _samples(samples: Field, values) -> Field:  # drawn for sgd only
+    if values["method"] != "sgd":
+        return samples.but(widget="")
+    why = (
+        f"finite-sample GD: samples * d ≤ {SD:,} in this app, here d = {values['d']:,}"
+    )
+    return samples.narrowed(SD // values["d"], why)
+
+
+def _batch(batch: Field, values) -> Field:  # drawn for sgd only, ≤ samples
+    if values["method"] != "sgd":
+        return batch.but(widget="")
+    return batch.narrowed(values["samples"], "at most samples")
 
 
 N = config("n", "int", 1, 50, label="Students n", widget="slider")
@@ -99,7 +106,7 @@ EXPLORE = Page(
         ),
         NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁."),
         config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
-            advanced=True, given=per("d", SD, _sgd_cap("samples * d", SD), _sgd, True)
+            advanced=True, given=_samples
         ),
         config(
             "batch", "int", 1, 100_000, none="full", widget="number", given=_batch
@@ -202,30 +209,12 @@ TOY_CASES = Page(
 )
 
 
-def _values_of(axis: str):
-    """`given` of xs (ys): values of the field that `x` (`y`) names."""
-
-    def given(values_field: Field, values) -> Field:
-        chosen = AXES[values[axis]]
-        item = EXPLORE.field(chosen.name)
-        label = f"Values of {chosen.symbol}"
-        return values_field.but(item=item, default=list(chosen.defaults), label=label)
-
-    return given
-
-
-def _other_than_x(y: Field, values) -> Field:
-    others = tuple(a for a in AXES if a != values["x"])
-    return y.but(options=others, default=others[0])
-
-
-def _unswept(field: Field, values) -> Field | None:
-    return None if field.name in (values["x"], values["y"]) else field
-
-
-def _seeds_from(seeds: Field, values) -> Field:
-    return seeds.narrowed(
-        MAX_SEED - values["seed"] + 1, f"the last seed ≤ {MAX_SEED:,}"
+def _axis_values(axis: str, default: list, example: str) -> Field:
+    """xs (ys): comma-separated values of the field that `x` (`y`) names."""
+    hint = f"Comma-separated, e.g. {example}. Cells are equally spaced."
+    given = values_of(axis, EXPLORE.field)
+    return Field(f"{axis}s", default, "list", most=1000, lenient=True, given=given).but(
+        widget="text", help=hint
     )
 
 
@@ -237,30 +226,23 @@ SWEEPS = Page(
         Field(
             "x", "n", "choice", options=tuple(AXES), label="Across (x)", widget="select"
         ).but(names=AXIS_NAMES, resets=("xs",)),
-        Field(
-            "xs", [1, 2, 5], "list", most=1000, lenient=True, given=_values_of("x")
-        ).but(
-            widget="text",
-            help="Comma-separated, e.g. 1, 2, 5. Cells are equally spaced.",
-        ),
+        _axis_values("x", [1, 2, 5], "1, 2, 5"),
         Field(
             "y", "sigma", "choice", label="Down (y)", widget="select", names=AXIS_NAMES
-        ).but(given=_other_than_x, resets=("ys",)),
-        Field(
-            "ys", [0.01, 0.1], "list", most=1000, lenient=True, given=_values_of("y")
-        ).but(widget="text", help="Comma-separated, e.g. 0.01, 0.1."),
+        ).but(given=other_than_x, resets=("ys",)),
+        _axis_values("y", [0.01, 0.1], "0.01, 0.1"),
         Field(
             "summary", "final_loss", "choice", options=tuple(SUMMARIES), widget="select"
         ).but(label="Colour by", names={k: s.label for k, s in SUMMARIES.items()}),
         *(
-            EXPLORE.field(f).but(advanced=False, given=_unswept)
+            EXPLORE.field(f).but(advanced=False, given=unswept)
             for f in FIXED_FIELDS[:4]
         ),
-        NORM.but(given=_unswept),
+        NORM.but(given=unswept),
         STEPS.but(default=20_000, low=100, high=10**10),
         SEED.but(label="First seed", advanced=False),
-        SEEDS.but(
-            high=1000, widget="number", label="Seeds per cell", given=_seeds_from
+        SEEDS.but(high=1000, widget="number", label="Seeds per cell").but(
+            given=lambda k, v: k.narrowed(MAX_SEED + 1 - v["seed"], "last ≤ 2**32 - 1")
         ),
         Field("method", "gd", "choice", options=("gd",), why=_GD_ONLY),
     ),

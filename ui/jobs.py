@@ -80,8 +80,7 @@ class Job:
         if result is not None:
             self._done.set()
 
-    def touch(self) -> None:
-        """The page is still looking."""
+    def touch(self) -> None:  # the page is still looking
         self._polled = time.monotonic()
 
     def stop(self) -> None:
@@ -166,8 +165,7 @@ class JobRegistry:
             ):
                 self._cache.popitem(last=False)
 
-    def queue_position(self, job: Job) -> int:
-        """1 for the next job to start, 0 if not waiting."""
+    def queue_position(self, job: Job) -> int:  # 1: next to start; 0: not waiting
         with self._cond:
             return self._queue.index(job) + 1 if job in self._queue else 0
 

@@ -79,24 +79,18 @@ def read(page: Page, query: Mapping[str, str]) -> Link:
             warnings += read_field(page, here, query[declared.name], values)
     values, notes = page.settle(values)
     warnings += notes
-    known = {f.name for f in page.fields} | ({PRESET} if page.presets else set())
-    unknown = sorted(set(query) - known - {CLASSROOM})
+    known = [f.name for f in page.fields] + ([PRESET] if page.presets else [])
+    unknown = sorted(set(query) - set(known) - {CLASSROOM})
     if unknown:
         shown = ", ".join(map(literal, unknown[:SHOWN_KEYS]))
         more = len(unknown) - SHOWN_KEYS
         warnings.append(
             f"Ignored unknown link parameter(s) {shown}"
             + (f" and {more:,} more" if more > 0 else "")
-            + f": this page reads {', '.join(sorted(known, key=_order(page)))} "
-            "and classroom."
+            + f": this page reads {', '.join(known)} and classroom."
         )
-    named = bool(set(query) & known)
+    named = bool(set(query) & set(known))
     return Link(values, matching_preset(page, values), tuple(warnings), named)
-
-
-def _order(page: Page):
-    names = [f.name for f in page.fields]
-    return lambda name: names.index(name) if name in names else len(names)
 
 
 def read_field(page: Page, field: Field, raw, values: dict) -> list[str]:

@@ -139,8 +139,9 @@ def remaining(job: Job) -> str:
     return f"about {left:,.0f} s left" if math.isfinite(left) else "starting"
 
 
-def status(job: Job, what: str) -> None:
-    """Waiting (with the queue ahead) or progress with the time left."""
+def status(job: Job, what: str, done: str = "") -> None:
+    """Waiting (with the queue ahead), or progress: `done` (what is done, else
+    "Computing the ...") and the time left."""
     registry = cache.job_registry()
     if job.phase == WAITING:
         st.info(
@@ -149,7 +150,8 @@ def status(job: Job, what: str) -> None:
             f"ahead of this {what}."
         )
     else:
-        st.progress(job.progress, text=f"Computing the {what}: {remaining(job)}")
+        done = done or f"Computing the {what}"
+        st.progress(job.progress, text=f"{done} · {remaining(job)}")
 
 
 def follow(job: Job, what: str, live=None) -> bool:
@@ -175,19 +177,21 @@ def _poll(job: Job, what: str, live) -> None:
         st.button("Stop", on_click=job.stop, key=f"stop_{id(job)}")
 
 
-def outcome(name: str, job: Job, what: str) -> None:
-    """Why a finished job has no whole result (if so), and a way to run it again."""
+def outcome(job: Job, what: str, name: str = "", after: str = "") -> None:
+    """Why a finished job has no whole result (if so), and a way on: a Run again
+    button that drops the page's job `name`, or the words `after`."""
     if job.error:
         text = f"The {what} stopped with an error: {job.error}"
     elif job.released:
         text = f"This {what} was freed from memory when its tab closed."
-    elif job.reason:
-        text = f"The {what} {job.reason}."
+    elif job.reason or (job.finished and job.result is None):
+        text = f"The {what} {job.reason or 'stopped'}."
     else:
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        (st.error if job.error else st.info)(text)
-        st.button("Run again", on_click=st.session_state.pop, args=(name, None))
+        (st.error if job.error else st.info)(f"{text} {after}".strip())
+        if name:
+            st.button("Run again", on_click=st.session_state.pop, args=(name, None))
 
 
 def run(name: str, task: Task, what: str, wait: float = 0.4):
@@ -196,7 +200,7 @@ def run(name: str, task: Task, what: str, wait: float = 0.4):
     current = job(name, task, wait)
     if not follow(current, what):
         return None
-    outcome(name, current, what)
+    outcome(current, what, name)
     return current.result
 
 

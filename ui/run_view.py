@@ -1,39 +1,19 @@
-"""Explore's run on screen: status and progress, the six charts with captions,
-the data downloads, and K seeds of the run as a median and band.
+"""Explore's run on screen: status and progress, the six charts with captions
+(a band over seeds under the loss charts, if given), the data downloads.
 
 While the run is live, a fragment redraws all of it every POLL_SECONDS (touching
 the job); when the run ends it triggers one full rerun, which draws the page
-statically and stops the timer. The extra seeds compute as their own job, drawn
-as a band once they and the run have finished.
+statically and stops the timer.
 """
 
 import functools
 
 import streamlit as st
 
-from core import analysis
 from core.export import to_csv, to_json
-from ui import figures, page, tasks
+from ui import figures, page
 from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
-
-ENSEMBLE = "explore_ensemble"
-CAPTIONS = {
-    "loss": "n ≥ 2 bends from fast decay onto the dotted C·t⁻³ line (n = 1, dashed, "
-    "falls exponentially); below, the local exponent creeps to −3, slowly.",
-    "inv_cbrt": "In the slow phase L⁻¹ᐟ³ grows linearly in t (Theorem 6): "
-    "a straight line here is the t⁻³ law.",
-    "angles": "Each student turns toward the teacher: fast while small (phase 1), "
-    "then θᵢ shrinks like 1/t.",
-    "balance": "The theorems keep h_max/h_min below 2 for small σ; at large σ it "
-    "can exceed 2 and t⁻³ still holds.",
-    "norms": "Norms settle inside the shaded band [‖v‖/4n, 4‖v‖/n]: the implicit "
-    "regularisation of Theorem 6.",
-    "potential": "Z = Σ‖zᵢ − zⱼ‖, the lower bound's potential, decays like 1/t: "
-    "1/Z (right) is a straight line.",
-    "geometry": "Students as arrows from the origin: x along v̄, y along their main "
-    "orthogonal direction u (rescaled per step). Slide through the records.",
-}
 
 
 def trajectory(job: Job):
@@ -51,45 +31,35 @@ def trajectory(job: Job):
 
 def _progress(job: Job) -> None:
     config, live = job.task.subject, job.partial
-    if job.phase != RUNNING or live is None:
-        page.status(job, "run")
-        return
-    state = live.state
-    if config.method == "flow":
-        done = f"t = {state.time:,.4g} of {config.horizon:,.4g}"
-    else:
+    done = ""
+    if job.phase == RUNNING and live is not None and config.method == "flow":
+        done = f"t = {live.state.time:,.4g} of {config.horizon:,.4g}"
+    elif job.phase == RUNNING and live is not None:
         rate = f"{live.steps_per_second:,.0f} steps/s"
-        done = f"{state.step:,} / {config.steps:,} steps · {rate}"
-    st.progress(min(state.progress, 1.0), text=f"{done} · {page.remaining(job)}")
+        done = f"{live.state.step:,} / {config.steps:,} steps · {rate}"
+    page.status(job, "run", done)
 
 
 def _outcome(job: Job, shown) -> None:
-    config = job.task.subject
-    if job.error:
-        st.error(f"The engine stopped with an error: {job.error}")
-    elif job.released:
-        st.info("This run was freed from memory when its tab closed: Reset reruns it.")
-    elif shown is not None and shown.status == "diverged":
-        hint = f" GD is stable for η below about 4/n = {4 / config.n:.3g} (here η = {config.eta:g})."
-        message = shown.message
-        st.error(
-            f"{message[:1].upper()}{message[1:]}{'' if '4/n' in message else hint} "
-            f"The charts show the records up to step {int(shown.steps[-1]):,}.",
-            icon="⚠️",
-        )
-    elif job.finished and job.result is None:
-        reason = job.reason or "stopped"
+    if shown is None or shown.status != "diverged":
         after = (
-            " Continue resumes it." if shown is not None else " Run or Reset starts it."
+            "Continue resumes it." if shown is not None else "Run or Reset starts it."
         )
-        st.info(f"{reason[:1].upper()}{reason[1:]}.{after}")
+        page.outcome(job, "run", after=after)
+        return
+    config, message = job.task.subject, shown.message
+    hint = f" GD is stable for η below about 4/n = {4 / config.n:.3g} (here η = {config.eta:g})."
+    st.error(
+        f"{message[:1].upper()}{message[1:]}{'' if '4/n' in message else hint} "
+        f"The charts show the records up to step {int(shown.steps[-1]):,}.",
+        icon="⚠️",
+    )
 
 
-def _chart(name: str, fig) -> None:
-    page.chart(fig, f"explore_chart_{name}", CAPTIONS[name])
+def _charts(shown, captions, contrast, live: bool, band=None) -> None:
+    def _chart(name: str, fig) -> None:
+        page.chart(fig, f"explore_chart_{name}", captions[name])
 
-
-def _charts(shown, contrast, live: bool, band=None) -> None:
     frame, config = shown.metrics, shown.config
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
@@ -113,12 +83,12 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
                 figures.geometry_figure(shown.coords, shown.steps, last, config),
             )
         else:
-            st.fragment(_geometry_with_slider)(shown)
+            st.fragment(_geometry_with_slider)(shown, captions["geometry"])
     with right:
         _downloads(shown)
 
 
-def _geometry_with_slider(shown) -> None:
+def _geometry_with_slider(shown, caption: str) -> None:
     """Chart 6 with a time slider; moving it reruns only this fragment."""
     steps, config = shown.steps, shown.config
     chosen = st.select_slider(
@@ -128,7 +98,8 @@ def _geometry_with_slider(shown) -> None:
         format_func=lambda i: f"{int(steps[i]):,}",
         key=f"explore_geometry_{revision_key(config)}_{len(steps)}",
     )
-    _chart("geometry", figures.geometry_figure(shown.coords, steps, chosen, config))
+    fig = figures.geometry_figure(shown.coords, steps, chosen, config)
+    page.chart(fig, "explore_chart_geometry", caption)
 
 
 def _downloads(shown) -> None:
@@ -153,71 +124,26 @@ def _downloads(shown) -> None:
         )
 
 
-def _draw(job: Job, contrast, charts: bool, band=None) -> None:
+def _draw(job: Job, captions, contrast, charts: bool, band=None) -> None:
     job.touch()
     if not job.finished:
         _progress(job)
     shown = trajectory(job)
     _outcome(job, shown)
     if shown is not None and charts:
-        _charts(shown, contrast, live=not job.finished, band=band)
+        _charts(shown, captions, contrast, live=not job.finished, band=band)
 
 
-def draw_run(job: Job, contrast=None, redraw_live: bool = True, band=None) -> None:
+def draw_run(job: Job, captions, contrast=None, redraw_live=True, band=None) -> None:
     """Status and charts of the page's run; a live one redraws in a fragment.
 
-    band : median and quantiles over seeds of the loss and L^(-1/3), drawn under
+    captions : chart name -> its one-line caption (the page's words).  band : median and quantiles over seeds of the loss and L^(-1/3), drawn under
     the run's own lines; or None. Streamlit remounts a Plotly chart whose figure
     changed, so zoom does not survive a live redraw: with redraw_live=False the
     charts stay as drawn (free to zoom) while only the progress keeps updating.
     """
-    if page.follow(job, "run", live=lambda j: _draw(j, contrast, redraw_live)):
-        _draw(job, contrast, charts=True, band=band)
+    live = functools.partial(_draw, captions=captions, contrast=contrast)
+    if page.follow(job, "run", live=functools.partial(live, charts=redraw_live)):
+        _draw(job, captions, contrast, charts=True, band=band)
     elif not redraw_live and (shown := trajectory(job)) is not None:
-        _charts(shown, contrast, live=True)
-
-
-def seed_band(live: Job, seeds: int):
-    """Notices for K = `seeds` and the band of the live run's config (or None):
-    a core.analysis.seed_band frame once the run and its extra seeds are done."""
-    if seeds < 2 and ENSEMBLE not in st.session_state:
-        return None  # the default page: no ensemble, no estimate
-    config = live.task.subject
-    plan = tasks.ensemble_plan(config, seeds, page.LIMITS.seed_seconds)
-    if plan.seeds < plan.asked:
-        _capped(plan)
-    if plan.seeds < 2:
-        st.session_state.pop(ENSEMBLE, None)
-        return None
-    wait = 0.8 if plan.seconds() <= 0.5 else 0.0
-    job = page.job(ENSEMBLE, tasks.ensemble(plan), wait)
-    first, last = config.seed + 1, plan.last_seed
-    if not page.follow(job, f"extra seeds {first}–{last}"):
-        return None
-    if job.error or job.reason:
-        st.info(f"Extra seeds {job.error or job.reason}; no band is drawn.")
-    shown = trajectory(live)
-    if job.result is None or shown is None or not live.finished:
-        return None
-    low, high = (round(100 * q) for q in analysis.BAND)
-    st.caption(
-        f"Loss and L⁻¹ᐟ³ charts: shaded, the {low}–{high} % range over seeds "
-        f"{config.seed}–{last} of this config, with their median; in black, "
-        f"seed {config.seed} (the run below)."
-    )
-    return analysis.seed_band(shown.metrics, job.result)
-
-
-def _capped(plan) -> None:
-    first, asked_last = plan.config.seed, plan.config.seed + plan.asked - 1
-    covered = (
-        f"the band covers seeds {first}–{plan.last_seed}"
-        if plan.seeds > 1
-        else "no band is drawn"
-    )
-    st.info(
-        f"Seeds: {plan.asked - 1} more runs of this length would take about "
-        f"{plan.seconds(plan.asked):,.0f} s; this server computes at most "
-        f"{page.LIMITS.seed_seconds:g} s of extra seeds per view, so {covered}. For "
-        f"more, use `python -m core sweep --seeds {first}-{asked_last} ...` (README)."
-    )
+        _charts(shown, captions, contrast, live=True)

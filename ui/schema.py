@@ -168,19 +168,6 @@ def config(name: str, kind: str, low=None, high=None, **declared) -> Field:
     return Field(name, default, kind, low, high, config=True, **known | declared)
 
 
-def per(other: str, most: int, why: str, when: Callable, hide: bool = False):
-    """`given` of a product cap: field * `other` <= most where `when(values)`
-    (elsewhere not drawn if `hide`); `why` names the cap in messages."""
-
-    def given(field: Field, values: Mapping) -> Field:
-        if not when(values):
-            return field.but(widget="") if hide else field
-        here = f"{why}, here {other} = {values[other]:,}"
-        return field.narrowed(most // values[other], here)
-
-    return given
-
-
 @dataclass(frozen=True)
 class Preset:
     """A named set of field values, with a one-line reason to pick it."""

@@ -3,7 +3,8 @@
 AXES (what a sweep may vary) and SUMMARIES (what a cell is coloured by) are the
 options of the page's `x`, `y` and `summary` parameters (ui.fields) and what the
 heatmap reads; `SweepPlan.configs()` is the exact list of runs, `too_large` says
-why a plan exceeds the hosted limits and `cli_command` gives it to the CLI.
+why a plan exceeds the hosted limits and `cli_command` gives it to the CLI. The
+`given` functions at the end shape those parameters by the axes chosen.
 """
 
 from dataclasses import dataclass
@@ -49,85 +50,19 @@ class Summary:
     short: str
     log: bool
     mid: float | None
-    caption: str
 
 
 SUMMARIES = {
     s.name: s
     for s in (
-        Summary(
-            "final_loss",
-            "final loss L(T)",
-            "L(T)",
-            log=True,
-            mid=None,
-            caption="n = 1 falls to the float floor (~1e-31) while every n ≥ 2 is "
-            "still on its slow C·(ηT)⁻³ tail: over-parameterisation is "
-            "exponentially slower.",
-        ),
-        Summary(
-            "tail_exponent",
-            "tail exponent of L(t)",
-            "slope",
-            log=False,
-            mid=-3.0,
-            caption="Slope of log L against log t over the last decade: n ≥ 2 sits "
-            "near −3 (white); n = 1 reads ≈ 0 only because its loss hit the floor.",
-        ),
-        Summary(
-            "tail_C",
-            "C in L ≈ C·(ηt)⁻³",
-            "C",
-            log=True,
-            mid=None,
-            caption="The slow phase's constant, median of L·(ηt)³ over the last "
-            "decade (the paper's bound is of order n⁴‖v‖²); n = 1 has no such tail.",
-        ),
-        Summary(
-            "t_below_1e-6",
-            "first t with L < 1e-6",
-            "t",
-            log=True,
-            mid=None,
-            caption="Time to reach L < 1e-6 (t = η·step); a grey cell never got "
-            "there within T steps.",
-        ),
-        Summary(
-            "t_below_1e-9",
-            "first t with L < 1e-9",
-            "t",
-            log=True,
-            mid=None,
-            caption="Time to reach L < 1e-9: the gap between n = 1 and n ≥ 2 grows "
-            "as the target shrinks; a grey cell never got there within T steps.",
-        ),
-        Summary(
-            "balance_final",
-            "balance h_max/h_min at T",
-            "h_max/h_min",
-            log=False,
-            mid=2.0,
-            caption="The theorems keep h_max/h_min below 2 for small σ (blue); red "
-            "cells show where balance fails, typically at large σ.",
-        ),
-        Summary(
-            "norm_min_final",
-            "smallest ‖wᵢ‖ at T",
-            "min ‖wᵢ‖",
-            log=False,
-            mid=None,
-            caption="Smallest student norm at the end; Theorem 6 keeps every norm "
-            "above ‖v‖/4n.",
-        ),
-        Summary(
-            "norm_max_final",
-            "largest ‖wᵢ‖ at T",
-            "max ‖wᵢ‖",
-            log=False,
-            mid=None,
-            caption="Largest student norm at the end; Theorem 6 keeps every norm "
-            "below 4‖v‖/n.",
-        ),
+        Summary("final_loss", "final loss L(T)", "L(T)", True, None),
+        Summary("tail_exponent", "tail exponent of L(t)", "slope", False, -3.0),
+        Summary("tail_C", "C in L ≈ C·(ηt)⁻³", "C", True, None),
+        Summary("t_below_1e-6", "first t with L < 1e-6", "t", True, None),
+        Summary("t_below_1e-9", "first t with L < 1e-9", "t", True, None),
+        Summary("balance_final", "balance h_max/h_min at T", "h_max/h_min", False, 2.0),
+        Summary("norm_min_final", "smallest ‖wᵢ‖ at T", "min ‖wᵢ‖", False, None),
+        Summary("norm_max_final", "largest ‖wᵢ‖ at T", "max ‖wᵢ‖", False, None),
     )
 }
 
@@ -218,3 +153,29 @@ def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
         "--out sweep.csv",
     ]
     return "python -m core sweep " + " ".join(parts)
+
+
+def values_of(axis: str, field_of):
+    """`given` of xs (ys): the values of the field that `x` (`y`) names, parsed by
+    field_of(name), the app's declaration of that field."""
+
+    def given(values_field, values):
+        chosen = AXES[values[axis]]
+        label = f"Values of {chosen.symbol}"
+        default = list(chosen.defaults)
+        return values_field.but(
+            item=field_of(chosen.name), default=default, label=label
+        )
+
+    return given
+
+
+def other_than_x(y, values):
+    """`given` of y: any axis but x."""
+    others = tuple(a for a in AXES if a != values["x"])
+    return y.but(options=others, default=others[0])
+
+
+def unswept(field, values):
+    """`given` of a fixed field: no parameter at all while it is swept."""
+    return None if field.name in (values["x"], values["y"]) else field

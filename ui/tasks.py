@@ -51,10 +51,13 @@ class Meter:
     def advance(self, state: core.RunState, publish=None) -> core.RunState:
         """`state` run to its end; publish(state, steps/s) after every chunk."""
         weight, start, first = core.estimate_seconds(state.config), self.done, state
-        began = time.perf_counter()
+        began, left = time.perf_counter(), max(1 - first.progress, 1e-9)
         while not state.done:
             rate = (state.step - first.step) / max(time.perf_counter() - began, 1e-9)
-            share = (start + weight * state.progress) / self.total
+            # This job's share: a resumed run has only its remaining part to do.
+            share = (
+                start + weight * (state.progress - first.progress) / left
+            ) / self.total
             self.progress(share, publish(state, rate) if publish else None)
             steps = state.config.steps
             state = core.advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)

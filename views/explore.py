@@ -7,9 +7,9 @@ import secrets
 
 import streamlit as st
 
-from core import RunConfig
+from core import RunConfig, analysis
 from ui import cache, page, run_view, tasks, widgets
-from ui.fields import EXPLORE
+from ui.fields import EXPLORE, LIMITS
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
@@ -18,6 +18,23 @@ AWAIT_SECONDS = 0.8
 # The n = 1 contrast curve stops here: its loss has reached the floor long before.
 CONTRAST_STEPS = 100_000
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
+ENSEMBLE = "explore_ensemble"
+CAPTIONS = {
+    "loss": "n ≥ 2 bends from fast decay onto the dotted C·t⁻³ line (n = 1, dashed, "
+    "falls exponentially); below, the local exponent creeps to −3, slowly.",
+    "inv_cbrt": "In the slow phase L⁻¹ᐟ³ grows linearly in t (Theorem 6): "
+    "a straight line here is the t⁻³ law.",
+    "angles": "Each student turns toward the teacher: fast while small (phase 1), "
+    "then θᵢ shrinks like 1/t.",
+    "balance": "The theorems keep h_max/h_min below 2 for small σ; at large σ it "
+    "can exceed 2 and t⁻³ still holds.",
+    "norms": "Norms settle inside the shaded band [‖v‖/4n, 4‖v‖/n]: the implicit "
+    "regularisation of Theorem 6.",
+    "potential": "Z = Σ‖zᵢ − zⱼ‖, the lower bound's potential, decays like 1/t: "
+    "1/Z (right) is a straight line.",
+    "geometry": "Students as arrows from the origin: x along v̄, y along their main "
+    "orthogonal direction u (rescaled per step). Slide through the records.",
+}
 
 
 def _start(config: RunConfig, resume_from=None, use_cache: bool = True) -> None:
@@ -67,6 +84,55 @@ def _contrast(config: RunConfig):
     return job.result.metrics if job.result is not None else None
 
 
+def _seed_band(live, seeds: int):
+    """Notices for K = `seeds` and the band of the live run's config (or None):
+    a core.analysis.seed_band frame once the run and its extra seeds are done."""
+    if seeds < 2 and ENSEMBLE not in st.session_state:
+        return None  # the default page: no ensemble, no estimate
+    config = live.task.subject
+    plan = tasks.ensemble_plan(config, seeds, LIMITS.seed_seconds)
+    if plan.seeds < plan.asked:
+        _capped(plan)
+    if plan.seeds < 2:
+        if (previous := st.session_state.pop(ENSEMBLE, None)) is not None:
+            previous.stop()
+        return None
+    wait = 0.8 if plan.seconds() <= 0.5 else 0.0
+    job = page.job(ENSEMBLE, tasks.ensemble(plan), wait)
+    first, last = config.seed + 1, plan.last_seed
+    if not page.follow(job, f"extra seeds {first}–{last}"):
+        return None
+    if job.error or job.reason:
+        st.info(f"Extra seeds {job.error or job.reason}; no band is drawn.")
+    shown = run_view.trajectory(live)
+    if job.result is not None and not live.finished:
+        st.caption("Extra seeds done: the band is drawn when this run has finished.")
+    if job.result is None or shown is None or not live.finished:
+        return None
+    low, high = (round(100 * q) for q in analysis.BAND)
+    st.caption(
+        f"Loss and L⁻¹ᐟ³ charts: shaded, the {low}–{high} % range over seeds "
+        f"{config.seed}–{last} of this config, with their median; in black, "
+        f"seed {config.seed} (the run below)."
+    )
+    return analysis.seed_band(shown.metrics, job.result)
+
+
+def _capped(plan) -> None:
+    first, asked_last = plan.config.seed, plan.config.seed + plan.asked - 1
+    covered = (
+        f"the band covers seeds {first}–{plan.last_seed}"
+        if plan.seeds > 1
+        else "no band is drawn"
+    )
+    st.info(
+        f"Seeds: {plan.asked - 1} more runs of this length would take about "
+        f"{plan.seconds(plan.asked):,.0f} s; this server computes at most "
+        f"{LIMITS.seed_seconds:g} s of extra seeds per view, so {covered}. For "
+        f"more, use `python -m core sweep --seeds {first}-{asked_last} ...` (README)."
+    )
+
+
 page.begin("")
 st.title("Explore: one teacher, n students")
 st.caption(
@@ -95,6 +161,6 @@ if pending is not None:
         + (" The charts below show the previous run." if job is not None else "")
     )
 if job is not None:
-    band = run_view.seed_band(job, values["seeds"])  # None for one seed
+    band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
-    run_view.draw_run(job, _contrast(job.task.subject), redraw, band)
+    run_view.draw_run(job, CAPTIONS, _contrast(job.task.subject), redraw, band)
