@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -384,3 +385,76 @@ def test_seeds_from_a_link_draw_a_band(warm_server, page):
     time.sleep(1)  # let the last charts finish their layout
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "explore_seeds.png")
+
+
+# A link cannot inject content (issue 13.1): every payload, as a value and as a
+# key, on every page; the alerts' DOM and every request the page makes.
+EVIL = "evil.example"
+INJECTIONS = (
+    f"[text](http://{EVIL}/link)",
+    f"![x](http://{EVIL}/image.png)",
+    "**bold** __under__",
+    ":red[red] :material/warning: :smile:",
+    rf"$\href{{http://{EVIL}/katex}}{{text}}$",
+    f"<img src=http://{EVIL}/raw.png onerror=alert(1)><b>x</b>",
+    f"[x](javascript:alert(1)) www.{EVIL} a@{EVIL} <http://{EVIL}/auto>",
+    "A" * 10_240,
+)
+# Each page's parameters a payload is a bad value for (classroom: every page's).
+CARRIERS = {
+    "": ("n", "d", "sigma", "eta", "steps", "seed", "seeds", "classroom"),
+    "compare": ("ns", "seeds", "d", "sigma", "classroom"),
+    "phases": ("n", "d", "sigma", "eta", "steps", "seed", "at", "classroom"),
+    "toy_cases": ("preset", "n", "classroom"),
+    "theory": ("classroom",),
+    "sweeps": ("x", "xs", "ys", "summary", "d", "eta", "steps", "classroom"),
+}
+# Inside an alert's text: paragraphs and code spans, nothing else.
+CREATED = """() => Array.from(document.querySelectorAll(
+    '[data-testid=stAlert] [data-testid=stMarkdownContainer] *'))
+    .filter(e => !['P', 'CODE'].includes(e.tagName)).map(e => e.outerHTML)"""
+
+
+def injection_links() -> list[tuple[str, dict]]:
+    """(page path, query): every payload as a value of some parameter of every
+    page, and as a key, 4 keys a link (a warning names the first 5 unknown keys)."""
+    links = []
+    for path, carriers in CARRIERS.items():
+        for start in range(0, len(INJECTIONS), len(carriers)):
+            chunk = INJECTIONS[start : start + len(carriers)]
+            links.append((path, dict(zip(carriers, chunk, strict=False))))
+        for start in (0, 4):
+            links.append((path, dict.fromkeys(INJECTIONS[start : start + 4], "1")))
+    return links
+
+
+def test_no_link_can_inject_content_into_any_page(warm_server, page):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    # Nothing leaves the machine, whatever a page tries: loopback only.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if "127.0.0.1" not in route.request.url.split("/")[2]
+            else route.continue_()
+        ),
+    )
+    checked = 0
+    for path, query in injection_links():
+        page.goto(f"{warm_server}/{path}?{urllib.parse.urlencode(query)}")
+        page.wait_for_selector("[data-testid=stAlert]", timeout=TIMEOUT_MS)
+        page.wait_for_function(  # Markdown's plugins load lazily behind a skeleton
+            "!document.querySelector('[data-testid=stAlert] [data-testid=stSkeleton]')"
+        )
+        page.wait_for_timeout(200)  # time for any image or font to be fetched
+        no_exception(page)
+        assert page.evaluate(CREATED) == [], query
+        assert page.locator("[data-testid=stAlert] .katex").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+        texts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        assert all(len(text) < 1000 for text in texts)  # 10 kB cut, not echoed
+        checked += len(texts)
+    hosts = {urllib.parse.urlsplit(url).hostname for url in requests}
+    print(f"\n[injection] {len(injection_links())} links, {checked} alerts checked")
+    assert hosts == {"127.0.0.1"}, hosts

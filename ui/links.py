@@ -3,9 +3,8 @@
 `read` turns a link into values and warnings that name the parameter, the value,
 what is allowed and the safe value used instead; `write` gives every parameter,
 defaults included, so a link reproduces the view. Every key and value that came
-from outside is shown as literal text (`literal`: nothing in it is read as
-Markdown, KaTeX or a Streamlit directive) and cut to a sane length. The Streamlit
-glue below keeps a page's widgets, its URL and the classroom flag in step.
+from outside is shown as literal text (`literal`) and cut to a sane length. The
+Streamlit glue below keeps a page's widgets, its URL and the classroom flag in step.
 """
 
 import re
@@ -26,19 +25,22 @@ PRESET, CUSTOM, CLASSROOM = "preset", "custom", "classroom"
 ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 SHOWN_CHARS = 40  # of one outside value or key: a pasted page must not flood ours
 SHOWN_KEYS = 5  # unknown keys listed by name; the rest are counted
-# Markdown, KaTeX ($), HTML (<, &), directives (:red[...]) and autolinks (:, @).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|$:~&@^])")
+# Text that no Markdown, KaTeX, directive or autolink rule reads: words, numbers.
+_PLAIN = re.compile(r"(?:[^\W_]|[ ,.+\-…])*")
 
 
-def literal(raw) -> str:
-    """Outside text as Markdown that shows exactly its (cut) characters."""
+def literal(raw, quote: bool = True) -> str:
+    """Outside text, cut, as Markdown that shows exactly its characters: plain
+    text as it is (quoted), anything else in a code span, where Streamlit reads no
+    Markdown, KaTeX, directive or autolink (escapes would not stop the latter)."""
     text = "".join(
-        " " if unicodedata.category(c).startswith(("C", "Z")) and c != " " else c
-        for c in str(raw)
+        " " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in str(raw)
     )
     text = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-    # "www." starts an autolink even inside a sentence: break it.
-    return re.sub(r"(?i)(www)\.", r"\1\\.", _SPECIAL.sub(r"\\\1", text))
+    if _PLAIN.fullmatch(text) and not re.search(r"(?i)www\.|^\s|\s$", text):
+        return f"'{text}'" if quote else text
+    fence = "`" * (1 + max(map(len, re.findall("`+", text)), default=0))
+    return f"{fence} {text} {fence}"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Link:
 
 def _warning(field: Field, raw, reason: str, safe) -> str:
     return (
-        f"Ignored {field.name} = '{literal(raw)}' from the link: {reason}; using "
+        f"Ignored {field.name} = {literal(raw)} from the link: {reason}; using "
         f"{field.name} = {field.text(safe)}."
     )
 
@@ -82,7 +84,7 @@ def read(page: Page, query: Mapping[str, str]) -> Link:
     known = [f.name for f in page.fields] + ([PRESET] if page.presets else [])
     unknown = sorted(set(query) - set(known) - {CLASSROOM})
     if unknown:
-        shown = ", ".join(map(literal, unknown[:SHOWN_KEYS]))
+        shown = ", ".join(literal(key, quote=False) for key in unknown[:SHOWN_KEYS])
         more = len(unknown) - SHOWN_KEYS
         warnings.append(
             f"Ignored unknown link parameter(s) {shown}"
@@ -101,7 +103,7 @@ def read_field(page: Page, field: Field, raw, values: dict) -> list[str]:
             try:
                 good.append(field.item.parse(part))
             except FieldError:
-                bad.append(f"'{literal(part.strip())}'")
+                bad.append(literal(part.strip()))
         if good:
             values[field.name] = sorted(set(good))
         if not bad:

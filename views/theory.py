@@ -4,9 +4,11 @@
 import streamlit as st
 
 from ui import links, page
+from ui.schema import Page
 
 page.begin("theory")
 st.title("Theory: what the lab shows, and why")
+links.arrive(Page("theory", "Theory", ()))  # no parameters: any name is warned of
 
 
 def see(target: str, label: str, **query: str) -> None:
