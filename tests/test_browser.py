@@ -458,3 +458,81 @@ def test_no_link_can_inject_content_into_any_page(warm_server, page):
     hosts = {urllib.parse.urlsplit(url).hostname for url in requests}
     print(f"\n[injection] {len(injection_links())} links, {checked} alerts checked")
     assert hosts == {"127.0.0.1"}, hosts
+
+
+def loopback_only(context) -> list[str]:
+    """Abort every request of `context` that would leave 127.0.0.1; the URLs
+    it asked for, for the test to check."""
+    asked: list[str] = []
+
+    def route(route) -> None:
+        asked.append(route.request.url)
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        route.continue_() if host == "127.0.0.1" else route.abort()
+
+    context.route("**/*", route)
+    return asked
+
+
+SESSIONS = 10
+SESSION_STATE = f"""() => ({{
+    text: (document.querySelector('[data-testid=stMain]') || {{}}).innerText || '',
+    drawn: document.querySelectorAll('{DRAWN}').length,
+    charts: document.querySelectorAll('{PLOT}').length,
+    live: document.querySelectorAll('[data-testid=stProgress]').length }})"""
+
+
+def test_ten_concurrent_sessions_all_finish_and_queued_ones_say_waiting(
+    warm_server, browser
+):
+    """Ten tabs at once on a bounded run (1e6 steps at n = 10, ~1.5 s each) share
+    the server's two slots: every one ends with its charts, none blank, none
+    'stopped polling'; the queued ones showed 'waiting'."""
+    contexts = [
+        browser.new_context(viewport={"width": 1280, "height": 900})
+        for _ in range(SESSIONS)
+    ]
+    asked = [loopback_only(c) for c in contexts]
+    pages = [c.new_page() for c in contexts]
+    started = time.perf_counter()
+    for seed, page in enumerate(pages):
+        page.goto(
+            f"{warm_server}/?n=10&steps=1000000&eta=0.02&seed={seed + 50}",
+            wait_until="commit",
+        )
+    first_chart, done, waited = {}, {}, set()
+    deadline = time.monotonic() + 300
+    while len(done) < SESSIONS:
+        assert time.monotonic() < deadline, f"{len(done)} of {SESSIONS} finished"
+        for i, page in enumerate(pages):
+            if i in done:
+                continue
+            state = page.evaluate(SESSION_STATE)  # at once: no waiting for elements
+            assert "stopped polling" not in state["text"]
+            if "Waiting for a free slot" in state["text"]:
+                waited.add(i)
+            if i not in first_chart and state["drawn"]:
+                first_chart[i] = time.perf_counter() - started
+            if (
+                state["charts"] >= 7
+                and not state["live"]
+                and "Waiting" not in state["text"]
+            ):
+                done[i] = time.perf_counter() - started
+        time.sleep(0.25)
+    for page in pages:
+        page.wait_for_function(f"document.querySelectorAll('{PLOT}').length >= 7")
+        no_exception(page)
+    times = sorted(first_chart.values())
+    p50, p95 = times[len(times) // 2], times[int(0.95 * (len(times) - 1))]
+    print(
+        f"\n[sessions] {SESSIONS} at once: first chart p50 {p50:.1f} s, p95 {p95:.1f}"
+        f" s; all done by {max(done.values()):.1f} s; 'waiting' shown in "
+        f"{len(waited)} tabs"
+    )
+    assert waited  # two slots, ten runs: some had to queue, and said so
+    assert all(
+        urllib.parse.urlsplit(u).hostname == "127.0.0.1" for a in asked for u in a
+    )
+    for context in contexts:
+        context.close()
