@@ -4,8 +4,8 @@ A `Task` is a cache key, an estimate in seconds and `work(progress) -> result`.
 Work reports `progress(fraction, partial)` at least every ~0.5 s; that call raises
 `Stopped` when the job must end (Stop, the time cap, a page gone), so every cap
 holds within one chunk. At most `max_live` jobs compute at once, the rest wait in
-a FIFO queue; results are cached, bounded in entries and bytes. No Streamlit: the
-app's probes keep a job alive while its tab is open, however slow the redraws.
+a FIFO queue; results are cached, bounded in entries and bytes. The app's probes
+keep a job alive while its tab is open, however slow the redraws (no Streamlit).
 """
 
 import threading
@@ -13,7 +13,7 @@ import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -205,7 +205,7 @@ class JobRegistry:
     def _work(self, job: Job) -> None:
         try:
             if self._wait_for_slot(job):
-                job.result = job.task.work(job)
+                job.result, job.partial = job.task.work(job), None
                 job.progress = 1.0
                 self.store(job.task.key, job.result)
         except Stopped as stopped:
@@ -219,7 +219,8 @@ class JobRegistry:
                 if job in self._queue:
                     self._queue.remove(job)
                 self._cond.notify_all()
-            job.phase = FINISHED
+            # The work's closure may hold its inputs (a resumed run's samples).
+            job.task, job.phase = replace(job.task, work=None), FINISHED
             job._done.set()
 
     def _wait_for_slot(self, job: Job) -> bool:
@@ -240,8 +241,7 @@ class JobRegistry:
             return True
 
     def _free(self) -> None:
-        """Every second: finished jobs whose owner has gone, unpolled for
-        poll_timeout, drop their arrays (the cache keeps its own copies)."""
+        """Each second, the ended sessions' finished jobs drop their arrays."""
         while not self._closing.wait(1.0):
             for job in list(self._jobs):
                 ended = job.owner is not None and self._owner_gone(job.owner)

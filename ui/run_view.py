@@ -20,13 +20,7 @@ def trajectory(job: Job):
     """The records so far (a finished run's whole Trajectory); None before any."""
     if job.result is not None:
         return job.result
-    live = job.partial
-    if live is None:
-        return None
-    drawn = st.session_state.get("explore_drawn")
-    if drawn is None or drawn[0] is not live.state:  # convert each state once
-        st.session_state["explore_drawn"] = (live.state, live.state.trajectory())
-    return st.session_state["explore_drawn"][1]
+    return job.partial.trajectory if job.partial is not None else None
 
 
 def _progress(job: Job) -> None:

@@ -10,7 +10,7 @@ estimated share of the work done, each run weighted by core.estimate_seconds.
 import math
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import core
 from core import RunConfig, analysis, toys
@@ -34,6 +34,11 @@ class Live:
 
     state: core.RunState
     steps_per_second: float
+
+    @cached_property
+    def trajectory(self) -> core.Trajectory:
+        """The records so far (built once per state; freed with the job)."""
+        return self.state.trajectory()
 
 
 class Meter:
