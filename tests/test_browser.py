@@ -57,9 +57,9 @@ def healthy(url: str) -> bool:
         return False
 
 
-def serve(log_path):
+def serve(log_path, processes: list | None = None):
     """`streamlit run app.py` on 127.0.0.1 and a free port, logging to log_path;
-    yields its base URL once healthy, stops it after."""
+    yields its base URL once healthy, stops it after (`processes` gets its Popen)."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -68,6 +68,8 @@ def serve(log_path):
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
+        if processes is not None:
+            processes.append(process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while not healthy(url):
@@ -536,3 +538,22 @@ def test_ten_concurrent_sessions_all_finish_and_queued_ones_say_waiting(
     )
     for context in contexts:
         context.close()
+
+
+def test_a_frozen_tab_keeps_its_run_alive(warm_server, page):
+    """Poll liveness must not depend on redraws: a tab whose timers are frozen
+    (no fragment reruns for 15 s, more than the 10 s poll timeout) but whose
+    websocket is open keeps its run; it is never 'stopped polling'."""
+    load(page, f"{warm_server}/?n=3&steps=100000000&seed=11")
+    page.wait_for_selector("[data-testid=stProgress]", timeout=TIMEOUT_MS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setWebLifecycleState", {"state": "frozen"})
+    time.sleep(15)
+    cdp.send("Page.setWebLifecycleState", {"state": "active"})
+    page.wait_for_function(
+        "p => document.querySelector('[data-testid=stProgress]').innerText !== p",
+        arg=progress_text(page),
+        timeout=TIMEOUT_MS,
+    )
+    assert "stopped polling" not in page.locator("[data-testid=stMain]").inner_text()
+    page.get_by_role("button", name="Stop").click()

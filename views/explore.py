@@ -140,6 +140,8 @@ st.caption(
     "n ≥ 2 only like t⁻³ (Xu & Du, COLT 2023)."
 )
 values, arrived = page.controls(EXPLORE, "run")
+if arrived:  # a link (or the first visit) starts at once, even after the warm-up
+    st.session_state[START_NOW] = True
 config = RunConfig(**EXPLORE.config_values(values))
 page.engine_ready()
 
@@ -147,7 +149,7 @@ job = st.session_state.get(JOB)
 task = tasks.run(config)
 pending = None
 if job is None or job.task.key != task.key:
-    start_now = st.session_state.pop(START_NOW, False) or arrived
+    start_now = st.session_state.pop(START_NOW, False)
     cached = cache.job_registry().cached(task.key) is not None
     if start_now or cached or task.seconds <= AUTO_START_SECONDS:
         _start(config)
