@@ -161,11 +161,13 @@ class Field:
 
 
 def config(name: str, kind: str, low=None, high=None, **declared) -> Field:
-    """A RunConfig field: default, help and choices come from RunConfig itself."""
-    meta = RunConfig.__dataclass_fields__[name].metadata
-    known = {"help": meta.get("help", ""), "options": meta.get("choices", ())}
+    """A RunConfig field: its default and named choices come from RunConfig (its
+    help is the engine's, with the engine's ranges: the app declares its own)."""
+    choices = RunConfig.__dataclass_fields__[name].metadata.get("choices", ())
     default = getattr(RunConfig(), name)
-    return Field(name, default, kind, low, high, config=True, **known | declared)
+    return Field(
+        name, default, kind, low, high, config=True, **{"options": choices} | declared
+    )
 
 
 @dataclass(frozen=True)
