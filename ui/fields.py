@@ -31,9 +31,8 @@ class Limits:
     # records full (n, d) weights (~180 records x 2e4 = 29 MB).
     sgd_samples_times_d: int = 10_000_000
     sgd_n_times_d: int = 20_000
-    # Gradient flow factors an (n k)-square Jacobian per solver step, k = min(d,
-    # n + 1): 1.7 s at n = 50, d = 10 000 (n k = 2550), 0.3 s at n k = 930, so
-    # Stop and the caps would wait for a step (measured on this project's machine).
+    # Flow factors an (n k)-square Jacobian per solver step, k = min(d, n + 1): 1.7 s
+    # at n k = 2550 (n = 50, d = 10 000), 0.3 s at 930; Stop would wait for a step.
     flow_n_times_k: int = 930
     view_seconds: float = 60.0  # estimated compute of a Compare, Phases, Sweeps view
     seed_seconds: float = 30.0  # estimated compute of Explore's extra seeds
