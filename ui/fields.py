@@ -169,6 +169,7 @@ PHASES = Page(
         ETA.but(default=0.01, low=1e-4, high=0.5),
         STEPS.but(default=200_000, low=100, high=1_000_000),
         SEED,
+        NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁; H = ‖v‖ − Σhᵢ."),
         Field("at", [10, 100, 1_000, 10_000, 100_000, 1_000_000], "list", most=8)
         .but(item=Field("at", 1, "int", 1, 10**6), widget="multiselect", advanced=True)
         .but(options=AT_CHOICES)
