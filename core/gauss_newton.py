@@ -123,3 +123,29 @@ def quadratic_gauss_newton(W, out):
                     if a == b:
                         value += dot
                     out[i * k + a, j * k + b] = 4.0 * value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def empirical_gauss_newton(W, v, X, perm, lo, hi, out):
+    """G (n d, n d) into `out` on the samples X[perm[lo:hi]] (finite-sample GD):
+    the mean over the batch of J^T J, J_ia = 1{w_i.x >= 0} x_a (ReLU)."""
+    n, d = W.shape
+    out[:] = 0.0
+    active = np.empty(n)
+    for s in range(lo, hi):
+        x = X[perm[s]]
+        for i in range(n):
+            total = 0.0
+            for a in range(d):
+                total += W[i, a] * x[a]
+            active[i] = 1.0 if total >= 0.0 else 0.0
+        for i in range(n):
+            if active[i] == 0.0:
+                continue
+            for j in range(n):
+                if active[j] == 0.0:
+                    continue
+                for a in range(d):
+                    for b in range(d):
+                        out[i * d + a, j * d + b] += x[a] * x[b]
+    out /= hi - lo

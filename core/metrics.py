@@ -54,11 +54,13 @@ def metrics_frame(
     W: np.ndarray,
     v: np.ndarray,
     empirical_loss: np.ndarray | None = None,
+    diagnostics: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """One row per record: W (R, n, k), v (k,); derived rates last.
 
     local_exponent = d log L / d log t (centred differences on the log grid);
     log_eta_t_loss = ln L / ln t, the paper's Figure 1 right (t = eta T for GD).
+    diagnostics : the optimiser's own columns, (R,) each, appended last.
     """
     frame = pd.DataFrame([record_row(Wr, v) for Wr in W])
     frame.insert(0, "step", steps)
@@ -73,6 +75,8 @@ def metrics_frame(
         frame["log_eta_t_loss"] = np.where(
             (time > 1) & (loss > 0), np.log(loss) / np.log(time), np.nan
         )
+    for name, values in (diagnostics or {}).items():
+        frame[name] = values
     return frame
 
 

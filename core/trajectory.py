@@ -1,6 +1,6 @@
 """Trajectory: what a run produced (DESIGN §4), arrays plus a tidy metrics frame."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -21,6 +21,8 @@ class Trajectory:
     v_coords : (k,) the teacher in those coordinates.  empirical_loss : (R,) the
     training loss on the fixed samples (sgd), else None.
     status : "completed" | "diverged" | "stopped"; message says why.
+    diagnostics : the optimiser's own numbers per record, (R,) each by column
+    (core.optimizers: e.g. gn_lambda, adam_mean_step); empty for plain GD.
     """
 
     config: RunConfig
@@ -33,6 +35,7 @@ class Trajectory:
     status: str
     message: str
     empirical_loss: np.ndarray | None = None
+    diagnostics: dict = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, state, status: str, message: str) -> "Trajectory":
@@ -41,6 +44,12 @@ class Trajectory:
         empirical = np.array([r.empirical_loss for r in records])
         if np.isnan(empirical).all():
             empirical = None
+        names = sorted({name for r in records for name in r.diagnostics})
+        nan = float("nan")
+        diagnostics = {
+            name: np.array([r.diagnostics.get(name, nan) for r in records])
+            for name in names
+        }
         return cls(
             config=state.config,
             steps=np.array([r.step for r in records], dtype=np.int64),
@@ -52,6 +61,7 @@ class Trajectory:
             status=status,
             message=message,
             empirical_loss=empirical,
+            diagnostics=diagnostics,
         )
 
     def weights(self, index: int) -> np.ndarray:
@@ -79,4 +89,5 @@ class Trajectory:
             self.coords,
             self.v_coords,
             self.empirical_loss,
+            self.diagnostics,
         )

@@ -1,0 +1,223 @@
+"""Compiled step loops of the optimisers (core.optimizers has the registry).
+
+Each loop runs up to n_steps steps on the student rows of X = [W; V] in place and
+returns the number done: fewer means the next step was refused by the
+divergence guard (non-finite, or some |w_i| above `bound`), X then holding the
+last finite state. State that outlives a step (the previous iterate, Adam's
+moments, Gauss-Newton's damping) is in arrays the caller keeps, so a run can
+stop after any step and resume with the same numbers.
+
+The gradient comes from a `source`: (samples (S, k), perm (S,), batch, seed).
+With no samples (S = 0) it is the population gradient (eq. 4); otherwise the
+mean over step's minibatch, drawn as core.sgd draws it, so every optimiser runs
+on population GD and on finite samples alike.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from . import kernels
+from .gauss_newton import empirical_gauss_newton, relu_gauss_newton
+from .samples import batch_gradient_sum, batch_loss, batch_window
+
+# Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).
+MAX_TRIALS = 30
+MU_FACTOR = 10.0
+# lambda never falls below this share of G's largest diagonal entry: at L = 0
+# (a batch fitted exactly) sqrt(L) = 0 would leave G + lambda I singular.
+LAMBDA_FLOOR = 1e-15
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _gradient(X, source, step, offset, work):
+    """The gradient at X's students into work's G; returns the batch's (lo, hi)
+    ((0, 0) for the population)."""
+    samples, perm, batch, seed = source
+    G = work[6]
+    if samples.shape[0] == 0:
+        kernels.gradient(X, *work)
+        return 0, 0
+    n = G.shape[0]
+    lo, hi = batch_window(step, offset, samples.shape[0], batch, seed, perm)
+    batch_gradient_sum(X[:n], X[n], samples, perm, lo, hi, G, np.empty(n + 1))
+    G /= hi - lo
+    return lo, hi
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _loss(X, source, lo, hi, work):
+    """The objective a step is judged by: the population loss, or the batch's."""
+    samples, perm, _, _ = source
+    if samples.shape[0] == 0:
+        return kernels.loss(X, *work)
+    n = work[6].shape[0]
+    return batch_loss(X[:n], X[n], samples, perm, lo, hi)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def finite_within(W, bound):
+    """Every row of W finite and of norm at most `bound`."""
+    n, k = W.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(k):
+            total += W[i, m] * W[i, m]
+        if not total <= bound * bound:  # also catches NaN
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def momentum_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
+    """Heavy ball W+ = W - eta g(W) + beta (W - W_prev); previous (n, k) in place."""
+    G = work[6]
+    n, k = G.shape
+    new = np.empty((n, k))
+    for offset in range(n_steps):
+        _gradient(X, source, start + offset, offset, work)
+        for i in range(n):
+            for m in range(k):
+                new[i, m] = X[i, m] - eta * G[i, m] + beta * (X[i, m] - previous[i, m])
+        if not finite_within(new, bound):
+            return offset
+        previous[:] = X[:n]
+        X[:n] = new
+    return n_steps
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
+    """Nesterov: Y = W + beta (W - W_prev), W+ = Y - eta g(Y). X's student rows
+    hold W between steps (Y only while the gradient is taken)."""
+    G = work[6]
+    n, k = G.shape
+    W, new = np.empty((n, k)), np.empty((n, k))
+    for offset in range(n_steps):
+        W[:] = X[:n]
+        for i in range(n):
+            for m in range(k):
+                X[i, m] = W[i, m] + beta * (W[i, m] - previous[i, m])
+        _gradient(X, source, start + offset, offset, work)
+        for i in range(n):
+            for m in range(k):
+                new[i, m] = X[i, m] - eta * G[i, m]
+        if not finite_within(new, bound):
+            X[:n] = W
+            return offset
+        previous[:] = W
+        X[:n] = new
+    return n_steps
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def adam_steps(X, source, start, moments, eta, beta1, beta2, eps, n_steps, bound, work):
+    """Adam (bias-corrected); moments (2, n, k) in place. Step t = start + 1, ...
+    (1-based): beta^t is a power of the step number, so pauses change nothing."""
+    G = work[6]
+    n, k = G.shape
+    new, first, second = np.empty((n, k)), np.empty((n, k)), np.empty((n, k))
+    for offset in range(n_steps):
+        t = start + offset + 1
+        correction1, correction2 = 1.0 - beta1**t, 1.0 - beta2**t
+        _gradient(X, source, start + offset, offset, work)
+        for i in range(n):
+            for m in range(k):
+                g = G[i, m]
+                first[i, m] = beta1 * moments[0, i, m] + (1.0 - beta1) * g
+                second[i, m] = beta2 * moments[1, i, m] + (1.0 - beta2) * g * g
+                scale = math.sqrt(second[i, m] / correction2) + eps
+                new[i, m] = X[i, m] - eta * (first[i, m] / correction1) / scale
+        if not finite_within(new, bound):
+            return offset
+        moments[0] = first
+        moments[1] = second
+        X[:n] = new
+    return n_steps
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gauss_newton_matrix(X, source, lo, hi, alpha, out, work):
+    """The Gauss-Newton matrix at X's students: closed form on the population
+    (work holds the pair geometry of X), empirical on a batch."""
+    samples, perm, _, _ = source
+    n = work[6].shape[0]
+    if samples.shape[0] == 0:
+        relu_gauss_newton(work[2], work[1], work[3], work[4], alpha, out)
+    else:
+        empirical_gauss_newton(X[:n], X[n], samples, perm, lo, hi, out)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _positive_solve(A, b, x):
+    """x = A^-1 b by Cholesky (A symmetric positive definite: G + lambda I);
+    False when the factorisation fails (A not positive definite to rounding)."""
+    try:
+        L = np.linalg.cholesky(A)
+    except Exception:  # noqa: BLE001 - numba raises LinAlgError; any failure: refuse
+        return False
+    size = b.shape[0]
+    for a in range(size):  # L y = b
+        total = b[a]
+        for c in range(a):
+            total -= L[a, c] * x[c]
+        x[a] = total / L[a, a]
+    for a in range(size - 1, -1, -1):  # L^T x = y
+        total = x[a]
+        for c in range(a + 1, size):
+            total -= L[c, a] * x[c]
+        x[a] = total / L[a, a]
+    return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def damping_scale(loss, code):
+    """f(L) of lambda = mu * lam * f(L): sqrt(L), L, or 1 (core.optimizers).
+    At the rounding floor eq. (23) can come out a hair below 0 (-1e-51 seen):
+    read that as 0, not as a NaN from sqrt."""
+    loss = max(loss, 0.0)
+    if code == 0:
+        return math.sqrt(loss)
+    return loss if code == 1 else 1.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gauss_newton_steps(
+    X, source, start, mu, eta, alpha, code, lam, n_steps, bound, work
+):
+    """W+ = W - eta (G + lambda I)^-1 g with Levenberg-Marquardt's safeguard: a
+    step that would raise the loss is refused, mu x 10 and retried; accepted,
+    mu / 10 (at least 1); lambda >= LAMBDA_FLOOR max_a G_aa. mu (2,): [multiplier,
+    lambda of the last accepted step].
+    The loss never rises, so every step is done (refused MAX_TRIALS times: W kept).
+    """
+    G = work[6]
+    n, k = G.shape
+    size = n * k
+    matrix, trial = np.empty((size, size)), X.copy()
+    system, delta = np.empty((size, size)), np.empty(size)
+    for offset in range(n_steps):
+        lo, hi = _gradient(X, source, start + offset, offset, work)
+        gauss_newton_matrix(X, source, lo, hi, alpha, matrix, work)
+        rhs = G.copy().reshape(size)
+        current = _loss(X, source, lo, hi, work)
+        floor = LAMBDA_FLOOR * max(np.diag(matrix).max(), 1e-300)
+        for _ in range(MAX_TRIALS):
+            damping = max(mu[0] * lam * damping_scale(current, code), floor)
+            system[:] = matrix
+            for a in range(size):
+                system[a, a] += damping
+            solved = _positive_solve(system, rhs, delta)
+            trial[:n] = X[:n] - eta * delta.reshape(n, k)
+            if (
+                solved
+                and finite_within(trial[:n], bound)
+                and _loss(trial, source, lo, hi, work) <= current
+            ):
+                X[:n] = trial[:n]
+                mu[1] = damping
+                mu[0] = max(1.0, mu[0] / MU_FACTOR)
+                break
+            mu[0] *= MU_FACTOR
+    return n_steps
