@@ -70,20 +70,38 @@ def finite_within(W, bound):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _commit(X, previous, new, keep, bound):
+    """If every row of `new` is finite and of norm <= bound: previous <- keep
+    (when given), X's students <- new, True; else leave both, False."""
+    n, k = new.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(k):
+            total += new[i, m] * new[i, m]
+        if not total <= bound * bound:  # also catches NaN
+            return False
+    for i in range(n):
+        for m in range(k):
+            if keep.shape[0]:
+                previous[i, m] = keep[i, m]
+            X[i, m] = new[i, m]
+    return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def momentum_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
     """Heavy ball W+ = W - eta g(W) + beta (W - W_prev); previous (n, k) in place."""
     G = work[6]
     n, k = G.shape
-    new = np.empty((n, k))
+    new, W = np.empty((n, k)), np.empty((n, k))
     for offset in range(n_steps):
         _gradient(X, source, start + offset, offset, work)
         for i in range(n):
             for m in range(k):
+                W[i, m] = X[i, m]
                 new[i, m] = X[i, m] - eta * G[i, m] + beta * (X[i, m] - previous[i, m])
-        if not finite_within(new, bound):
+        if not _commit(X, previous, new, W, bound):
             return offset
-        previous[:] = X[:n]
-        X[:n] = new
     return n_steps
 
 
@@ -95,32 +113,33 @@ def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
     n, k = G.shape
     W, new = np.empty((n, k)), np.empty((n, k))
     for offset in range(n_steps):
-        W[:] = X[:n]
         for i in range(n):
             for m in range(k):
+                W[i, m] = X[i, m]
                 X[i, m] = W[i, m] + beta * (W[i, m] - previous[i, m])
         _gradient(X, source, start + offset, offset, work)
         for i in range(n):
             for m in range(k):
                 new[i, m] = X[i, m] - eta * G[i, m]
-        if not finite_within(new, bound):
+        if not _commit(X, previous, new, W, bound):
             X[:n] = W
             return offset
-        previous[:] = W
-        X[:n] = new
     return n_steps
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def adam_steps(X, source, start, moments, eta, beta1, beta2, eps, n_steps, bound, work):
-    """Adam (bias-corrected); moments (2, n, k) in place. Step t = start + 1, ...
-    (1-based): beta^t is a power of the step number, so pauses change nothing."""
+def adam_steps(X, source, start, moments, powers, eta, beta1, beta2, eps, n_steps,
+               bound, work):  # fmt: skip
+    """Adam (bias-corrected); moments (2, n, k) and powers (2,) = (beta1^t,
+    beta2^t) in place. The powers are running products from t = 0, the same
+    multiplications however a run is paused (and no pow per step)."""
     G = work[6]
     n, k = G.shape
     new, first, second = np.empty((n, k)), np.empty((n, k)), np.empty((n, k))
+    none = np.empty((0, k))
     for offset in range(n_steps):
-        t = start + offset + 1
-        correction1, correction2 = 1.0 - beta1**t, 1.0 - beta2**t
+        power1, power2 = powers[0] * beta1, powers[1] * beta2
+        correction1, correction2 = 1.0 - power1, 1.0 - power2
         _gradient(X, source, start + offset, offset, work)
         for i in range(n):
             for m in range(k):
@@ -129,11 +148,13 @@ def adam_steps(X, source, start, moments, eta, beta1, beta2, eps, n_steps, bound
                 second[i, m] = beta2 * moments[1, i, m] + (1.0 - beta2) * g * g
                 scale = math.sqrt(second[i, m] / correction2) + eps
                 new[i, m] = X[i, m] - eta * (first[i, m] / correction1) / scale
-        if not finite_within(new, bound):
+        if not _commit(X, first, new, none, bound):
             return offset
-        moments[0] = first
-        moments[1] = second
-        X[:n] = new
+        for i in range(n):
+            for m in range(k):
+                moments[0, i, m] = first[i, m]
+                moments[1, i, m] = second[i, m]
+        powers[0], powers[1] = power1, power2
     return n_steps
 
 

@@ -63,8 +63,9 @@ def _momentum(config, X, source, start, arrays, count, bound, work) -> int:
 
 
 def _adam(config, X, source, start, arrays, count, bound, work) -> int:
-    return steps.adam_steps(X, source, start, arrays[0], config.eta, config.beta,
-                            config.beta2, config.eps, count, bound, work)  # fmt: skip
+    return steps.adam_steps(X, source, start, arrays[0], arrays[1], config.eta,
+                            config.beta, config.beta2, config.eps, count, bound,
+                            work)  # fmt: skip
 
 
 def _gauss_newton(config, X, source, start, arrays, count, bound, work) -> int:
@@ -78,9 +79,9 @@ def _adam_diagnostics(config, X, source, start, arrays, work) -> dict:
     """The mean over coordinates of the last step's size eta |m^|/(sqrt(v^) + eps)."""
     if start == 0:
         return {"adam_mean_step": float("nan")}
-    first, second = arrays[0]
-    hat1 = first / (1 - config.beta**start)
-    hat2 = second / (1 - config.beta2**start)
+    (first, second), (power1, power2) = arrays
+    hat1 = first / (1 - power1)
+    hat2 = second / (1 - power2)
     step = config.eta * np.abs(hat1) / (np.sqrt(hat2) + config.eps)
     return {"adam_mean_step": float(step.mean())}
 
@@ -131,7 +132,7 @@ OPTIMIZERS = {
         lambda c: _step_hint(c, 4.0 * (1 + c.beta) / (1 + 2 * c.beta)),
     ),
     "adam": Optimizer(
-        lambda W: (np.zeros((2, *W.shape)),),
+        lambda W: (np.zeros((2, *W.shape)), np.ones(2)),
         _adam,
         lambda c: (
             f"adam moves each coordinate by about eta = {c.eta:g} per step; a "
