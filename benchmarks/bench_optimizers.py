@@ -110,7 +110,7 @@ def peer(optimizer: str, config: RunConfig):
             "nesterov": optax.sgd(config.eta, momentum=config.beta, nesterov=True),
             "adam": optax.adam(
                 config.eta, b1=config.beta, b2=config.beta2, eps=config.eps
-            ),  # fmt: skip
+            ),
         }[optimizer]
         loop = _optax_loop(transform)
     loop(W0, v, 2).block_until_ready()  # compile outside the timing
