@@ -41,7 +41,9 @@ def _gradient(X, source, step, offset, work):
         return 0, 0
     n = G.shape[0]
     lo, hi = batch_window(step, offset, samples.shape[0], batch, seed, perm)
-    batch_gradient_sum(X[:n], X[n], samples, perm, lo, hi, G, np.empty(n + 1))
+    pre = np.empty(X.shape[0])
+    batch_gradient_sum(X[:n], X[n:], samples, perm, lo, hi, G, pre,
+                       kernels.activation, 0.0)  # fmt: skip
     G /= hi - lo
     return lo, hi
 
@@ -53,7 +55,7 @@ def _loss(X, source, lo, hi, work):
     if samples.shape[0] == 0:
         return kernels.loss(X, *work)
     n = work[6].shape[0]
-    return batch_loss(X[:n], X[n], samples, perm, lo, hi)
+    return batch_loss(X[:n], X[n:], samples, perm, lo, hi, kernels.activation, 0.0)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

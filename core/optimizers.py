@@ -23,7 +23,8 @@ import numpy as np
 
 from . import kernels
 from . import optimizer_steps as steps
-from .samples import sgd_steps
+from .models import MODELS
+from .samples import run_sgd
 
 DAMPING_CODES = {"sqrt_loss": 0, "loss": 1, "fixed": 2}
 
@@ -43,12 +44,13 @@ class Optimizer:
 
 def _gd(config, X, source, start, arrays, count, bound, work) -> int:
     samples, perm, batch, seed = source
+    model = MODELS[config.activation]
     if samples.shape[0] == 0:
-        return kernels.gd_steps(X, config.eta, count, bound, *work)
+        return kernels.run_gd(model, X, config.eta, count, bound, work)
     n = work[6].shape[0]
-    W, v = np.ascontiguousarray(X[:n]), np.ascontiguousarray(X[n])
-    done = sgd_steps(W, v, samples, config.eta, start, count, batch, seed, bound,
-                     perm, work[6])  # fmt: skip
+    W, V = np.ascontiguousarray(X[:n]), np.ascontiguousarray(X[n:])
+    done = run_sgd(model, W, V, samples, config.eta, start, count, batch, seed,
+                   bound, perm, work[6], config.alpha)  # fmt: skip
     X[:n] = W
     return done
 
