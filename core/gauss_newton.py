@@ -22,9 +22,15 @@ its ReLU derivative is 1 everywhere, so its blocks are I (diagonal) and I/2.
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+
+from .kernels import WORK
+from .pairs import angles
 
 _TWO_PI = 2.0 * math.pi
+# Every model's builder: matrix(X, *work, out) writes G (n k, n k) at X's
+# students (work: the model's Workspace arrays; params[0] is alpha).
+GAUSS_NEWTON = types.void(types.float64[:, ::1], *WORK, types.float64[:, ::1])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -123,3 +129,47 @@ def quadratic_gauss_newton(W, out):
                     if a == b:
                         value += dot
                     out[i * k + a, j * k + b] = 4.0 * value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def empirical_gauss_newton(W, X, perm, lo, hi, activation, alpha, out):
+    """G (n d, n d) on the samples X[perm[lo:hi]]: the batch mean of J^T J,
+    J_ia = s'(w_i.x) x_a."""
+    n, d = W.shape
+    out[:] = 0.0
+    slope = np.empty(n)
+    for s in range(lo, hi):
+        x = X[perm[s]]
+        for i in range(n):
+            total = 0.0
+            for a in range(d):
+                total += W[i, a] * x[a]
+            slope[i] = activation(total, alpha)[1]
+        for i in range(n):
+            for j in range(n):
+                both = slope[i] * slope[j]
+                if both == 0.0:
+                    continue
+                for a in range(d):
+                    for b in range(d):
+                        out[i * d + a, j * d + b] += both * x[a] * x[b]
+    out /= hi - lo
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def relu_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The leaky-ReLU (ReLU at alpha = 0) builder, from X's pair geometry."""
+    angles(X, norms, U, theta, sin_theta)
+    relu_gauss_newton(U, norms, theta, sin_theta, params[0], out)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def erf_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The erf builder."""
+    erf_gauss_newton(X[: G.shape[0]], out)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def quadratic_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The z^2 builder."""
+    quadratic_gauss_newton(X[: G.shape[0]], out)

@@ -1,174 +1,174 @@
-"""How a discrete step uses the gradient (beyond-notes §4): compiled step loops.
+"""How a discrete step uses the gradient: the optimiser registry (beyond-notes §4).
 
-Each loop runs up to n_steps steps on the student rows of X = [W; V] in place and
-returns the number done: fewer means the next step was refused by the
-divergence guard (non-finite, or some |w_i| above `bound`), and X then holds the
-last finite state. State that outlives a step (the previous iterate, Adam's
-moments, Gauss-Newton's damping multiplier) is in arrays the caller keeps, so a
-run can stop after any step and resume with the same numbers.
+`method` says what the gradient is (population, finite samples); `optimizer` how
+a step uses it. Each entry creates the optimiser's state from W0, runs steps in
+a compiled loop (core.optimizer_steps), reports its own diagnostics at each
+record and says how a run of it diverges. A new optimiser is one entry here.
 
+- gd: W+ = W - eta grad L(W) (the paper's; the engine's original loops);
 - momentum (heavy ball): W+ = W - eta grad L(W) + beta (W - W_prev);
 - nesterov: Y = W + beta (W - W_prev), W+ = Y - eta grad L(Y);
-- adam (Kingma & Ba 2015, bias-corrected): per coordinate, so not rotation-
-  equivariant: it runs in the original coordinates R^d;
+- adam (Kingma & Ba 2015, bias-corrected): per coordinate, hence not rotation-
+  equivariant: its result depends on the coordinate system, and it runs in R^d;
 - gauss_newton: W+ = W - eta (G + lambda I)^-1 grad L(W), G the Gauss-Newton
-  matrix (core.gauss_newton), lambda = mu * lam * f(L) with f = sqrt(L), L or 1
-  (`damping`), and Levenberg-Marquardt's safeguard: a step that would raise the
-  loss is refused and mu grows tenfold (up to MAX_TRIALS times per step); an
-  accepted step lets mu fall tenfold, back to 1. The loss therefore never rises,
-  which keeps the run stable at the rounding floor, where sqrt(L) -> 0 and G is
-  singular (students parallel).
+  matrix, lambda = mu lam sqrt(L) | mu lam L | mu lam (`damping`), with
+  Levenberg-Marquardt's safeguard on mu (core.optimizer_steps).
+Both momentum methods stay in the reduced span (linear in the gradients).
 """
 
-import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from . import kernels
-from .gauss_newton import relu_gauss_newton
+from . import optimizer_steps as steps
+from .gauss_newton import GAUSS_NEWTON
+from .models import MODELS
+from .samples import run_sgd
 
 DAMPING_CODES = {"sqrt_loss": 0, "loss": 1, "fixed": 2}
-# Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).
-MAX_TRIALS = 30
-MU_FACTOR = 10.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _finite_within(W, bound):
-    """Every row of W finite and of norm at most `bound`."""
-    n, k = W.shape
-    for i in range(n):
-        total = 0.0
-        for m in range(k):
-            total += W[i, m] * W[i, m]
-        if not total <= bound * bound:  # also catches NaN
-            return False
-    return True
+@dataclass(frozen=True)
+class Optimizer:
+    """arrays(W) : the state, fresh arrays for students W (n, k).  run(config,
+    X, source, start, arrays, count, bound, work) -> steps done.
+    diagnostics(config, X, source, start, arrays, work) -> {column: value}
+    at a record.  hint(config) : why a diverging run of it diverged."""
+
+    arrays: Callable
+    run: Callable
+    hint: Callable
+    diagnostics: Callable = lambda *args: {}
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def momentum_steps(X, previous, eta, beta, n_steps, bound, *work):
-    """Heavy ball; previous (n, k) holds W_prev and is updated in place."""
-    G = work[6]
-    n, k = G.shape
-    new = np.empty((n, k))
-    for step in range(n_steps):
-        kernels.gradient(X, *work)
-        for i in range(n):
-            for m in range(k):
-                new[i, m] = X[i, m] - eta * G[i, m] + beta * (X[i, m] - previous[i, m])
-        if not _finite_within(new, bound):
-            return step
-        for i in range(n):
-            for m in range(k):
-                previous[i, m] = X[i, m]
-                X[i, m] = new[i, m]
-    return n_steps
+def _gd(config, X, source, start, arrays, count, bound, work) -> int:
+    samples, perm, batch, seed = source
+    model = MODELS[config.activation]
+    if samples.shape[0] == 0:
+        return kernels.run_gd(model, X, config.eta, count, bound, work)
+    n = work[6].shape[0]
+    W, V = np.ascontiguousarray(X[:n]), np.ascontiguousarray(X[n:])
+    done = run_sgd(model, W, V, samples, config.eta, start, count, batch, seed,
+                   bound, perm, work[6], config.alpha)  # fmt: skip
+    X[:n] = W
+    return done
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def nesterov_steps(X, previous, eta, beta, n_steps, bound, *work):
-    """Nesterov: the gradient at the look-ahead point Y = W + beta (W - W_prev).
-    X's student rows hold W between steps (Y only while the gradient is taken)."""
-    G = work[6]
-    n, k = G.shape
-    W = np.empty((n, k))
-    new = np.empty((n, k))
-    for step in range(n_steps):
-        for i in range(n):
-            for m in range(k):
-                W[i, m] = X[i, m]
-                X[i, m] = W[i, m] + beta * (W[i, m] - previous[i, m])
-        kernels.gradient(X, *work)
-        for i in range(n):
-            for m in range(k):
-                new[i, m] = X[i, m] - eta * G[i, m]
-        if not _finite_within(new, bound):
-            X[:n] = W
-            return step
-        for i in range(n):
-            for m in range(k):
-                previous[i, m] = W[i, m]
-                X[i, m] = new[i, m]
-    return n_steps
+def _kernels(config) -> tuple:
+    """The model's gradient and per-sample activation, compiled for the loops'
+    typed arguments (one cached overload of each loop serves every model)."""
+    model = MODELS[config.activation]
+    kernels.typed_kernel(model.gradient, kernels.GRADIENT)
+    kernels.typed_kernel(model.activation, kernels.ACTIVATION)
+    return model.gradient, model.activation
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def adam_steps(
-    X, moment1, moment2, start, eta, beta1, beta2, eps, n_steps, bound, *work
-):
-    """Adam, steps start + 1 ... (1-based, for the bias correction); the moments
-    (n, k) are updated in place. beta^t is a power of the step number, so the
-    numbers do not depend on where a run was paused."""
-    G = work[6]
-    n, k = G.shape
-    new, new1, new2 = np.empty((n, k)), np.empty((n, k)), np.empty((n, k))
-    for offset in range(n_steps):
-        t = start + offset + 1
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
-        kernels.gradient(X, *work)
-        for i in range(n):
-            for m in range(k):
-                g = G[i, m]
-                new1[i, m] = beta1 * moment1[i, m] + (1.0 - beta1) * g
-                new2[i, m] = beta2 * moment2[i, m] + (1.0 - beta2) * g * g
-                denominator = math.sqrt(new2[i, m] / correction2) + eps
-                new[i, m] = X[i, m] - eta * (new1[i, m] / correction1) / denominator
-        if not _finite_within(new, bound):
-            return offset
-        moment1[:] = new1
-        moment2[:] = new2
-        X[:n] = new
-    return n_steps
+def _momentum(config, X, source, start, arrays, count, bound, work) -> int:
+    nesterov = config.optimizer == "nesterov"
+    loop = kernels.typed(
+        steps.nesterov_steps if nesterov else steps.momentum_steps,
+        steps.MOMENTUM_STEPS,
+    )
+    return loop(X, source, start, arrays[0], config.eta, config.beta, count, bound,
+                *_kernels(config), work)  # fmt: skip
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _damping(loss, code, lam, mu):
-    if code == 0:
-        return mu * lam * math.sqrt(loss)
-    if code == 1:
-        return mu * lam * loss
-    return mu * lam
+def _adam(config, X, source, start, arrays, count, bound, work) -> int:
+    loop = kernels.typed(steps.adam_steps, steps.ADAM_STEPS)
+    return loop(X, source, start, arrays[0], arrays[1], config.eta, config.beta,
+                config.beta2, config.eps, count, bound, *_kernels(config), work)  # fmt: skip
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def gauss_newton_steps(X, alpha, mu, eta, code, lam, n_steps, bound, *work):
-    """Damped Gauss-Newton with Levenberg-Marquardt's safeguard (module doc).
+def _matrix(config):
+    model = MODELS[config.activation]
+    return kernels.typed_kernel(model.gauss_newton, GAUSS_NEWTON)
 
-    mu : (2,) array, [the damping multiplier, the lambda of the last accepted
-    step], updated in place. A step never raises the loss, so the guard never
-    fires: every step is done (a step refused MAX_TRIALS times keeps W).
-    """
-    norms, U, theta, sin_theta, G = work[1], work[2], work[3], work[4], work[6]
-    n, k = G.shape
-    size = n * k
-    matrix = np.empty((size, size))
-    trial = X.copy()
-    for _ in range(n_steps):
-        current = kernels.loss(X, *work)
-        kernels.gradient(X, *work)  # also leaves the pair geometry in work
-        relu_gauss_newton(U, norms, theta, sin_theta, alpha, matrix)
-        rhs = G.copy().reshape(size)
-        accepted = False
-        for _ in range(MAX_TRIALS):
-            damping = _damping(current, code, lam, mu[0])
-            system = matrix.copy()
-            for a in range(size):
-                system[a, a] += damping
-            delta = np.linalg.solve(system, rhs).reshape(n, k)
-            for i in range(n):
-                for m in range(k):
-                    trial[i, m] = X[i, m] - eta * delta[i, m]
-            if _finite_within(trial[:n], bound):
-                value = kernels.loss(trial, *work)
-                if value <= current:
-                    accepted = True
-                    mu[1] = damping
-                    mu[0] = max(1.0, mu[0] / MU_FACTOR)
-                    break
-            mu[0] *= MU_FACTOR
-        if accepted:
-            X[:n] = trial[:n]
-    return n_steps
+
+def _gauss_newton(config, X, source, start, arrays, count, bound, work) -> int:
+    loop = kernels.typed(steps.gauss_newton_steps, steps.GAUSS_NEWTON_STEPS)
+    gradient, activation = _kernels(config)
+    loss = kernels.typed_kernel(MODELS[config.activation].loss, kernels.LOSS)
+    code = DAMPING_CODES[config.damping]
+    return loop(X, source, start, arrays[0], config.eta, code, config.lam, count,
+                bound, gradient, loss, activation, _matrix(config), work)  # fmt: skip
+
+
+def _adam_diagnostics(config, X, source, start, arrays, work) -> dict:
+    """The mean over coordinates of the last step's size eta |m^|/(sqrt(v^) + eps)."""
+    if start == 0:
+        return {"adam_mean_step": float("nan")}
+    (first, second), (power1, power2) = arrays
+    hat1 = first / (1 - power1)
+    hat2 = second / (1 - power2)
+    step = config.eta * np.abs(hat1) / (np.sqrt(hat2) + config.eps)
+    return {"adam_mean_step": float(step.mean())}
+
+
+def _gauss_newton_diagnostics(config, X, source, start, arrays, work) -> dict:
+    """lambda of the last accepted step and the condition number of G + lambda I
+    at the record (on the population, or on all samples)."""
+    samples, _, _, _ = source
+    mu = arrays[0]
+    n, k = work[6].shape
+    matrix = np.empty((n * k, n * k))
+    every = (samples, np.arange(samples.shape[0]), 1, 0)
+    activation = _kernels(config)[1]
+    at = kernels.typed(steps.gauss_newton_at, steps.GAUSS_NEWTON_AT)
+    at(X, every, 0, samples.shape[0], _matrix(config), activation, work, matrix)
+    system = matrix + mu[1] * np.eye(n * k)
+    return {
+        "gn_lambda": float(mu[1]),
+        "gn_mu": float(mu[0]),
+        "gn_condition": float(np.linalg.cond(system)) if mu[1] > 0 else float("inf"),
+    }
+
+
+def _copy_of_W(W: np.ndarray) -> tuple[np.ndarray, ...]:
+    return (np.array(W, dtype=np.float64, order="C"),)
+
+
+def _step_hint(config, factor: float, name: str = "") -> str:
+    """The stable range of a momentum-like method on the curvature n/2 of the
+    all-equal direction (DESIGN §3.5), which is where these runs diverge."""
+    return (
+        f"{name or config.optimizer} on this loss is stable only for eta below "
+        f"about {name and '4/n = '}{factor / config.n:.3g}; this run used "
+        f"eta = {config.eta:g}"
+    )
+
+
+OPTIMIZERS = {
+    "gd": Optimizer(lambda W: (), _gd, lambda c: _step_hint(c, 4.0, "GD")),
+    # Heavy ball on curvature n/2 is stable below eta = 2 (1 + beta) / (n/2).
+    "momentum": Optimizer(
+        _copy_of_W, _momentum, lambda c: _step_hint(c, 4.0 * (1 + c.beta))
+    ),
+    # Nesterov on curvature h is stable below eta = (2 + 2 beta) / ((1 + 2 beta) h).
+    "nesterov": Optimizer(
+        _copy_of_W,
+        _momentum,
+        lambda c: _step_hint(c, 4.0 * (1 + c.beta) / (1 + 2 * c.beta)),
+    ),
+    "adam": Optimizer(
+        lambda W: (np.zeros((2, *W.shape)), np.ones(2)),
+        _adam,
+        lambda c: (
+            f"adam moves each coordinate by about eta = {c.eta:g} per step; a "
+            "smaller eta settles it"
+        ),
+        _adam_diagnostics,
+    ),
+    "gauss_newton": Optimizer(
+        lambda W: (np.array([1.0, 0.0]),),
+        _gauss_newton,
+        lambda c: "gauss_newton refuses every step that would raise the loss",
+        _gauss_newton_diagnostics,
+    ),
+}
+
+
+def population_source(k: int) -> tuple:
+    """The source of population gradients: no samples."""
+    return (np.zeros((0, k)), np.zeros(0, dtype=np.int64), 1, 0)

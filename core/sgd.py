@@ -1,130 +1,37 @@
 """Finite-sample GD: `samples` fixed Gaussian inputs, minibatches of `batch`.
 
-The gradient of the empirical loss leaves span{v, w_i}, so this runs in R^d.
-Minibatches walk through a fresh permutation each epoch; the permutation comes
-from a counter-based generator keyed by (seed, epoch), so the batches do not
-depend on how a caller chunks the run.
+The gradient of the empirical loss leaves span{v, w_i}, so this runs in R^d;
+the minibatch kernels are in core.samples, the step rule in core.optimizers.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from . import kernels
-from .kernels import _REASSOC
+from .models import model_of, workspace
+from .optimizers import OPTIMIZERS
+from .samples import empirical_loss
 from .state import Record, RunState, divergence_bound, step_through_grid
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True)
 class SGDMemory:
     """samples : (samples, d) the fixed Gaussian inputs.  bound : the divergence
-    guard's norm."""
+    guard's norm.  optimizer : the optimiser's own arrays (core.optimizers)."""
 
     samples: np.ndarray
     bound: float
+    optimizer: tuple[np.ndarray, ...] = ()
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _splitmix64(state):
-    """One step of SplitMix64: (new state, 64 random bits)."""
-    state = state + _GOLDEN
-    z = state
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return state, z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _epoch_permutation(seed, epoch, perm):
-    """Fisher-Yates shuffle of 0..m-1 into perm, keyed by (seed, epoch)."""
-    state = np.uint64(seed) * _GOLDEN + np.uint64(epoch)
-    for i in range(perm.shape[0]):
-        perm[i] = i
-    for i in range(perm.shape[0] - 1, 0, -1):
-        state, bits = _splitmix64(state)
-        j = np.int64(bits % np.uint64(i + 1))
-        perm[i], perm[j] = perm[j], perm[i]
-
-
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
-def _preactivations(W, v, x, pre):
-    """pre[i] = w_i.x for the students, pre[n] = v.x (explicit loops: BLAS calls on
-    vectors this short cost more than the arithmetic)."""
-    n, d = W.shape
-    for i in range(n):
-        total = 0.0
-        for m in range(d):
-            total += W[i, m] * x[m]
-        pre[i] = total
-    total = 0.0
-    for m in range(d):
-        total += v[m] * x[m]
-    pre[n] = total
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _residual(pre):
-    """R(x) = sum_i [w_i.x]_+ - [v.x]_+ from the preactivations."""
-    n = pre.shape[0] - 1
-    total = -max(0.0, pre[n])
-    for i in range(n):
-        total += max(0.0, pre[i])
-    return total
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _residuals(W, v, X, out):
-    """R(x) for each row x of X (m, d)."""
-    pre = np.empty(W.shape[0] + 1)
-    for s in range(X.shape[0]):
-        _preactivations(W, v, X[s], pre)
-        out[s] = _residual(pre)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def sgd_steps(W, v, X, eta, start, n_steps, batch, seed, bound, perm, G):
-    """GD on minibatches of the rows of X (m, d), steps start..start+n_steps-1,
-    W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
-    grad_i = mean over the batch of R(x) 1{w_i.x >= 0} x (the convention of eq. 4)."""
-    m = X.shape[0]
-    n, d = W.shape
-    per_epoch = (m + batch - 1) // batch
-    pre = np.empty(n + 1)
-    for offset in range(n_steps):
-        step = start + offset
-        epoch, j = step // per_epoch, step % per_epoch
-        if j == 0 or offset == 0:
-            _epoch_permutation(seed, epoch, perm)
-        lo, hi = j * batch, min((j + 1) * batch, m)
-        G[:] = 0.0
-        for s in range(lo, hi):
-            x = X[perm[s]]
-            _preactivations(W, v, x, pre)
-            residual = _residual(pre)
-            for i in range(n):
-                if pre[i] >= 0.0:
-                    for c in range(d):
-                        G[i, c] += residual * x[c]
-        if not kernels.guarded_update(W, G, eta / (hi - lo), bound):
-            return offset
-    return n_steps
-
-
-def _empirical_loss(W, v, X) -> float:
-    residuals = np.empty(X.shape[0])
-    _residuals(W, v, X, residuals)
-    return 0.5 * float(np.mean(residuals**2))
-
-
-def _record(step, config, W, v, X) -> Record:
-    population = kernels.loss(
-        kernels.stack(W, v), *kernels.Workspace(*W.shape).arrays()
-    )
+def _record(step, config, W, v, X, diagnostics=None) -> Record:
+    model = model_of(config)
+    population = model.loss(kernels.stack(W, v), *workspace(config, *W.shape))
+    empirical = empirical_loss(model, W, kernels.teacher_rows(v), X, config.alpha)
     return Record(
-        step, config.eta * step, W.copy(), population, _empirical_loss(W, v, X)
+        step, config.eta * step, W.copy(), population, empirical, diagnostics or {}
     )
 
 
@@ -134,6 +41,7 @@ def start_sgd(config, W0: np.ndarray, v: np.ndarray) -> RunState:
         (config.samples, config.d)
     )
     W0 = np.ascontiguousarray(W0)
+    arrays = OPTIMIZERS[config.optimizer].arrays(W0)
     return RunState(
         config=config,
         basis=None,
@@ -142,25 +50,31 @@ def start_sgd(config, W0: np.ndarray, v: np.ndarray) -> RunState:
         step=0,
         time=0.0,
         records=(_record(0, config, W0, v, X),),
-        memory=SGDMemory(X, divergence_bound(W0, v)),
+        memory=SGDMemory(X, divergence_bound(W0, v), arrays),
     )
 
 
 def advance_sgd(state: RunState, max_steps: int, deadline: float) -> RunState:
-    """Up to max_steps more minibatch steps, recording on the grid."""
-    config, X = state.config, state.memory.samples
-    W = state.W.copy()
+    """Up to max_steps more minibatch steps of the run's optimiser, recording on
+    the grid."""
+    config, samples = state.config, state.memory.samples
+    optimizer = OPTIMIZERS[config.optimizer]
+    X = kernels.stack(state.W, state.v)
+    n, d = state.W.shape
+    work = workspace(config, n, d)
     perm = np.empty(config.samples, dtype=np.int64)
-    G = np.zeros_like(W)
+    source = (samples, perm, config.batch_size, config.seed)
     bound = state.memory.bound
+    arrays = tuple(a.copy() for a in state.memory.optimizer)
 
     def run_steps(step, count):
-        return sgd_steps(
-            W, state.v, X, config.eta, step, count,
-            config.batch_size, config.seed, bound, perm, G,
-        )  # fmt: skip
+        return optimizer.run(config, X, source, step, arrays, count, bound, work)
 
     def snapshot(step):
-        return W.copy(), _record(step, config, W, state.v, X)
+        W = X[:n].copy()
+        notes = optimizer.diagnostics(config, X, source, step, arrays, work)
+        return W, _record(step, config, W, state.v, samples, notes)
 
-    return step_through_grid(state, max_steps, deadline, run_steps, snapshot)
+    state = step_through_grid(state, max_steps, deadline, run_steps, snapshot)
+    kept = tuple(a.copy() for a in arrays)
+    return dataclasses.replace(state, memory=SGDMemory(samples, bound, kept))

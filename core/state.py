@@ -26,6 +26,8 @@ class Record:
     W: np.ndarray
     loss: float
     empirical_loss: float = float("nan")
+    # The optimiser's own numbers at this record (core.optimizers), by column.
+    diagnostics: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,11 +165,12 @@ class _Pacer:
 
 
 def diverged_message(step: int, bound: float, config: RunConfig) -> str:
-    """Why a run stopped, with the step-size hint of DESIGN §3.5."""
+    """Why a run stopped, with its optimiser's step-size hint (DESIGN §3.5)."""
+    from .optimizers import OPTIMIZERS
+
     return (
         f"diverged at step {step:,}: a student's norm would exceed {bound:.3g}, "
-        f"the loss was exploding. GD on this loss is stable only for eta below "
-        f"about 4/n = {4 / config.n:.3g}; this run used eta = {config.eta:g}."
+        f"the loss was exploding. {OPTIMIZERS[config.optimizer].hint(config)}."
     )
 
 

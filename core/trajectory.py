@@ -1,6 +1,6 @@
 """Trajectory: what a run produced (DESIGN §4), arrays plus a tidy metrics frame."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -18,9 +18,12 @@ class Trajectory:
     for GD and SGD, continuous time for gradient flow.  loss : (R,) population loss,
     always finite.  coords : (R, n, k) students in the orthonormal basis `basis`
     (d, k), whose first column is v/|v| (basis None: coords are in R^d).
-    v_coords : (k,) the teacher in those coordinates.  empirical_loss : (R,) the
+    v_coords : the teacher in those coordinates, (k,) for one teacher, (m, k) for
+    m (`teacher_coords` is (m, k) always).  empirical_loss : (R,) the
     training loss on the fixed samples (sgd), else None.
     status : "completed" | "diverged" | "stopped"; message says why.
+    diagnostics : the optimiser's own numbers per record, (R,) each by column
+    (core.optimizers: e.g. gn_lambda, adam_mean_step); empty for plain GD.
     """
 
     config: RunConfig
@@ -33,6 +36,7 @@ class Trajectory:
     status: str
     message: str
     empirical_loss: np.ndarray | None = None
+    diagnostics: dict = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, state, status: str, message: str) -> "Trajectory":
@@ -41,6 +45,12 @@ class Trajectory:
         empirical = np.array([r.empirical_loss for r in records])
         if np.isnan(empirical).all():
             empirical = None
+        names = sorted({name for r in records for name in r.diagnostics})
+        nan = float("nan")
+        diagnostics = {
+            name: np.array([r.diagnostics.get(name, nan) for r in records])
+            for name in names
+        }
         return cls(
             config=state.config,
             steps=np.array([r.step for r in records], dtype=np.int64),
@@ -52,6 +62,7 @@ class Trajectory:
             status=status,
             message=message,
             empirical_loss=empirical,
+            diagnostics=diagnostics,
         )
 
     def weights(self, index: int) -> np.ndarray:
@@ -66,8 +77,25 @@ class Trajectory:
 
     @property
     def v(self) -> np.ndarray:
-        """Teacher (d,) in the original coordinates."""
+        """The one teacher (d,) in the original coordinates (m = 1 only: with
+        several teachers use `teachers`)."""
+        if self.v_coords.ndim != 1:
+            raise ValueError(
+                f"this run has {len(self.v_coords)} teachers: use Trajectory.teachers "
+                "(m, d) instead of Trajectory.v"
+            )
         return self.v_coords if self.basis is None else self.basis @ self.v_coords
+
+    @property
+    def teacher_coords(self) -> np.ndarray:
+        """Teachers (m, k) in the run's coordinates, for every m."""
+        return np.atleast_2d(self.v_coords)
+
+    @property
+    def teachers(self) -> np.ndarray:
+        """Teachers (m, d) in the original coordinates, for every m."""
+        V = self.teacher_coords
+        return V if self.basis is None else V @ self.basis.T
 
     @cached_property
     def metrics(self) -> pd.DataFrame:
@@ -79,4 +107,5 @@ class Trajectory:
             self.coords,
             self.v_coords,
             self.empirical_loss,
+            self.diagnostics,
         )

@@ -45,12 +45,15 @@ def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
     from numba.core.registry import CPUDispatcher
 
+    import core.gauss_newton
     import core.kernels
-    import core.sgd
+    import core.optimizer_steps
+    import core.samples
 
+    modules = (core.kernels, core.samples, core.optimizer_steps, core.gauss_newton)
     return {
         f"{module.__name__}.{name}": len(obj.signatures)
-        for module in (core.kernels, core.sgd)
+        for module in modules
         for name, obj in vars(module).items()
         if isinstance(obj, CPUDispatcher)
     }
@@ -64,8 +67,27 @@ def test_nothing_compiles_after_warm_up():
 
     core.warm_up()
     before = _signatures()
-    for method in ("gd", "flow", "sgd"):
-        config = RunConfig(n=4, d=7, steps=300, method=method, samples=50, batch=7)
+    configs = [
+        RunConfig(n=4, d=7, steps=300, method=method, samples=50, batch=7)
+        for method in ("gd", "flow", "sgd")
+    ]
+    configs += [
+        RunConfig(
+            n=3,
+            d=5,
+            steps=50,
+            method=method,
+            samples=40,
+            optimizer=optimizer,
+            activation=activation,
+            teachers=teachers,
+        )
+        for optimizer in ("momentum", "nesterov", "adam", "gauss_newton")
+        for method in ("gd", "sgd")
+        for activation in ("relu", "leaky_relu", "erf", "quadratic")
+        for teachers in (1, 3)
+    ]
+    for config in configs:
         traj = core.simulate(config)
         traj.metrics  # noqa: B018 - the metrics' angle kernel
     rng = np.random.default_rng(0)
