@@ -2,6 +2,7 @@
 
 import base64
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -21,9 +22,13 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 @pytest.fixture(autouse=True)
 def warm_engine_and_stop_runs():
     """Kernels compiled before the page asks; every run stopped and joined after."""
+    main = sys.modules["__main__"]
     assert engine_warm_up().wait(120)
     yield
     job_registry().stop_all()
+    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
+    # would run it again in every child, warm-up thread and all.
+    sys.modules["__main__"] = main
 
 
 def open_page(**query) -> AppTest:

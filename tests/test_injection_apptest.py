@@ -7,6 +7,7 @@ characters appear. The browser suite checks the rendered DOM and the requests.
 """
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,13 @@ PLAIN_WORD = re.compile(r"'?(\w+…?)'?[:,.]?")
 
 @pytest.fixture(autouse=True)
 def warm_engine_and_stop_jobs():
+    main = sys.modules["__main__"]
     assert engine_warm_up().wait(120)
     yield
     job_registry().stop_all()
+    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
+    # would run it again in every child, warm-up thread and all.
+    sys.modules["__main__"] = main
 
 
 def warnings(page: str, query: dict) -> list[str]:

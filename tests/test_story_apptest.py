@@ -5,6 +5,7 @@ defaults, each preset, classroom mode, and bad values, which must warn (naming
 parameter, value, range and default) and still draw, never raise.
 """
 
+import sys
 import time
 from pathlib import Path
 
@@ -29,9 +30,13 @@ CHARTS = {"compare": 2, "phases": 7, "toys": 1, "theory": 0}
 @pytest.fixture(autouse=True)
 def warm_engine_and_stop_runs():
     """Kernels compiled before a page asks; every background run joined after."""
+    main = sys.modules["__main__"]
     assert engine_warm_up().wait(120)
     yield
     job_registry().stop_all()
+    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
+    # would run it again in every child, warm-up thread and all.
+    sys.modules["__main__"] = main
 
 
 def open_page(page: str, **query: str) -> AppTest:
