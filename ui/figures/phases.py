@@ -11,17 +11,10 @@ from plotly.subplots import make_subplots
 
 from core.fits import fit_line_tail
 from core.phases import ALIGNED, Phases
+from ui.figures import style as look
 from ui.figures.phase_shading import first_positive_time, shade_phases
 from ui.figures.rates import INV_CBRT
 from ui.figures.students import angles_figure
-from ui.figures.style import (
-    GUIDE_COLOUR,
-    line_trace,
-    note_no_potential,
-    revision_key,
-    set_axes,
-    style,
-)
 
 MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
 # The H chart ends this many H-phase lengths after the phase: the decay, then its end.
@@ -40,19 +33,21 @@ def phase_loss_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     """Loss log-log: fast while aligning and while H decays, then T⁻³."""
     fig = go.Figure()
     fig.add_trace(
-        line_trace(
+        look.line_trace(
             frame["time"], frame["loss"], "loss L", MEASURED, frame["step"], True
         )
     )
-    set_axes(fig, config, True, True, "loss L")
+    look.set_axes(fig, config, True, True, "loss L")
     shaded(fig, frame, phases)
-    return style(fig, "Loss L, phase by phase", revision_key(config), rows=0)
+    return look.style(fig, "Loss L, phase by phase", look.revision_key(config), rows=0)
 
 
 def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     """θᵢ with the threshold that ends the alignment phase."""
     fig = angles_figure(frame, config)
-    fig.add_hline(y=ALIGNED, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1})
+    fig.add_hline(
+        y=ALIGNED, line={"color": look.GUIDE_COLOUR, "dash": "dot", "width": 1}
+    )
     fig.add_annotation(
         x=1,
         xref="paper",
@@ -61,7 +56,7 @@ def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
         yanchor="bottom",
         text=f"θ = {ALIGNED:g} rad",
         showarrow=False,
-        font={"size": 11, "color": GUIDE_COLOUR},
+        font={"size": 11, "color": look.GUIDE_COLOUR},
     )
     return shaded(fig, frame, phases)
 
@@ -93,7 +88,7 @@ def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     end = h_window_end(frame, phases)
     window = t <= end
     fig.add_trace(
-        line_trace(
+        look.line_trace(
             t[window], H[window], "|H| measured", MEASURED, frame["step"][window], True
         )
     )
@@ -103,7 +98,7 @@ def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
         factor = phases.h_factor_predicted
         predicted = start * factor ** ((t_line - phases.t1) / config.eta)
         fig.add_trace(
-            line_trace(
+            look.line_trace(
                 t_line,
                 predicted,
                 f"(1 − nη/2)<sup>step</sup> = {factor:.6g}<sup>step</sup>",
@@ -113,10 +108,12 @@ def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
                 dash="dash",
             )
         )
-    set_axes(fig, config, False, True, "|H| = |‖v‖ − Σ h<sub>i</sub>|")
+    look.set_axes(fig, config, False, True, "|H| = |‖v‖ − Σ h<sub>i</sub>|")
     fig.update_xaxes(range=[0, end])
     shade_phases(fig, phases.intervals(), False, 0.0)
-    return style(fig, "H decays by (1 − nη/2) per step", revision_key(config), rows=1)
+    return look.style(
+        fig, "H decays by (1 − nη/2) per step", look.revision_key(config), rows=1
+    )
 
 
 def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
@@ -129,18 +126,18 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
     ):
         y = frame[column].to_numpy(float)
         fig.add_trace(
-            line_trace(t, y, name, colour, frame["step"], False), row=1, col=col
+            look.line_trace(t, y, name, colour, frame["step"], False), row=1, col=col
         )
         fit = fit_line_tail(t[slow], y[slow], fraction=1.0) if slow.any() else None
         if fit is not None:
             r2 = phases.slow_linearity[column]
             t_fit = np.array([fit.t_start, fit.t_end])
             fig.add_trace(
-                line_trace(
+                look.line_trace(
                     t_fit,
                     fit(t_fit),
                     f"fit, R² = {r2:.5f}",
-                    GUIDE_COLOUR,
+                    look.GUIDE_COLOUR,
                     np.round(t_fit / config.eta).astype(np.int64),
                     False,
                     dash="dot",
@@ -149,13 +146,13 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
                 row=1,
                 col=col,
             )
-        set_axes(fig, config, False, False, name, row=1, col=col)
+        look.set_axes(fig, config, False, False, name, row=1, col=col)
         shade_phases(fig, phases.intervals(), False, 0.0, row=1, col=col)
     if config.n == 1:
-        note_no_potential(fig, row=1, col=2, xref="x domain", yref="y domain")
-    return style(
+        look.note_no_potential(fig, row=1, col=2, xref="x domain", yref="y domain")
+    return look.style(
         fig,
         f"{INV_CBRT} and 1/Z: straight lines in the slow phase",
-        revision_key(config),
+        look.revision_key(config),
         rows=1,
     )
