@@ -194,7 +194,7 @@ def outcome(job: Job, what: str, name: str = "", after: str = "") -> None:
             st.button("Run again", on_click=st.session_state.pop, args=(name, None))
 
 
-def run(name: str, task: Task, what: str, wait: float = 0.4):
+def run(name: str, task: Task, what: str, wait: float = 0.25):
     """The page's one job, followed: its result once finished whole, else None
     (the page shows its progress or why it ended; its script returns at once)."""
     current = job(name, task, wait)
