@@ -9,6 +9,7 @@ import numpy as np
 from .blas import pin_one_blas_thread
 from .config import RunConfig
 from .methods import METHODS
+from .models import MODELS
 from .optimizers import OPTIMIZERS
 from .run import advance, start_run
 from .schedule import record_steps
@@ -26,10 +27,19 @@ def warm_up() -> None:
 
 
 def _every_path() -> list[RunConfig]:
-    """A tiny run of each method, and of each optimiser on population GD and on
-    samples (the loops compile per gradient source)."""
+    """A tiny run of each method under each activation (one with two teachers),
+    and of each optimiser on population GD and on samples (the loops compile per
+    gradient source)."""
     tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4}
-    configs = [RunConfig(method=method, **tiny) for method in METHODS]
+    configs = []
+    for activation in MODELS:
+        alpha = 0.5 if activation == "leaky_relu" else 0.0
+        for method in METHODS:
+            config = RunConfig(
+                method=method, activation=activation, alpha=alpha, **tiny
+            )
+            configs.append(config)
+    configs.append(RunConfig(teachers=2, **tiny))
     for optimizer in OPTIMIZERS:
         for method in ("gd", "sgd"):
             configs.append(RunConfig(method=method, optimizer=optimizer, **tiny))

@@ -45,12 +45,25 @@ def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
     from numba.core.registry import CPUDispatcher
 
+    import core.erf
     import core.gauss_newton
     import core.kernels
+    import core.leaky
     import core.optimizer_steps
+    import core.pairs
+    import core.quadratic
     import core.samples
 
-    modules = (core.kernels, core.samples, core.optimizer_steps, core.gauss_newton)
+    modules = (
+        core.kernels,
+        core.pairs,
+        core.leaky,
+        core.erf,
+        core.quadratic,
+        core.samples,
+        core.optimizer_steps,
+        core.gauss_newton,
+    )
     return {
         f"{module.__name__}.{name}": len(obj.signatures)
         for module in modules
@@ -72,6 +85,22 @@ def test_nothing_compiles_after_warm_up():
         for method in ("gd", "flow", "sgd")
     ]
     configs += [
+        RunConfig(
+            n=3,
+            d=6,
+            steps=200,
+            method=method,
+            samples=30,
+            teachers=m,
+            activation=activation,
+            alpha=0.3 if activation == "leaky_relu" else 0,
+            init=init,
+        )
+        for activation in core.MODELS
+        for method in ("gd", "flow", "sgd")
+        for m, init in ((1, "gaussian"), (3, "orthogonal"))
+    ]
+    configs += [
         RunConfig(n=3, d=5, steps=50, method=method, samples=40, optimizer=optimizer)
         for optimizer in ("momentum", "nesterov", "adam", "gauss_newton")
         for method in ("gd", "sgd")
@@ -81,7 +110,10 @@ def test_nothing_compiles_after_warm_up():
         traj.metrics  # noqa: B018 - the metrics' angle kernel
     rng = np.random.default_rng(0)
     W, v = rng.standard_normal((3, 6)), rng.standard_normal(6)
-    core.population_loss(W, v)
-    core.population_gradient(W, v)
+    for activation in core.MODELS:
+        for teachers in (v, W[:2]):
+            core.population_loss(W, teachers, activation)
+            core.population_gradient(W, teachers, activation)
+            core.population_hessian(W, teachers, activation)
     hessian_spectrum(W, v)
     assert _signatures() == before
