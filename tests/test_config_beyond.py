@@ -88,3 +88,38 @@ def test_from_mapping_reads_choices_case_insensitively():
     config = RunConfig.from_mapping({"activation": " ReLU ", "teachers": "1"})
     assert config.activation == "relu"
     assert config.teachers == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"activation": "leaky_relu", "alpha": -1.0},
+        {"activation": "leaky_relu", "alpha": 1.0},
+        {"activation": "erf"},
+        {"activation": "quadratic"},
+        {"teachers": 10},
+        {"init": "sphere"},
+        {"init": "student_t"},
+        {"init": "orthogonal"},
+        {"init": "uniform"},
+    ],
+    ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()),
+)
+def test_every_model_teacher_count_and_init_is_accepted(changes):
+    config = RunConfig(**{**BASE, **changes})
+    assert all(getattr(config, k) == v for k, v in changes.items())
+
+
+def test_orthogonal_init_with_more_students_than_dimensions_names_init_n_and_d():
+    with pytest.raises(ConfigError, match=r"init.*n = 11.*d = 10") as caught:
+        RunConfig(**{**BASE, "n": 11, "init": "orthogonal"})
+    assert caught.value.field == "init"
+
+
+@pytest.mark.parametrize(
+    "changes", [{"activation": "erf"}, {"teachers": 2}], ids=["erf", "m2"]
+)
+def test_optimizers_not_yet_wired_to_a_model_are_refused_naming_optimizer(changes):
+    with pytest.raises(ConfigError, match=r"optimizer.*activation") as caught:
+        RunConfig(**{**BASE, "optimizer": "momentum", **changes})
+    assert caught.value.field == "optimizer"
