@@ -18,14 +18,14 @@ import math
 
 from numba import njit
 
-from .pairs import REASSOC, angles
+from .pairs import KERNEL, REASSOC, angles
 
 _TWO_OVER_PI = 2.0 / math.pi
 _FOUR_OVER_PI = 4.0 / math.pi
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def _pair_terms(norms, theta, sin_theta):
     """Off the diagonal, in place: theta[p, q] <- |x_p||x_q| cos theta_pq (the dot
     product) and sin_theta[p, q] <- 1/D_pq. The diagonal stays 0 (core.pairs);
@@ -42,7 +42,7 @@ def _pair_terms(norms, theta, sin_theta):
             sin_theta[p, q] = sin_theta[q, p] = inv_d
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """L = 1/2 sum_p K(x_p, x_p) + sum_{p<q} s_p s_q K(x_p, x_q), K in atan2 form."""
     angles(X, norms, U, theta, sin_theta)
@@ -58,7 +58,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     return _TWO_OVER_PI * total
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """grad_i = (4/pi) [sum_q s_q x_q / D_iq
     - 2/(1 + 2|w_i|^2) (sum_q s_q (w_i.x_q) / D_iq) w_i]."""
@@ -80,7 +80,7 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
             G[i, m] = _FOUR_OVER_PI * (acc - radial * X[i, m])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def activation(z, alpha):
     """(erf(z), erf'(z) = 2/sqrt(pi) exp(-z^2))."""
     return math.erf(z), _TWO_OVER_SQRT_PI * math.exp(-z * z)

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit, types
 
 from . import pairs
-from .pairs import REASSOC, TWO_PI, angles, phi, residual
+from .pairs import KERNEL, REASSOC, TWO_PI, angles, phi, residual
 
 pair_angles = pairs.pair_angles  # the angle helper, where callers look for it
 
@@ -106,7 +106,7 @@ def typed_kernel(dispatcher, signature):
     return dispatcher
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """ReLU population loss, eq. (23), with X = [W; V]:
     L = 1/4 |r|^2 + 1/(2 pi) sum_{p<q} s_p s_q phi(theta_pq)|x_p||x_q|, r = sum_i
@@ -125,7 +125,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     return 0.25 * linear + bracket / TWO_PI
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """ReLU population gradient into G (n, k), eq. (4), with X = [W; V]:
     grad_i = 1/2 r + 1/(2 pi) [(sum_q s_q |x_q| sin theta_iq) w_i/|w_i|
@@ -137,7 +137,7 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """G_i = r/2 + [radial_i U_i - sum_q theta_iq sign_q X_q] / 2 pi over the rows q
     of X (teachers sign -1, theta_ii = 0). The sum over q runs on the transposed,
@@ -159,7 +159,7 @@ def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
             G[i, m] = 0.5 * r[0, m] + (radial * U[i, m] - acc) / TWO_PI
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def gd_steps(X, eta, n_steps, bound, gradient, sign, norms, U, theta, sin_theta,
              r, G, XT, A, params):  # fmt: skip
     """Run up to n_steps GD steps on the student rows of X = [W; V] in place with
@@ -180,7 +180,7 @@ GD_STEPS = types.int64(
 )
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def guarded_update(W, G, step_size, bound):
     """w_i -= step_size * g_i for the rows of G (n, k), unless some new |w_i|
     would exceed `bound` or be NaN: then W is left as it was and False returned."""
@@ -198,7 +198,7 @@ def guarded_update(W, G, step_size, bound):
     return True
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def activation(z, alpha):
     """ReLU per sample: ([z]_+, 1{z >= 0}) (the convention of eq. 4)."""
     return max(0.0, z), 1.0 if z >= 0.0 else 0.0

@@ -12,9 +12,10 @@ grad_i = E[R(x) x] = 1/2 (1 + alpha) r.
 from numba import njit
 
 from . import kernels
+from .pairs import KERNEL
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """L_alpha = 1/2 alpha |r|^2 + (1 - alpha)^2 L_ReLU, alpha = params[0]."""
     relu = kernels.loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params)
@@ -27,7 +28,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     return 0.5 * alpha * linear + (1.0 - alpha) ** 2 * relu
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """grad_i = alpha r + (1 - alpha)^2 grad_i L_ReLU into G; 1/2 (1 + alpha) r
     at w_i = 0."""
@@ -46,7 +47,7 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
                 G[i, m] = alpha * r[0, m] + scale * G[i, m]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def activation(z, alpha):
     """(s(z), s'(z)) with s'(0) = 1; alpha = 0 is ReLU's max(0, z), 1{z >= 0}."""
     if alpha == 0.0:
