@@ -12,7 +12,7 @@ grad_i = E[R(x) x] = 1/2 (1 + alpha) r.
 from numba import njit
 
 from . import kernels
-from .pairs import KERNEL
+from .pairs import KERNEL, angles, residual
 
 
 @njit(**KERNEL)
@@ -30,21 +30,17 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
 
 @njit(**KERNEL)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
-    """grad_i = alpha r + (1 - alpha)^2 grad_i L_ReLU into G; 1/2 (1 + alpha) r
-    at w_i = 0."""
-    kernels.gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params)
+    """grad_i = alpha r + (1 - alpha)^2 grad_i L_ReLU into G, in one pass over the
+    ReLU terms; 1/2 (1 + alpha) r at w_i = 0. alpha = 0: the ReLU gradient."""
     alpha = params[0]
     if alpha == 0.0:
+        kernels.gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params)
         return
     scale = (1.0 - alpha) ** 2
-    n, k = G.shape
-    for i in range(n):
-        if norms[i] == 0.0:
-            for m in range(k):
-                G[i, m] = 0.5 * (1.0 + alpha) * r[0, m]
-        else:
-            for m in range(k):
-                G[i, m] = alpha * r[0, m] + scale * G[i, m]
+    angles(X, norms, U, theta, sin_theta)
+    residual(X, sign, r)
+    kernels.angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT,
+                          alpha + 0.5 * scale, 0.5 * (1.0 + alpha), scale)  # fmt: skip
 
 
 @njit(**KERNEL)
