@@ -142,22 +142,7 @@ def monte_carlo(
 
     Samples come in chunks of ``chunk`` rows so memory stays bounded whatever d is.
     """
-    rng = np.random.default_rng(seed)
-    n, d = W.shape
-    sums = np.zeros(2)
-    grad_sum, grad_sq = np.zeros((n, d)), np.zeros((n, d))
-    for start in range(0, samples, chunk):
-        X = rng.standard_normal((min(chunk, samples - start), d))
-        P = X @ W.T
-        R = np.maximum(P, 0.0).sum(axis=1) - np.maximum(X @ v, 0.0)
-        half_sq = 0.5 * R**2
-        sums += half_sq.sum(), (half_sq**2).sum()
-        G = np.where(P >= 0.0, R[:, None], 0.0)
-        grad_sum += G.T @ X
-        grad_sq += (G**2).T @ X**2
-    loss, loss_se = _mean_and_se(sums[0], sums[1], samples)
-    gradient, gradient_se = _mean_and_se(grad_sum, grad_sq, samples)
-    return MonteCarlo(float(loss), float(loss_se), gradient, gradient_se)
+    return model_monte_carlo(W, v, "relu", 0.0, samples, seed, chunk)
 
 
 # --- Every activation (core.models): the Gaussian integral itself -----------------
