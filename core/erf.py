@@ -1,7 +1,7 @@
 """erf students and teachers (beyond-notes §2; Williams 1997).
 
 K(w, u) = E[erf(w.x) erf(u.x)] = (2/pi) arcsin(2 w.u / sqrt((1 + 2|w|^2)(1 + 2|u|^2)))
-        = (2/pi) atan2(2|w||u| cos theta, D),
+        = (2/pi) atan2(2 w.u, D),
 D(w, u) = sqrt(1 + 2|w|^2 + 2|u|^2 + 4|w|^2|u|^2 sin^2 theta):
 the atan2 form never takes arcsin near 1, and sin theta comes from the half-angle
 form (core.pairs); the kernels leave dot products in theta and 1/D in sin_theta
@@ -26,17 +26,20 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 @njit(**KERNEL, fastmath=REASSOC)
-def _pair_terms(norms, theta, sin_theta):
-    """Off the diagonal, in place: theta[p, q] <- |x_p||x_q| cos theta_pq (the dot
-    product) and sin_theta[p, q] <- 1/D_pq. The diagonal stays 0 (core.pairs);
-    its terms (theta = 0, D_pp = sqrt(1 + 4|x_p|^2)) are written inline."""
-    rows = norms.shape[0]
+def _pair_terms(X, norms, theta, sin_theta):
+    """Off the diagonal, in place: theta[p, q] <- x_p.x_q (the dot product, to
+    ~1e-16 |x_p||x_q|: all that K needs, as D >= 1) and sin_theta[p, q] <- 1/D_pq.
+    The diagonal stays 0 (core.pairs); its terms (theta = 0, D_pp =
+    sqrt(1 + 4|x_p|^2)) are written inline."""
+    rows, k = X.shape
     for p in range(rows):
         a2 = norms[p] * norms[p]
         for q in range(p + 1, rows):
             b2 = norms[q] * norms[q]
             s = sin_theta[p, q]
-            dot = math.cos(theta[p, q]) * norms[p] * norms[q]
+            dot = 0.0
+            for m in range(k):
+                dot += X[p, m] * X[q, m]
             inv_d = 1.0 / math.sqrt(1.0 + 2.0 * (a2 + b2) + 4.0 * a2 * b2 * s * s)
             theta[p, q] = theta[q, p] = dot
             sin_theta[p, q] = sin_theta[q, p] = inv_d
@@ -46,7 +49,7 @@ def _pair_terms(norms, theta, sin_theta):
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """L = 1/2 sum_p K(x_p, x_p) + sum_{p<q} s_p s_q K(x_p, x_q), K in atan2 form."""
     angles(X, norms, U, theta, sin_theta)
-    _pair_terms(norms, theta, sin_theta)
+    _pair_terms(X, norms, theta, sin_theta)
     rows = X.shape[0]
     total = 0.0
     for p in range(rows):
@@ -63,10 +66,12 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """grad_i = (4/pi) [sum_q s_q x_q / D_iq
     - 2/(1 + 2|w_i|^2) (sum_q s_q (w_i.x_q) / D_iq) w_i]."""
     angles(X, norms, U, theta, sin_theta)
-    _pair_terms(norms, theta, sin_theta)
+    _pair_terms(X, norms, theta, sin_theta)
     rows, k = X.shape
-    n = G.shape[0]
-    for i in range(n):
+    for p in range(rows):  # signed, transposed rows: contiguous sums over q
+        for m in range(k):
+            XT[m, p] = sign[p] * X[p, m]
+    for i in range(G.shape[0]):
         a2 = norms[i] * norms[i]
         self_inv_d = 1.0 / math.sqrt(1.0 + 4.0 * a2)  # q = i: theta 0, dot |w_i|^2
         radial = a2 * self_inv_d
@@ -76,7 +81,7 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
         for m in range(k):
             acc = self_inv_d * X[i, m]
             for q in range(rows):
-                acc += sign[q] * sin_theta[i, q] * X[q, m]
+                acc += sin_theta[i, q] * XT[m, q]
             G[i, m] = _FOUR_OVER_PI * (acc - radial * X[i, m])
 
 
