@@ -69,7 +69,7 @@ def estimate_seconds(config: RunConfig) -> float:
         per_step += _gauss_newton_seconds(config, config.d, config.batch_size)
         per_record = 2e-5 + 1e-9 * config.samples * n * config.d
         return setup + config.steps * per_step + records * per_record
-    pairs = n * (rows + 1) / 2
+    pairs = rows * (rows - 1) / 2
     per_step = 1e-7 + pairs * (12e-9 + 0.5e-9 * k)
     per_step *= 2.0 if config.activation == "erf" else 1.0
     per_step += _gauss_newton_seconds(config, k, 0)
