@@ -117,3 +117,31 @@ def test_nothing_compiles_after_warm_up():
             core.population_hessian(W, teachers, activation)
     hessian_spectrum(W, v)
     assert _signatures() == before
+
+
+def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
+    """The loops take each model's kernel as a first-class FunctionType
+    (core.kernels.typed): one overload, cached on disk. A dispatcher-typed
+    argument would specialise per model and miss the cache in every process on
+    numba 0.68 (measured), which is what this guards against."""
+    code = (
+        "import core, core.kernels as k, core.samples as s\n"
+        "for a in core.MODELS:\n"
+        "    for method in ('gd', 'sgd'):\n"
+        "        core.simulate(core.RunConfig(n=2, d=3, steps=5, activation=a,"
+        " method=method, samples=8))\n"
+        "print(sum(k.gd_steps.stats.cache_misses.values()),"
+        " sum(s.sgd_steps.stats.cache_misses.values()),"
+        " sum(k.gd_steps.stats.cache_hits.values()))"
+    )
+
+    def run() -> list[int]:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        return [int(x) for x in out.split()]
+
+    run()  # fills the cache if this checkout has none yet
+    misses_gd, misses_sgd, hits_gd = run()
+    assert (misses_gd, misses_sgd) == (0, 0)
+    assert hits_gd == 1  # one overload serves every model
