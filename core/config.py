@@ -232,14 +232,6 @@ class RunConfig:
                 "'flow' (gradient flow has no discrete step): use optimizer 'gd' "
                 "with flow, or method 'gd' or 'sgd'",
             )
-        if self.optimizer != "gd" and (self.activation != "relu" or self.teachers > 1):
-            # The optimisers' loops take the ReLU kernels with one teacher so far.
-            raise ConfigError(
-                "optimizer",
-                f"optimizer = {self.optimizer!r} is not available with activation = "
-                f"{self.activation!r} and teachers = {self.teachers} in this engine "
-                "yet: use optimizer 'gd', or activation 'relu' with one teacher",
-            )
         if self.optimizer == "gauss_newton":
             self._check_gauss_newton()
         for name in self.unused_fields():

@@ -110,7 +110,8 @@ def metrics_frame(
     if empirical_loss is not None:
         frame.insert(3, "empirical_loss", empirical_loss)
     with np.errstate(divide="ignore", invalid="ignore"):
-        frame["loss_inv_cbrt"] = np.where(loss > 0, np.cbrt(1.0 / loss), np.nan)
+        # 1/cbrt(L), not cbrt(1/L): 1/L overflows for subnormal L (GN reaches 1e-310).
+        frame["loss_inv_cbrt"] = np.where(loss > 0, 1.0 / np.cbrt(loss), np.nan)
         if "Z" in frame:
             frame["Z_inv"] = np.where(frame["Z"] > 0, 1.0 / frame["Z"], np.nan)
         frame["local_exponent"] = _local_exponent(time, loss)

@@ -15,14 +15,15 @@ norms (n+m,), U (n+m, k), theta (n+m, n+m), sin_theta (n+m, n+m), r (2, k),
 G (n, k), XT (k, n+m), A (2, k, k), params (1,) = [alpha]. Their numba
 types are core.kernels.LOSS, GRADIENT, ACTIVATION; a loop that takes a kernel
 declares types.FunctionType(GRADIENT) (see core.kernels.GD_STEPS and run_gd).
-hessian(W, V, alpha) -> (n k, n k) is plain NumPy (flow's Jacobian).
+hessian(W, V, alpha) -> (n k, n k) is plain NumPy (flow's Jacobian);
+gauss_newton(X, *work, out) writes the Gauss-Newton matrix (core.gauss_newton).
 `zero_row` states each model's convention at w_i = 0.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import erf, kernels, leaky, quadratic
+from . import erf, gauss_newton, kernels, leaky, quadratic
 from .hessian import erf_hessian, leaky_hessian, quadratic_hessian, relu_hessian
 
 
@@ -36,6 +37,7 @@ class Model:
     activation: Callable
     hessian: Callable
     zero_row: str
+    gauss_newton: Callable  # matrix(X, *work, out): core.gauss_newton.GAUSS_NEWTON
 
 
 MODELS: dict[str, Model] = {
@@ -46,6 +48,7 @@ MODELS: dict[str, Model] = {
         kernels.activation,
         relu_hessian,
         "subgradient with 1{0 >= 0} = 1: grad_i = 1/2 (sum_{j!=i} w_j - sum_j v_j)",
+        gauss_newton.relu_matrix,
     ),
     "leaky_relu": Model(
         "leaky_relu",
@@ -54,6 +57,7 @@ MODELS: dict[str, Model] = {
         leaky.activation,
         leaky_hessian,
         "s'(0) = 1 (right derivative): grad_i = 1/2 (1 + alpha) r",
+        gauss_newton.relu_matrix,
     ),
     "erf": Model(
         "erf",
@@ -63,6 +67,7 @@ MODELS: dict[str, Model] = {
         erf_hessian,
         "smooth: the closed form holds at 0 (grad_i = (4/pi) sum_q s_q x_q / "
         "sqrt(1 + 2|x_q|^2))",
+        gauss_newton.erf_matrix,
     ),
     "quadratic": Model(
         "quadratic",
@@ -71,6 +76,7 @@ MODELS: dict[str, Model] = {
         quadratic.activation,
         quadratic_hessian,
         "smooth and stationary: grad_i = 0, a zero student stays at zero",
+        gauss_newton.quadratic_matrix,
     ),
 }
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import kernels
 from . import optimizer_steps as steps
+from .gauss_newton import GAUSS_NEWTON
 from .models import MODELS
 from .samples import run_sgd
 
@@ -55,34 +56,52 @@ def _gd(config, X, source, start, arrays, count, bound, work) -> int:
     return done
 
 
+def _kernels(config) -> tuple:
+    """The model's gradient and per-sample activation, compiled for the loops'
+    typed arguments (one cached overload of each loop serves every model)."""
+    model = MODELS[config.activation]
+    kernels.typed_kernel(model.gradient, kernels.GRADIENT)
+    kernels.typed_kernel(model.activation, kernels.ACTIVATION)
+    return model.gradient, model.activation
+
+
 def _momentum(config, X, source, start, arrays, count, bound, work) -> int:
-    loop = (
-        steps.nesterov_steps if config.optimizer == "nesterov" else steps.momentum_steps
+    nesterov = config.optimizer == "nesterov"
+    loop = kernels.typed(
+        steps.nesterov_steps if nesterov else steps.momentum_steps,
+        steps.MOMENTUM_STEPS,
     )
-    return loop(
-        X, source, start, arrays[0], config.eta, config.beta, count, bound, work
-    )
+    return loop(X, source, start, arrays[0], config.eta, config.beta, count, bound,
+                *_kernels(config), work)  # fmt: skip
 
 
 def _adam(config, X, source, start, arrays, count, bound, work) -> int:
-    return steps.adam_steps(X, source, start, arrays[0], config.eta, config.beta,
-                            config.beta2, config.eps, count, bound, work)  # fmt: skip
+    loop = kernels.typed(steps.adam_steps, steps.ADAM_STEPS)
+    return loop(X, source, start, arrays[0], arrays[1], config.eta, config.beta,
+                config.beta2, config.eps, count, bound, *_kernels(config), work)  # fmt: skip
+
+
+def _matrix(config):
+    model = MODELS[config.activation]
+    return kernels.typed_kernel(model.gauss_newton, GAUSS_NEWTON)
 
 
 def _gauss_newton(config, X, source, start, arrays, count, bound, work) -> int:
+    loop = kernels.typed(steps.gauss_newton_steps, steps.GAUSS_NEWTON_STEPS)
+    gradient, activation = _kernels(config)
+    loss = kernels.typed_kernel(MODELS[config.activation].loss, kernels.LOSS)
     code = DAMPING_CODES[config.damping]
-    return steps.gauss_newton_steps(X, source, start, arrays[0], config.eta,
-                                    config.alpha, code, config.lam, count, bound,
-                                    work)  # fmt: skip
+    return loop(X, source, start, arrays[0], config.eta, code, config.lam, count,
+                bound, gradient, loss, activation, _matrix(config), work)  # fmt: skip
 
 
 def _adam_diagnostics(config, X, source, start, arrays, work) -> dict:
     """The mean over coordinates of the last step's size eta |m^|/(sqrt(v^) + eps)."""
     if start == 0:
         return {"adam_mean_step": float("nan")}
-    first, second = arrays[0]
-    hat1 = first / (1 - config.beta**start)
-    hat2 = second / (1 - config.beta2**start)
+    (first, second), (power1, power2) = arrays
+    hat1 = first / (1 - power1)
+    hat2 = second / (1 - power2)
     step = config.eta * np.abs(hat1) / (np.sqrt(hat2) + config.eps)
     return {"adam_mean_step": float(step.mean())}
 
@@ -95,9 +114,9 @@ def _gauss_newton_diagnostics(config, X, source, start, arrays, work) -> dict:
     n, k = work[6].shape
     matrix = np.empty((n * k, n * k))
     every = (samples, np.arange(samples.shape[0]), 1, 0)
-    kernels.gradient(X, *work)  # leaves X's pair geometry in work
-    steps.gauss_newton_matrix(X, every, 0, samples.shape[0], config.alpha, matrix,
-                              work)  # fmt: skip
+    activation = _kernels(config)[1]
+    at = kernels.typed(steps.gauss_newton_at, steps.GAUSS_NEWTON_AT)
+    at(X, every, 0, samples.shape[0], _matrix(config), activation, work, matrix)
     system = matrix + mu[1] * np.eye(n * k)
     return {
         "gn_lambda": float(mu[1]),
@@ -133,7 +152,7 @@ OPTIMIZERS = {
         lambda c: _step_hint(c, 4.0 * (1 + c.beta) / (1 + 2 * c.beta)),
     ),
     "adam": Optimizer(
-        lambda W: (np.zeros((2, *W.shape)),),
+        lambda W: (np.zeros((2, *W.shape)), np.ones(2)),
         _adam,
         lambda c: (
             f"adam moves each coordinate by about eta = {c.eta:g} per step; a "

@@ -116,10 +116,36 @@ def test_orthogonal_init_with_more_students_than_dimensions_names_init_n_and_d()
     assert caught.value.field == "init"
 
 
-@pytest.mark.parametrize(
-    "changes", [{"activation": "erf"}, {"teachers": 2}], ids=["erf", "m2"]
-)
-def test_optimizers_not_yet_wired_to_a_model_are_refused_naming_optimizer(changes):
-    with pytest.raises(ConfigError, match=r"optimizer.*activation") as caught:
-        RunConfig(**{**BASE, "optimizer": "momentum", **changes})
+def test_replace_drops_the_old_optimisers_parameters():
+    momentum = RunConfig(**BASE, optimizer="momentum", beta=0.5)
+    assert momentum.replace(optimizer="gd").beta == 0.9  # reset to the default
+    assert momentum.replace(optimizer="adam").beta == 0.5  # adam reads beta too
+    with pytest.raises(ConfigError, match="beta"):
+        momentum.replace(optimizer="gd", beta=0.5)  # asked for explicitly: refused
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "adam", "gauss_newton"])
+def test_flow_takes_plain_gd_only(optimizer):
+    with pytest.raises(ConfigError, match=r"optimizer.*method") as caught:
+        RunConfig(**BASE, method="flow", optimizer=optimizer)
     assert caught.value.field == "optimizer"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"n": 20, "d": 30}, "n"),  # (n k)^2 system, k = min(d, n + 1) = 21
+        ({"n": 5, "d": 80, "method": "sgd", "samples": 100}, "n"),  # k = d on samples
+        ({"n": 5, "d": 40, "method": "sgd", "samples": 1000}, "batch"),
+    ],
+)
+def test_gauss_newton_caps_name_the_limit(changes, field):
+    with pytest.raises(ConfigError, match=r"at most") as caught:
+        RunConfig(**{**BASE, **changes, "optimizer": "gauss_newton"})
+    assert caught.value.field == field
+
+
+def test_adam_runs_in_full_space_under_the_sgd_cap():
+    assert RunConfig(optimizer="adam").runs_in_full_space
+    with pytest.raises(ConfigError, match=r"R\^d"):
+        RunConfig(optimizer="adam", n=100, d=5000)

@@ -148,3 +148,14 @@ def test_divergence_names_the_optimisers_stable_range(optimizer, eta, word):
     assert traj.status == "diverged"
     assert word in traj.message
     assert np.isfinite(traj.loss).all()
+
+
+def test_metrics_keep_a_subnormal_loss():
+    """Gauss-Newton can drive L below 1e-308; L^(-1/3) must stay finite and
+    right (1/L would overflow: a warning, an error under this suite)."""
+    from core.metrics import metrics_frame
+
+    W = np.tile(np.array([[0.5, 1e-9], [0.5, -1e-9]]), (3, 1, 1))
+    loss = np.array([1e-3, 1e-200, 1e-310])
+    frame = metrics_frame(np.arange(3), np.arange(3.0), loss, W, np.array([1.0, 0]))
+    np.testing.assert_allclose(frame.loss_inv_cbrt, loss ** (-1 / 3), rtol=1e-12)
