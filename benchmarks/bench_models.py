@@ -4,7 +4,7 @@ change), side by side.
 
 Run from the repository root:
     python -m benchmarks.bench_models                     # models and teachers
-    python -m benchmarks.bench_models --against /tmp/old  # + ReLU vs that checkout
+    python -m benchmarks.bench_models --against ../old  # + ReLU vs that checkout
 
 Each figure is µs per GD step of the compiled loop (no records) from the default
 start (sigma = 0.01, eta = 0.5/n, d = 10): CPU time of the process
