@@ -9,6 +9,7 @@ in core.models, with the same signatures (LOSS, GRADIENT below).
 """
 
 import math
+import threading
 
 import numpy as np
 from numba import njit, types
@@ -81,6 +82,9 @@ def stack(W, v):
     return np.ascontiguousarray(np.vstack([W, teacher_rows(v)]), dtype=np.float64)
 
 
+_TYPED_LOCK = threading.Lock()
+
+
 def typed(dispatcher, signature):
     """`dispatcher` compiled (or loaded from numba's cache) for exactly
     `signature`, further compiles disabled. For loops that take a model's kernel
@@ -89,8 +93,12 @@ def typed(dispatcher, signature):
     specialise per model and, on numba 0.68, miss the on-disk cache every
     process)."""
     if signature.args not in dispatcher.overloads:
-        dispatcher.compile(signature)
-        dispatcher.disable_compile()
+        # Two threads (a run and the app's warm-up) may get here at once: the
+        # second must not compile after the first disabled compiling.
+        with _TYPED_LOCK:
+            if signature.args not in dispatcher.overloads:
+                dispatcher.compile(signature)
+                dispatcher.disable_compile()
     return dispatcher
 
 

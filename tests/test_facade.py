@@ -156,3 +156,36 @@ def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
     misses_gd, misses_sgd, hits_gd = run()
     assert (misses_gd, misses_sgd) == (0, 0)
     assert hits_gd == 1  # one overload serves every model
+
+
+def test_typed_loops_are_safe_to_prepare_from_two_threads_at_once():
+    """A run and the app's warm-up may both be first to reach a step loop: the
+    second must find it compiled, not 'compilation disabled' (seen in a sweep)."""
+    import threading
+
+    from numba import njit, types
+
+    from core.kernels import typed
+
+    @njit
+    def twice(x):
+        return 2.0 * x
+
+    signature = types.float64(types.float64)
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def call():
+        barrier.wait()
+        try:
+            results.append(typed(twice, signature)(1.5))
+        except RuntimeError as error:  # compilation disabled: the race
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == [3.0] * 4

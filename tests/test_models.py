@@ -1,6 +1,6 @@
 """Every activation's loss and gradient (core.models) against independent oracles.
 
-Oracles (tests/oracles.py): each pair kernel as the Gaussian integral itself in
+Oracles (tests/quadrature.py, tests/oracles.py): each pair kernel as the Gaussian integral itself in
 the pair's plane (50-digit mpmath.quad; not the engine's closed forms), finite
 differences of that 50-digit loss, Monte Carlo of E[1/2 R^2] and E[R s'(w.x) x].
 Points: random, near-parallel, exactly anti-parallel, a zero row, and near the
@@ -17,11 +17,11 @@ cancel against the students') have an absolute floor: measured |dL| <= 2e-16,
 import mpmath
 import numpy as np
 import pytest
-from oracles import (
+from oracles import model_monte_carlo
+from quadrature import (
     directional_derivative_mp,
     erf_kernel_2d_mp,
     model_loss_mp,
-    model_monte_carlo,
     pair_kernel_mp,
 )
 from test_loss_gradient import near_optimum
