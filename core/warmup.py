@@ -53,11 +53,12 @@ def _every_path() -> list[RunConfig]:
 
 def estimate_seconds(config: RunConfig) -> float:
     """Rough wall-clock seconds of simulate(config) on a 2-core machine, to decide
-    whether a run starts at once. Fitted to benchmarks/bench_engine.py and
-    bench_models.py figures: GD ~ 0.1 us + 12-17 ns per pair of rows per step
-    (relu, d = 10: n = 3 0.19 us, n = 20 3.6 us, n = 50 17 us; rows = n + m,
-    k = min(d, n + m)), erf up to 2x that; flow ~ 0.07 s + 2 ms * n k per
-    decade of t; SGD ~ 1 ns per
+    whether a run starts at once. GD ~ 0.2 us + 15-40 ns per pair of rows per
+    step (rows = n + m, k = min(d, n + m)), erf 2x: the earlier fit to
+    benchmarks/bench_engine.py on the loaded machine (n = 3: 0.4 us), kept
+    although a quiet one now runs 0.19 us at n = 3 and 17 us at n = 50
+    (bench_models.py), because the app's start-at-once and ensemble caps are
+    tuned to it; flow ~ 0.07 s + 2 ms * n k per decade of t; SGD ~ 1 ns per
     sample * student * coordinate. Optimisers: momentum and Nesterov as GD;
     Adam in R^d (k = d); Gauss-Newton adds a Cholesky solve of size n k (~0.4 ns
     per flop, n = 10: 175 us per step measured) and, on samples, building its
@@ -75,7 +76,7 @@ def estimate_seconds(config: RunConfig) -> float:
         per_record = 2e-5 + 1e-9 * config.samples * n * config.d
         return setup + config.steps * per_step + records * per_record
     pairs = rows * (rows - 1) / 2
-    per_step = 1e-7 + pairs * (12e-9 + 0.5e-9 * k)
+    per_step = 2e-7 + pairs * (15e-9 + 0.5e-9 * k)
     per_step *= 2.0 if config.activation == "erf" else 1.0
     per_step += _gauss_newton_seconds(config, k, 0)
     return setup + config.steps * per_step + records * (2e-5 + per_step)
