@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .trajectory import Trajectory
 
@@ -34,6 +35,11 @@ def git_commit() -> str:
 
 def provenance() -> dict[str, str]:
     return {"lab_version": VERSION, "commit": git_commit()}
+
+
+def _provenance_line() -> str:
+    head = provenance()
+    return f"# single-neuron lab {head['lab_version']}, commit {head['commit']}"
 
 
 def _finite_or_none(values) -> list:
@@ -65,13 +71,17 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
 def to_csv(traj: Trajectory) -> str:
     """The metrics, after '#' header lines with provenance, config and status
     (pandas.read_csv(path, comment='#') reads it back)."""
-    head = provenance()
     lines = [
-        f"# single-neuron lab {head['lab_version']}, commit {head['commit']}",
+        _provenance_line(),
         f"# config: {json.dumps(traj.config.to_dict())}",
         f"# status: {traj.status}: {traj.message}",
     ]
     return "\n".join(lines) + "\n" + traj.metrics.to_csv(index=False)
+
+
+def sweep_csv(frame: pd.DataFrame) -> str:
+    """A sweep's table after a '#' provenance line (read_csv(path, comment='#'))."""
+    return _provenance_line() + "\n" + frame.to_csv(index=False)
 
 
 def write(traj: Trajectory, path: Path, W0=None, v=None) -> None:
