@@ -116,14 +116,20 @@ def _ship_engine(client) -> None:
             del sys.modules[name]
 
     data = engine_zip()
-    client.run(forget_engine)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / engine_name(data)
-        path.write_bytes(data)
-        client.register_plugin(UploadFile(str(path)), name=PLUGIN)
+    try:
+        client.run(forget_engine)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / engine_name(data)
+            path.write_bytes(data)
+            client.register_plugin(UploadFile(str(path)), name=PLUGIN)
+        loaded = client.run(engine_files)
+    except Exception as error:  # noqa: BLE001 - a worker's failure, raised here
+        raise ClusterError(
+            f"a worker could not load the engine: {type(error).__name__}: {error}"
+        ) from None
     stale = {
         worker: [f for f in files if engine_name(data) not in f]
-        for worker, files in client.run(engine_files).items()
+        for worker, files in loaded.items()
     }
     stale = {worker: files for worker, files in stale.items() if files}
     if stale:
