@@ -44,11 +44,7 @@ OPTIMIZER_PARAMETERS = {
     "gauss_newton": ("damping", "lam"),
 }
 # Not yet in the engine: refused with a message instead of being ignored.
-_NOT_YET = {
-    "activation": set(ACTIVATIONS) - {"relu"},
-    "init": set(INITS) - {"gaussian"},
-    "teachers": True,
-}
+_NOT_YET: dict[str, set[str]] = {}
 
 
 class ConfigError(ValueError):
@@ -205,10 +201,6 @@ class RunConfig:
         if self.batch is not None:
             fields["batch"] = _integer("batch", self.batch, 1, fields["samples"])
         fields["teachers"] = _integer("teachers", self.teachers, 1, fields["d"])
-        if fields["teachers"] != 1 and "teachers" in _NOT_YET:
-            raise ConfigError(
-                "teachers", "teachers > 1 is not available in this engine yet"
-            )
         for name, value in fields.items():
             object.__setattr__(self, name, value)
         self._check_combinations()

@@ -3,7 +3,8 @@
 Integrated in log time s = log(1 + t): the slow phase (z_i ~ 1/t) is smooth in s,
 so the solver takes a similar number of steps per decade of t up to t = 1e9 and
 beyond. The fast modes (rate ~ n/2 in t) become stiff in s, hence an implicit
-method (Radau) with the exact Jacobian -(1 + t) * Hessian (eq. 51).
+method (Radau) with the exact Jacobian -(1 + t) * Hessian (eq. 51 for relu; each
+activation's own in core.hessian).
 
 The solver is driven step by step (what solve_ivp does inside), so a call can
 return between two solver steps when its wall-clock deadline passes; the solver
@@ -21,7 +22,7 @@ import numpy as np
 from scipy.integrate import Radau
 
 from . import kernels
-from .hessian import population_hessian
+from .models import model_of, workspace
 from .state import Record, RunState
 
 RTOL = 1e-10
@@ -53,17 +54,19 @@ def _restarts(config) -> np.ndarray:
 
 def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
     n, k = state.W.shape
+    config, model = state.config, model_of(state.config)
     X = kernels.stack(state.W, state.v)
-    work = kernels.Workspace(n, k)
-    arrays = work.arrays()
+    work = workspace(config, n, k)
+    teachers = kernels.teacher_rows(state.v)
 
     def rhs(s, y):
         X[:n] = y.reshape(n, k)
-        kernels.gradient(X, *arrays)
-        return -np.exp(s) * work.G.ravel()
+        model.gradient(X, *work)
+        return -np.exp(s) * work[6].ravel()
 
     def jac(s, y):
-        return -np.exp(s) * population_hessian(y.reshape(n, k), state.v)
+        hessian = model.hessian(y.reshape(n, k), teachers, config.alpha)
+        return -np.exp(s) * hessian
 
     s_now = float(np.log1p(state.time))
     s_next = float(np.log1p(t_next))
@@ -111,7 +114,7 @@ def advance_flow(state: RunState, max_steps: int, deadline: float) -> RunState:
             break
         W = solver.y.reshape(state.W.shape).copy()
         X = kernels.stack(W, state.v)
-        loss = kernels.loss(X, *kernels.Workspace(*W.shape).arrays())
+        loss = model_of(config).loss(X, *workspace(config, *W.shape))
         records.append(Record(step, t_next, W, loss))
         memory = FlowMemory(solver.t - solver.t_old)
         state = dataclasses.replace(state, W=W, step=step, time=t_next, memory=memory)

@@ -22,9 +22,15 @@ its ReLU derivative is 1 everywhere, so its blocks are I (diagonal) and I/2.
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+
+from .kernels import WORK
+from .pairs import angles
 
 _TWO_PI = 2.0 * math.pi
+# Every model's builder: matrix(X, *work, out) writes G (n k, n k) at X's
+# students (work: the model's Workspace arrays; params[0] is alpha).
+GAUSS_NEWTON = types.void(types.float64[:, ::1], *WORK, types.float64[:, ::1])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -126,26 +132,44 @@ def quadratic_gauss_newton(W, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def empirical_gauss_newton(W, v, X, perm, lo, hi, out):
-    """G (n d, n d) into `out` on the samples X[perm[lo:hi]] (finite-sample GD):
-    the mean over the batch of J^T J, J_ia = 1{w_i.x >= 0} x_a (ReLU)."""
+def empirical_gauss_newton(W, X, perm, lo, hi, activation, alpha, out):
+    """G (n d, n d) on the samples X[perm[lo:hi]]: the batch mean of J^T J,
+    J_ia = s'(w_i.x) x_a."""
     n, d = W.shape
     out[:] = 0.0
-    active = np.empty(n)
+    slope = np.empty(n)
     for s in range(lo, hi):
         x = X[perm[s]]
         for i in range(n):
             total = 0.0
             for a in range(d):
                 total += W[i, a] * x[a]
-            active[i] = 1.0 if total >= 0.0 else 0.0
+            slope[i] = activation(total, alpha)[1]
         for i in range(n):
-            if active[i] == 0.0:
-                continue
             for j in range(n):
-                if active[j] == 0.0:
+                both = slope[i] * slope[j]
+                if both == 0.0:
                     continue
                 for a in range(d):
                     for b in range(d):
-                        out[i * d + a, j * d + b] += x[a] * x[b]
+                        out[i * d + a, j * d + b] += both * x[a] * x[b]
     out /= hi - lo
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def relu_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The leaky-ReLU (ReLU at alpha = 0) builder, from X's pair geometry."""
+    angles(X, norms, U, theta, sin_theta)
+    relu_gauss_newton(U, norms, theta, sin_theta, params[0], out)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def erf_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The erf builder."""
+    erf_gauss_newton(X[: G.shape[0]], out)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def quadratic_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The z^2 builder."""
+    quadratic_gauss_newton(X[: G.shape[0]], out)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
+from .models import model_of, workspace
 from .optimizers import OPTIMIZERS, population_source
 from .reduction import reduce
 from .state import Record, RunState, divergence_bound, step_through_grid
@@ -21,10 +22,11 @@ class GDMemory:
     optimizer: tuple[np.ndarray, ...] = ()
 
 
-def evaluate_loss(W: np.ndarray, v: np.ndarray) -> float:
-    """Population loss (eq. 23) of W (n, k) for teacher v (k,)."""
-    n, k = W.shape
-    return float(kernels.loss(kernels.stack(W, v), *kernels.Workspace(n, k).arrays()))
+def evaluate_loss(config, W: np.ndarray, v: np.ndarray) -> float:
+    """Population loss of W (n, k) for teachers v ((k,) or (m, k)) under
+    config's activation (eq. 23 for relu)."""
+    work = workspace(config, *W.shape)
+    return float(model_of(config).loss(kernels.stack(W, v), *work))
 
 
 def start_reduced(config, W0: np.ndarray, v: np.ndarray) -> RunState:
@@ -42,7 +44,7 @@ def start_reduced(config, W0: np.ndarray, v: np.ndarray) -> RunState:
         W=W,
         step=0,
         time=0.0,
-        records=(Record(0, 0.0, W.copy(), evaluate_loss(W, teacher)),),
+        records=(Record(0, 0.0, W.copy(), evaluate_loss(config, W, teacher)),),
         memory=GDMemory(
             divergence_bound(W0, v), OPTIMIZERS[config.optimizer].arrays(W)
         ),
@@ -56,7 +58,8 @@ def advance_gd(state: RunState, max_steps: int, deadline: float) -> RunState:
     optimizer = OPTIMIZERS[config.optimizer]
     X = kernels.stack(state.W, state.v)
     n, k = state.W.shape
-    work = kernels.Workspace(n, k).arrays()
+    work = workspace(config, n, k)
+    loss = model_of(config).loss
     source = population_source(k)
     bound = state.memory.bound
     arrays = tuple(a.copy() for a in state.memory.optimizer)
@@ -66,9 +69,8 @@ def advance_gd(state: RunState, max_steps: int, deadline: float) -> RunState:
 
     def snapshot(step):
         W = X[:n].copy()
-        loss = kernels.loss(X, *work)
         notes = optimizer.diagnostics(config, X, source, step, arrays, work)
-        return W, Record(step, config.eta * step, W, loss, diagnostics=notes)
+        return W, Record(step, config.eta * step, W, loss(X, *work), diagnostics=notes)
 
     state = step_through_grid(state, max_steps, deadline, run_steps, snapshot)
     kept = tuple(a.copy() for a in arrays)

@@ -1,160 +1,57 @@
-"""Compiled closed forms: the population loss (eq. 23), its gradient (eq. 4), GD steps.
+"""The engine's compiled layout and the paper's model: X = [W; V], the workspace,
+the ReLU loss (eq. 23) and gradient (eq. 4), and the GD step loop.
 
 Every kernel works in any dimension k: on full weights (n, d) or on the reduced
-coordinates (n, k) of `core.reduction`. Arrays are float64 and C-contiguous; the
-fixed signatures mean each kernel compiles once (or loads from the on-disk cache).
+coordinates (n, k) of `core.reduction`. Arrays are float64 and C-contiguous. The
+rows of X are the n students (sign +1) and then the m teachers (sign -1), so
+each formula is one sum over pairs of rows (core.pairs). Other activations live
+in core.models, with the same signatures (LOSS, GRADIENT below).
 """
 
-import math
-
 import numpy as np
-from numba import njit
+from numba import njit, types
 
-# phi(theta) = sin - theta cos loses ~1e-16/theta^2 relative to cancellation; the
-# series is used below this angle (9 terms: truncation < 1e-20 relative at 0.5).
-_PHI_SERIES_BELOW = 0.5
-_TWO_PI = 2.0 * math.pi
-# Reassociation lets LLVM vectorise the sums of squares over coordinates; it is
-# never used where the order of additions matters (the TwoSum residual).
-_REASSOC = {"reassoc", "nsz", "contract"}
-# error_model="numpy" everywhere: IEEE division (x/0 = inf at anti-parallel pairs)
-# instead of Python exceptions, and no zero checks in the hot loop.
-# arctan(t) = t sum_k (-1)^k t^2k / (2k + 1): 8 terms reach 1e-17 relative below 0.05.
-_ATAN_SERIES_BELOW = 0.05
-_ATAN_COEFFS = tuple((-1.0) ** k / (2 * k + 1) for k in range(7, -1, -1))
-# Series coefficients (-1)^(k+1) 2k/(2k+1)! for k = 9 down to 1 (Horner order).
-_PHI_COEFFS = tuple(
-    (-1.0) ** (k + 1) * 2.0 * k / math.factorial(2 * k + 1) for k in range(9, 0, -1)
-)
+from . import pairs
+from .pairs import REASSOC, TWO_PI, angles, phi, residual
 
+pair_angles = pairs.pair_angles  # the angle helper, where callers look for it
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def phi(theta):
-    """phi(theta) = sin(theta) - theta cos(theta) (eq. 23), without cancellation.
-
-    Below 0.5 the series sum_k (-1)^(k+1) 2k/(2k+1)! theta^(2k+1) (DESIGN §3.1).
-    """
-    if theta >= _PHI_SERIES_BELOW:
-        return math.sin(theta) - theta * math.cos(theta)
-    t2 = theta * theta
-    total = 0.0
-    for coef in _PHI_COEFFS:
-        total = total * t2 + coef
-    return total * t2 * theta
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _scaled_norm(X, p):
-    """|X[p]| computed with scaling: no underflow or overflow in the squares."""
-    big = 0.0
-    for a in X[p]:
-        big = max(big, abs(a))
-    if big == 0.0:
-        return 0.0
-    total = 0.0
-    for a in X[p]:
-        total += (a / big) * (a / big)
-    return big * math.sqrt(total)
-
-
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
-def _angles(X, norms, U, theta, sin_theta):
-    """Norms, unit rows and every pairwise angle theta[p, q] with its sine.
-
-    Half-angle form theta = 2 atan(t), t = tan(theta/2) = |a - b| / |a + b| on unit
-    vectors (DESIGN §3.2): accurate at every angle, where arccos and the
-    Gram-determinant form lose half the digits near 0 and pi; sin = 2t / (1 + t^2).
-    Zero rows get angle 0 (their terms vanish anyway). The diagonal is never
-    written: it stays 0, so sums over all rows need no `q != p` test.
-    """
-    rows, k = X.shape
-    for p in range(rows):
-        total = 0.0
-        for m in range(k):
-            total += X[p, m] * X[p, m]
-        # Squares under- or overflow outside this range: rescale (rare, slow path).
-        norms[p] = math.sqrt(total) if 1e-290 < total < 1e290 else _scaled_norm(X, p)
-        inv = 1.0 / norms[p] if norms[p] > 0.0 else 0.0
-        for m in range(k):
-            U[p, m] = X[p, m] * inv
-    # Two passes so that the second, over pairs, runs without calls or branches
-    # and vectorises: sqrt, divisions and the arctan series for small angles
-    # (the slow phase, where long runs spend their time).
-    for p in range(rows):
-        for q in range(p + 1, rows):
-            dm = 0.0
-            dp = 0.0
-            for m in range(k):
-                a = U[p, m]
-                b = U[q, m]
-                dm += (a - b) * (a - b)
-                dp += (a + b) * (a + b)
-            theta[p, q] = dm
-            theta[q, p] = dp
-    for p in range(rows):
-        for q in range(p + 1, rows):
-            t = math.sqrt(theta[p, q] / theta[q, p])
-            t2 = t * t
-            series = 0.0
-            for coef in _ATAN_COEFFS:
-                series = series * t2 + coef
-            theta[p, q] = 2.0 * t * series
-            sin_theta[p, q] = 2.0 * t / (1.0 + t2)
-            if not t < _ATAN_SERIES_BELOW:  # large angles, and t = inf at theta = pi
-                theta[p, q] = 2.0 * math.atan(t)
-                sin_theta[p, q] = 2.0 / (t + 1.0 / t)
-            if norms[p] == 0.0 or norms[q] == 0.0:
-                theta[p, q] = sin_theta[p, q] = 0.0
-            theta[q, p] = theta[p, q]
-            sin_theta[q, p] = sin_theta[p, q]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _residual(X, sign, r):
-    """r = sum_i w_i - v, summed error-free (TwoSum, one chain per coordinate) so
-    that r keeps its digits near the optimum, where sum_i w_i and v agree to 1e-14
-    and beyond. No fastmath here: TwoSum relies on IEEE rounding order.
-    r : (2, k) scratch; r[0] gets the result, r[1] holds the rounding errors."""
-    rows, k = X.shape
-    r[:] = 0.0
-    for p in range(rows):
-        for m in range(k):
-            x = sign[p] * X[p, m]
-            s = r[0, m]
-            t = s + x
-            bp = t - s
-            r[1, m] += (s - (t - bp)) + (x - bp)
-            r[0, m] = t
-    for m in range(k):
-        r[0, m] += r[1, m]
-
-
-def pair_angles(rows: np.ndarray):
-    """(norms (m,), unit rows (m, k), angles (m, m), their sines (m, m)) of the
-    rows of (m, k), by the half-angle form of `_angles`; zero rows get angle 0."""
-    X = np.ascontiguousarray(rows, dtype=np.float64)
-    m, k = X.shape
-    norms, U = np.zeros(m), np.zeros((m, k))
-    theta, sin_theta = np.zeros((m, m)), np.zeros((m, m))
-    _angles(X, norms, U, theta, sin_theta)
-    return norms, U, theta, sin_theta
+_C1 = types.float64[::1]
+_C2 = types.float64[:, ::1]
+_C3 = types.float64[:, :, ::1]
+# The workspace's arrays, in the order of Workspace.arrays() (each C-contiguous).
+WORK = (_C1, _C1, _C2, _C2, _C2, _C2, _C2, _C2, _C3, _C1)
+# Every model's kernels: loss(X, *work) -> L; gradient(X, *work) fills work's G.
+LOSS = types.float64(_C2, *WORK)
+GRADIENT = types.void(_C2, *WORK)
+# Per-sample activation (SGD): activation(z, alpha) -> (sigma(z), sigma'(z)).
+ACTIVATION = types.UniTuple(types.float64, 2)(types.float64, types.float64)
 
 
 class Workspace:
-    """Scratch arrays for n students in k coordinates, allocated once so that the
-    step loop never allocates. Row n of X is the teacher, with sign -1: every
-    formula below is then one sum over pairs of rows (students and teacher alike)."""
+    """Scratch arrays for n students and m teachers in k coordinates, allocated
+    once so that the step loop never allocates. Rows n..n+m-1 of X are the
+    teachers, with sign -1. params[0] is the model's alpha (leaky_relu).
 
-    def __init__(self, n, k):
-        self.sign = np.ones(n + 1)
-        self.sign[n] = -1.0
-        self.norms = np.zeros(n + 1)
-        self.U = np.zeros((n + 1, k))
-        self.theta = np.zeros((n + 1, n + 1))
-        self.sin_theta = np.zeros((n + 1, n + 1))
+    arrays() : (sign (n+m,), norms (n+m,), U (n+m, k), theta (n+m, n+m),
+    sin_theta (n+m, n+m), r (2, k), G (n, k), XT (k, n+m), A (2, k, k),
+    params (1,)), the argument order of every kernel; G (index 6) is the
+    gradient's output.
+    """
+
+    def __init__(self, n, k, teachers=1, alpha=0.0):
+        rows = n + teachers
+        self.sign = np.ones(rows)
+        self.sign[n:] = -1.0
+        self.norms = np.zeros(rows)
+        self.U = np.zeros((rows, k))
+        self.theta = np.zeros((rows, rows))
+        self.sin_theta = np.zeros((rows, rows))
         self.r = np.zeros((2, k))
         self.G = np.zeros((n, k))
-        self.XT = np.zeros((k, n + 1))
+        self.XT = np.zeros((k, rows))
+        self.A = np.zeros((2, k, k))
+        self.params = np.array([float(alpha)])
 
     def arrays(self):
         return (
@@ -166,23 +63,58 @@ class Workspace:
             self.r,
             self.G,
             self.XT,
+            self.A,
+            self.params,
         )
 
 
+def teacher_rows(v) -> np.ndarray:
+    """Teachers as rows (m, k): v (k,) is one teacher, (m, k) is m of them."""
+    return np.atleast_2d(np.asarray(v, dtype=np.float64))
+
+
 def stack(W, v):
-    """X = [W; v] as float64 C-contiguous (n + 1, k): the kernels' input layout."""
-    return np.ascontiguousarray(np.vstack([W, v[None, :]]), dtype=np.float64)
+    """X = [W; V] as float64 C-contiguous (n + m, k): the kernels' input layout;
+    v (k,) for one teacher or (m, k)."""
+    return np.ascontiguousarray(np.vstack([W, teacher_rows(v)]), dtype=np.float64)
+
+
+def typed(dispatcher, signature):
+    """`dispatcher` compiled (or loaded from numba's cache) for exactly
+    `signature`, further compiles disabled. For loops that take a model's kernel
+    as an argument: numba then passes it as a first-class FunctionType, so one
+    cached overload serves every model (a dispatcher-typed argument would
+    specialise per model and, on numba 0.68, miss the on-disk cache every
+    process)."""
+    if signature.args not in dispatcher.overloads:
+        dispatcher.compile(signature)
+        dispatcher.disable_compile()
+    return dispatcher
+
+
+def work_for(model, n, k, teachers, alpha):
+    """Workspace arrays for `model`, its kernels compiled for their signatures."""
+    typed_kernel(model.loss, LOSS)
+    typed_kernel(model.gradient, GRADIENT)
+    return Workspace(n, k, teachers, alpha).arrays()
+
+
+def typed_kernel(dispatcher, signature):
+    """A model kernel compiled for `signature` (callable with other types too)."""
+    if signature.args not in dispatcher.overloads:
+        dispatcher.compile(signature)
+    return dispatcher
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def loss(X, sign, norms, U, theta, sin_theta, r, G, XT):
-    """Population loss, eq. (23), with X = [W; v]:
-    L = 1/4 |sum w_i - v|^2 + 1/(2 pi) [sum_{i<j} phi(theta_ij)|w_i||w_j|
-        - sum_i phi(theta_i)|w_i||v|].
+def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
+    """ReLU population loss, eq. (23), with X = [W; V]:
+    L = 1/4 |r|^2 + 1/(2 pi) sum_{p<q} s_p s_q phi(theta_pq)|x_p||x_q|, r = sum_i
+    w_i - sum_j v_j (m = 1: the paper's sum_{i<j} ... - sum_i phi(theta_i)|w_i||v|).
     Not the kernel expansion, which cannot go below ~1e-15 (DESIGN §3.1)."""
     rows = X.shape[0]
-    _angles(X, norms, U, theta, sin_theta)
-    _residual(X, sign, r)
+    angles(X, norms, U, theta, sin_theta)
+    residual(X, sign, r)
     linear = 0.0
     for m in range(r.shape[1]):
         linear += r[0, m] * r[0, m]
@@ -190,31 +122,31 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT):
     for p in range(rows):
         for q in range(p + 1, rows):
             bracket += sign[p] * sign[q] * phi(theta[p, q]) * norms[p] * norms[q]
-    return 0.25 * linear + bracket / _TWO_PI
+    return 0.25 * linear + bracket / TWO_PI
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT):
-    """Population gradient into G (n, k), eq. (4), with X = [W; v]:
-    grad_i = 1/2 r + 1/(2 pi) [(sum_{j!=i}|w_j| sin theta_ij - |v| sin theta_i) w_i/|w_i|
-             - sum_{j!=i} theta_ij w_j + theta_i v],   r = sum_j w_j - v.
+def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
+    """ReLU population gradient into G (n, k), eq. (4), with X = [W; V]:
+    grad_i = 1/2 r + 1/(2 pi) [(sum_q s_q |x_q| sin theta_iq) w_i/|w_i|
+             - sum_q s_q theta_iq x_q]   (rows q != i, teachers s_q = -1).
     At w_i = 0 (not differentiable) the subgradient with 1{0 >= 0} = 1:
-    grad_i = 1/2 (sum_{j!=i} w_j - v) (DESIGN §3.4), so a dead neuron can revive."""
-    _angles(X, norms, U, theta, sin_theta)
-    _residual(X, sign, r)
+    grad_i = 1/2 (sum_{j!=i} w_j - sum_j v_j) (DESIGN §3.4): a dead neuron revives."""
+    angles(X, norms, U, theta, sin_theta)
+    residual(X, sign, r)
     _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REASSOC)
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
 def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
     """G_i = r/2 + [radial_i U_i - sum_q theta_iq sign_q X_q] / 2 pi over the rows q
-    of X (teacher sign -1, theta_ii = 0). The sum over q runs on the transposed,
+    of X (teachers sign -1, theta_ii = 0). The sum over q runs on the transposed,
     signed rows XT (k, rows): contiguous dot products that vectorise."""
     rows, k = X.shape
     for p in range(rows):
         for m in range(k):
             XT[m, p] = sign[p] * X[p, m]
-    for i in range(rows - 1):
+    for i in range(G.shape[0]):
         radial = 0.0
         for q in range(rows):
             radial += sign[q] * norms[q] * sin_theta[i, q]
@@ -224,22 +156,28 @@ def _angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT):
             acc = 0.0
             for q in range(rows):
                 acc += theta[i, q] * XT[m, q]
-            G[i, m] = 0.5 * r[0, m] + (radial * U[i, m] - acc) / _TWO_PI
+            G[i, m] = 0.5 * r[0, m] + (radial * U[i, m] - acc) / TWO_PI
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def gd_steps(X, eta, n_steps, bound, sign, norms, U, theta, sin_theta, r, G, XT):
-    """Run up to n_steps GD steps on the student rows of X = [W; v] in place;
-    return the number of steps done.
+def gd_steps(X, eta, n_steps, bound, gradient, sign, norms, U, theta, sin_theta,
+             r, G, XT, A, params):  # fmt: skip
+    """Run up to n_steps GD steps on the student rows of X = [W; V] in place with
+    the model's `gradient` (a GRADIENT kernel); return the number of steps done.
 
     Stops early, before applying it, at a step whose gradient is not finite or
     would take some |w_i| above `bound`: X then holds the last finite state.
     """
     for step in range(n_steps):
-        gradient(X, sign, norms, U, theta, sin_theta, r, G, XT)
+        gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params)
         if not guarded_update(X, G, eta, bound):
             return step
     return n_steps
+
+
+GD_STEPS = types.int64(
+    _C2, types.float64, types.int64, types.float64, types.FunctionType(GRADIENT), *WORK
+)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -258,3 +196,14 @@ def guarded_update(W, G, step_size, bound):
         for m in range(k):
             W[i, m] -= step_size * G[i, m]
     return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def activation(z, alpha):
+    """ReLU per sample: ([z]_+, 1{z >= 0}) (the convention of eq. 4)."""
+    return max(0.0, z), 1.0 if z >= 0.0 else 0.0
+
+
+def run_gd(model, X, eta, n_steps, bound, work) -> int:
+    """gd_steps with `model`'s gradient: the compiled loop, one overload for all."""
+    return typed(gd_steps, GD_STEPS)(X, eta, n_steps, bound, model.gradient, *work)

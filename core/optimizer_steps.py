@@ -8,18 +8,20 @@ moments, Gauss-Newton's damping) is in arrays the caller keeps, so a run can
 stop after any step and resume with the same numbers.
 
 The gradient comes from a `source`: (samples (S, k), perm (S,), batch, seed).
-With no samples (S = 0) it is the population gradient (eq. 4); otherwise the
-mean over step's minibatch, drawn as core.sgd draws it, so every optimiser runs
-on population GD and on finite samples alike.
+With no samples (S = 0) it is the model's population gradient; otherwise the
+mean over step's minibatch, drawn as core.samples draws it, so every optimiser
+runs on population GD and on finite samples alike. The model's kernels arrive
+as typed first-class functions (core.kernels.typed): one cached compile of
+each loop serves every activation. `work` is the model's Workspace arrays.
 """
 
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
-from . import kernels
-from .gauss_newton import empirical_gauss_newton, relu_gauss_newton
+from .gauss_newton import GAUSS_NEWTON, empirical_gauss_newton
+from .kernels import ACTIVATION, GRADIENT, LOSS, WORK
 from .samples import batch_gradient_sum, batch_loss, batch_window
 
 # Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).
@@ -29,35 +31,44 @@ MU_FACTOR = 10.0
 # (a batch fitted exactly) sqrt(L) = 0 would leave G + lambda I singular.
 LAMBDA_FLOOR = 1e-15
 
+_C1, _C2, _C3 = types.float64[::1], types.float64[:, ::1], types.float64[:, :, ::1]
+SOURCE = types.Tuple((_C2, types.int64[::1], types.int64, types.int64))
+_WORK = types.Tuple(WORK)
+_GRADIENT, _LOSS = types.FunctionType(GRADIENT), types.FunctionType(LOSS)
+_ACTIVATION, _MATRIX = types.FunctionType(ACTIVATION), types.FunctionType(GAUSS_NEWTON)
+_I, _F = types.int64, types.float64
+
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gradient(X, source, step, offset, work):
+def _gradient(X, source, step, offset, gradient, activation, work):
     """The gradient at X's students into work's G; returns the batch's (lo, hi)
     ((0, 0) for the population)."""
     samples, perm, batch, seed = source
     G = work[6]
     if samples.shape[0] == 0:
-        kernels.gradient(X, *work)
+        gradient(X, *work)
         return 0, 0
     n = G.shape[0]
     lo, hi = batch_window(step, offset, samples.shape[0], batch, seed, perm)
-    batch_gradient_sum(X[:n], X[n], samples, perm, lo, hi, G, np.empty(n + 1))
+    pre = np.empty(X.shape[0])
+    batch_gradient_sum(X[:n], X[n:], samples, perm, lo, hi, G, pre, activation,
+                       work[9][0])  # fmt: skip
     G /= hi - lo
     return lo, hi
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _loss(X, source, lo, hi, work):
+def _loss(X, source, lo, hi, loss, activation, work):
     """The objective a step is judged by: the population loss, or the batch's."""
     samples, perm, _, _ = source
     if samples.shape[0] == 0:
-        return kernels.loss(X, *work)
+        return loss(X, *work)
     n = work[6].shape[0]
-    return batch_loss(X[:n], X[n], samples, perm, lo, hi)
+    return batch_loss(X[:n], X[n:], samples, perm, lo, hi, activation, work[9][0])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def finite_within(W, bound):
+def _finite_within(W, bound):
     """Every row of W finite and of norm at most `bound`."""
     n, k = W.shape
     for i in range(n):
@@ -73,13 +84,9 @@ def finite_within(W, bound):
 def _commit(X, previous, new, keep, bound):
     """If every row of `new` is finite and of norm <= bound: previous <- keep
     (when given), X's students <- new, True; else leave both, False."""
+    if not _finite_within(new, bound):
+        return False
     n, k = new.shape
-    for i in range(n):
-        total = 0.0
-        for m in range(k):
-            total += new[i, m] * new[i, m]
-        if not total <= bound * bound:  # also catches NaN
-            return False
     for i in range(n):
         for m in range(k):
             if keep.shape[0]:
@@ -89,13 +96,14 @@ def _commit(X, previous, new, keep, bound):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def momentum_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
+def momentum_steps(X, source, start, previous, eta, beta, n_steps, bound,
+                   gradient, activation, work):  # fmt: skip
     """Heavy ball W+ = W - eta g(W) + beta (W - W_prev); previous (n, k) in place."""
     G = work[6]
     n, k = G.shape
     new, W = np.empty((n, k)), np.empty((n, k))
     for offset in range(n_steps):
-        _gradient(X, source, start + offset, offset, work)
+        _gradient(X, source, start + offset, offset, gradient, activation, work)
         for i in range(n):
             for m in range(k):
                 W[i, m] = X[i, m]
@@ -106,7 +114,8 @@ def momentum_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
+def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound,
+                   gradient, activation, work):  # fmt: skip
     """Nesterov: Y = W + beta (W - W_prev), W+ = Y - eta g(Y). X's student rows
     hold W between steps (Y only while the gradient is taken)."""
     G = work[6]
@@ -117,7 +126,7 @@ def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
             for m in range(k):
                 W[i, m] = X[i, m]
                 X[i, m] = W[i, m] + beta * (W[i, m] - previous[i, m])
-        _gradient(X, source, start + offset, offset, work)
+        _gradient(X, source, start + offset, offset, gradient, activation, work)
         for i in range(n):
             for m in range(k):
                 new[i, m] = X[i, m] - eta * G[i, m]
@@ -127,9 +136,12 @@ def nesterov_steps(X, source, start, previous, eta, beta, n_steps, bound, work):
     return n_steps
 
 
+MOMENTUM_STEPS = _I(_C2, SOURCE, _I, _C2, _F, _F, _I, _F, _GRADIENT, _ACTIVATION, _WORK)
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def adam_steps(X, source, start, moments, powers, eta, beta1, beta2, eps, n_steps,
-               bound, work):  # fmt: skip
+               bound, gradient, activation, work):  # fmt: skip
     """Adam (bias-corrected); moments (2, n, k) and powers (2,) = (beta1^t,
     beta2^t) in place. The powers are running products from t = 0, the same
     multiplications however a run is paused (and no pow per step)."""
@@ -140,7 +152,7 @@ def adam_steps(X, source, start, moments, powers, eta, beta1, beta2, eps, n_step
     for offset in range(n_steps):
         power1, power2 = powers[0] * beta1, powers[1] * beta2
         correction1, correction2 = 1.0 - power1, 1.0 - power2
-        _gradient(X, source, start + offset, offset, work)
+        _gradient(X, source, start + offset, offset, gradient, activation, work)
         for i in range(n):
             for m in range(k):
                 g = G[i, m]
@@ -158,16 +170,8 @@ def adam_steps(X, source, start, moments, powers, eta, beta1, beta2, eps, n_step
     return n_steps
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def gauss_newton_matrix(X, source, lo, hi, alpha, out, work):
-    """The Gauss-Newton matrix at X's students: closed form on the population
-    (work holds the pair geometry of X), empirical on a batch."""
-    samples, perm, _, _ = source
-    n = work[6].shape[0]
-    if samples.shape[0] == 0:
-        relu_gauss_newton(work[2], work[1], work[3], work[4], alpha, out)
-    else:
-        empirical_gauss_newton(X[:n], X[n], samples, perm, lo, hi, out)
+ADAM_STEPS = _I(_C2, SOURCE, _I, _C3, _C1, _F, _F, _F, _F, _I, _F, _GRADIENT,
+                _ACTIVATION, _WORK)  # fmt: skip
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -204,37 +208,53 @@ def damping_scale(loss, code):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def gauss_newton_steps(
-    X, source, start, mu, eta, alpha, code, lam, n_steps, bound, work
-):
+def gauss_newton_at(X, source, lo, hi, matrix, activation, work, out):
+    """The Gauss-Newton matrix at X's students into out: the model's closed
+    form on the population, the empirical one on the batch perm[lo:hi]."""
+    samples, perm, _, _ = source
+    if samples.shape[0] == 0:
+        matrix(X, *work, out)
+        return
+    n = work[6].shape[0]
+    empirical_gauss_newton(X[:n], samples, perm, lo, hi, activation, work[9][0], out)
+
+
+GAUSS_NEWTON_AT = types.void(_C2, SOURCE, _I, _I, _MATRIX, _ACTIVATION, _WORK, _C2)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gauss_newton_steps(X, source, start, mu, eta, code, lam, n_steps, bound,
+                       gradient, loss, activation, matrix, work):  # fmt: skip
     """W+ = W - eta (G + lambda I)^-1 g with Levenberg-Marquardt's safeguard: a
     step that would raise the loss is refused, mu x 10 and retried; accepted,
     mu / 10 (at least 1); lambda >= LAMBDA_FLOOR max_a G_aa. mu (2,): [multiplier,
-    lambda of the last accepted step].
-    The loss never rises, so every step is done (refused MAX_TRIALS times: W kept).
+    lambda of the last accepted step]. The loss never rises, so every step is
+    done (one refused MAX_TRIALS times keeps W).
     """
     G = work[6]
     n, k = G.shape
     size = n * k
-    matrix, trial = np.empty((size, size)), X.copy()
+    G_matrix, trial = np.empty((size, size)), X.copy()
     system, delta = np.empty((size, size)), np.empty(size)
     for offset in range(n_steps):
-        lo, hi = _gradient(X, source, start + offset, offset, work)
-        gauss_newton_matrix(X, source, lo, hi, alpha, matrix, work)
+        lo, hi = _gradient(
+            X, source, start + offset, offset, gradient, activation, work
+        )
         rhs = G.copy().reshape(size)
-        current = _loss(X, source, lo, hi, work)
-        floor = LAMBDA_FLOOR * max(np.diag(matrix).max(), 1e-300)
+        gauss_newton_at(X, source, lo, hi, matrix, activation, work, G_matrix)
+        current = _loss(X, source, lo, hi, loss, activation, work)
+        floor = LAMBDA_FLOOR * max(np.diag(G_matrix).max(), 1e-300)
         for _ in range(MAX_TRIALS):
             damping = max(mu[0] * lam * damping_scale(current, code), floor)
-            system[:] = matrix
+            system[:] = G_matrix
             for a in range(size):
                 system[a, a] += damping
             solved = _positive_solve(system, rhs, delta)
             trial[:n] = X[:n] - eta * delta.reshape(n, k)
             if (
                 solved
-                and finite_within(trial[:n], bound)
-                and _loss(trial, source, lo, hi, work) <= current
+                and _finite_within(trial[:n], bound)
+                and _loss(trial, source, lo, hi, loss, activation, work) <= current
             ):
                 X[:n] = trial[:n]
                 mu[1] = damping
@@ -242,3 +262,7 @@ def gauss_newton_steps(
                 break
             mu[0] *= MU_FACTOR
     return n_steps
+
+
+GAUSS_NEWTON_STEPS = _I(_C2, SOURCE, _I, _C1, _F, _I, _F, _I, _F, _GRADIENT, _LOSS,
+                        _ACTIVATION, _MATRIX, _WORK)  # fmt: skip

@@ -23,7 +23,9 @@ import numpy as np
 
 from . import kernels
 from . import optimizer_steps as steps
-from .samples import sgd_steps
+from .gauss_newton import GAUSS_NEWTON
+from .models import MODELS
+from .samples import run_sgd
 
 DAMPING_CODES = {"sqrt_loss": 0, "loss": 1, "fixed": 2}
 
@@ -43,36 +45,54 @@ class Optimizer:
 
 def _gd(config, X, source, start, arrays, count, bound, work) -> int:
     samples, perm, batch, seed = source
+    model = MODELS[config.activation]
     if samples.shape[0] == 0:
-        return kernels.gd_steps(X, config.eta, count, bound, *work)
+        return kernels.run_gd(model, X, config.eta, count, bound, work)
     n = work[6].shape[0]
-    W, v = np.ascontiguousarray(X[:n]), np.ascontiguousarray(X[n])
-    done = sgd_steps(W, v, samples, config.eta, start, count, batch, seed, bound,
-                     perm, work[6])  # fmt: skip
+    W, V = np.ascontiguousarray(X[:n]), np.ascontiguousarray(X[n:])
+    done = run_sgd(model, W, V, samples, config.eta, start, count, batch, seed,
+                   bound, perm, work[6], config.alpha)  # fmt: skip
     X[:n] = W
     return done
 
 
+def _kernels(config) -> tuple:
+    """The model's gradient and per-sample activation, compiled for the loops'
+    typed arguments (one cached overload of each loop serves every model)."""
+    model = MODELS[config.activation]
+    kernels.typed_kernel(model.gradient, kernels.GRADIENT)
+    kernels.typed_kernel(model.activation, kernels.ACTIVATION)
+    return model.gradient, model.activation
+
+
 def _momentum(config, X, source, start, arrays, count, bound, work) -> int:
-    loop = (
-        steps.nesterov_steps if config.optimizer == "nesterov" else steps.momentum_steps
+    nesterov = config.optimizer == "nesterov"
+    loop = kernels.typed(
+        steps.nesterov_steps if nesterov else steps.momentum_steps,
+        steps.MOMENTUM_STEPS,
     )
-    return loop(
-        X, source, start, arrays[0], config.eta, config.beta, count, bound, work
-    )
+    return loop(X, source, start, arrays[0], config.eta, config.beta, count, bound,
+                *_kernels(config), work)  # fmt: skip
 
 
 def _adam(config, X, source, start, arrays, count, bound, work) -> int:
-    return steps.adam_steps(X, source, start, arrays[0], arrays[1], config.eta,
-                            config.beta, config.beta2, config.eps, count, bound,
-                            work)  # fmt: skip
+    loop = kernels.typed(steps.adam_steps, steps.ADAM_STEPS)
+    return loop(X, source, start, arrays[0], arrays[1], config.eta, config.beta,
+                config.beta2, config.eps, count, bound, *_kernels(config), work)  # fmt: skip
+
+
+def _matrix(config):
+    model = MODELS[config.activation]
+    return kernels.typed_kernel(model.gauss_newton, GAUSS_NEWTON)
 
 
 def _gauss_newton(config, X, source, start, arrays, count, bound, work) -> int:
+    loop = kernels.typed(steps.gauss_newton_steps, steps.GAUSS_NEWTON_STEPS)
+    gradient, activation = _kernels(config)
+    loss = kernels.typed_kernel(MODELS[config.activation].loss, kernels.LOSS)
     code = DAMPING_CODES[config.damping]
-    return steps.gauss_newton_steps(X, source, start, arrays[0], config.eta,
-                                    config.alpha, code, config.lam, count, bound,
-                                    work)  # fmt: skip
+    return loop(X, source, start, arrays[0], config.eta, code, config.lam, count,
+                bound, gradient, loss, activation, _matrix(config), work)  # fmt: skip
 
 
 def _adam_diagnostics(config, X, source, start, arrays, work) -> dict:
@@ -94,9 +114,9 @@ def _gauss_newton_diagnostics(config, X, source, start, arrays, work) -> dict:
     n, k = work[6].shape
     matrix = np.empty((n * k, n * k))
     every = (samples, np.arange(samples.shape[0]), 1, 0)
-    kernels.gradient(X, *work)  # leaves X's pair geometry in work
-    steps.gauss_newton_matrix(X, every, 0, samples.shape[0], config.alpha, matrix,
-                              work)  # fmt: skip
+    activation = _kernels(config)[1]
+    at = kernels.typed(steps.gauss_newton_at, steps.GAUSS_NEWTON_AT)
+    at(X, every, 0, samples.shape[0], _matrix(config), activation, work, matrix)
     system = matrix + mu[1] * np.eye(n * k)
     return {
         "gn_lambda": float(mu[1]),

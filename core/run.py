@@ -4,6 +4,7 @@ import numpy as np
 
 from .blas import one_blas_thread
 from .config import RunConfig
+from .init import initial_weights
 from .methods import METHODS
 from .state import RunState, deadline_after
 from .trajectory import Trajectory
@@ -14,18 +15,17 @@ CHUNK = 2_000_000
 
 
 def default_teacher(config: RunConfig) -> np.ndarray:
-    """v = teacher_norm * e_1, (d,)."""
-    v = np.zeros(config.d)
-    v[0] = config.teacher_norm
-    return v
+    """v = teacher_norm * e_1, (d,), for one teacher; for m = config.teachers > 1
+    the rows V = teacher_norm * [e_1; ...; e_m], (m, d)."""
+    V = config.teacher_norm * np.eye(config.teachers, config.d)
+    return V[0].copy() if config.teachers == 1 else V
 
 
 def default_start(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
-    """W0 = sigma * N(0, I) from default_rng(seed), (n, d); v = teacher_norm * e_1."""
-    rng = np.random.default_rng(config.seed)
-    return config.sigma * rng.standard_normal((config.n, config.d)), default_teacher(
-        config
-    )
+    """W0 (n, d) drawn by config.init at scale sigma from default_rng(seed)
+    (gaussian: sigma * N(0, I), core.init); v = default_teacher(config)."""
+    W0 = initial_weights(config.init, config.n, config.d, config.sigma, config.seed)
+    return W0, default_teacher(config)
 
 
 def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
@@ -33,13 +33,16 @@ def _checked_start(config, W0, v) -> tuple[np.ndarray, np.ndarray]:
     v = default_teacher(config) if v is None else np.array(v, dtype=np.float64)
     if W0.shape != (config.n, config.d):
         raise ValueError(f"W0 must have shape (n, d) = {(config.n, config.d)}")
-    if v.shape != (config.d,):
-        raise ValueError(f"v must have shape (d,) = ({config.d},)")
+    m, d = config.teachers, config.d
+    if v.shape != ((d,) if m == 1 else (m, d)) and v.shape != (m, d):
+        shape = f"(d,) = ({d},) or (1, d)" if m == 1 else f"(m, d) = ({m}, {d})"
+        raise ValueError(f"v must have shape {shape} (teachers = {m})")
     if not (np.all(np.isfinite(W0)) and np.all(np.isfinite(v))):
         raise ValueError("W0 and v must be finite")
-    if not np.any(v):
-        raise ValueError("the teacher v must be nonzero")
-    return W0, v
+    if not np.all(np.any(np.atleast_2d(v), axis=1)):
+        raise ValueError("every teacher must be nonzero")
+    # One teacher is kept as (d,) whichever way it came: the engine's m = 1 path.
+    return W0, v.reshape(d) if m == 1 else v
 
 
 def start_run(config: RunConfig, W0=None, v=None) -> RunState:
@@ -73,8 +76,9 @@ def advance(
 def simulate(config: RunConfig, W0=None, v=None) -> Trajectory:
     """Run `config` to the end (or to divergence) and return its Trajectory.
 
-    W0 : (n, d) start, default sigma * N(0, I) from the seed; v : (d,) teacher,
-    default teacher_norm * e_1.
+    W0 : (n, d) start, default drawn by config.init (sigma * N(0, I)) from the
+    seed; v : (d,) teacher or (m, d) teachers (m = config.teachers), default
+    teacher_norm * e_j.
     """
     state = start_run(config, W0, v)
     while not state.done:

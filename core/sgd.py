@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
+from .models import model_of, workspace
 from .optimizers import OPTIMIZERS
 from .samples import empirical_loss
 from .state import Record, RunState, divergence_bound, step_through_grid
@@ -26,16 +27,11 @@ class SGDMemory:
 
 
 def _record(step, config, W, v, X, diagnostics=None) -> Record:
-    population = kernels.loss(
-        kernels.stack(W, v), *kernels.Workspace(*W.shape).arrays()
-    )
+    model = model_of(config)
+    population = model.loss(kernels.stack(W, v), *workspace(config, *W.shape))
+    empirical = empirical_loss(model, W, kernels.teacher_rows(v), X, config.alpha)
     return Record(
-        step,
-        config.eta * step,
-        W.copy(),
-        population,
-        empirical_loss(W, v, X),
-        diagnostics or {},
+        step, config.eta * step, W.copy(), population, empirical, diagnostics or {}
     )
 
 
@@ -65,7 +61,7 @@ def advance_sgd(state: RunState, max_steps: int, deadline: float) -> RunState:
     optimizer = OPTIMIZERS[config.optimizer]
     X = kernels.stack(state.W, state.v)
     n, d = state.W.shape
-    work = kernels.Workspace(n, d).arrays()
+    work = workspace(config, n, d)
     perm = np.empty(config.samples, dtype=np.int64)
     source = (samples, perm, config.batch_size, config.seed)
     bound = state.memory.bound

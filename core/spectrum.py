@@ -15,7 +15,7 @@ import numpy as np
 
 from . import kernels
 from .blas import one_blas_thread
-from .hessian import population_hessian
+from .hessian import relu_hessian
 from .reduction import reduce
 
 
@@ -38,9 +38,10 @@ class Spectrum:
 
 def complement_block(W: np.ndarray, v: np.ndarray) -> np.ndarray:
     """The n x n matrix C by which the Hessian acts on S-perp (any coordinates)."""
-    n, k = W.shape
-    norms, _, theta, sin_theta = kernels.pair_angles(kernels.stack(W, v))
-    sign = kernels.Workspace(n, k).sign
+    n = W.shape[0]
+    V = kernels.teacher_rows(v)
+    norms, _, theta, sin_theta = kernels.pair_angles(kernels.stack(W, V))
+    sign = np.r_[np.ones(n), -np.ones(len(V))]
     radial = (sin_theta[:n] * (sign * norms)).sum(axis=1) / (2 * np.pi * norms[:n])
     C = (np.pi - theta[:n, :n]) / (2 * np.pi)
     np.fill_diagonal(C, 0.5 + radial)
@@ -54,7 +55,8 @@ def hessian_spectrum(W, v) -> Spectrum:
     v = np.asarray(v, dtype=np.float64)
     with one_blas_thread():
         reduced = reduce(W, v)
-        span = np.linalg.eigvalsh(population_hessian(reduced.W, reduced.v))
+        teachers = kernels.teacher_rows(reduced.v)
+        span = np.linalg.eigvalsh(relu_hessian(reduced.W, teachers))
         complement = np.linalg.eigvalsh(complement_block(reduced.W, reduced.v))
     k = reduced.basis.shape[1]
     return Spectrum(span=span, complement=complement, multiplicity=W.shape[1] - k)

@@ -63,7 +63,8 @@ def summarise(traj: Trajectory) -> dict:
         "tail_C": tail_constant(frame),
         "t_below_1e-6": first_time_below(frame, 1e-6),
         "t_below_1e-9": first_time_below(frame, 1e-9),
-        "balance_final": float(last.balance),
+        # One teacher: the paper's h_max/h_min; m teachers: the worst teacher's.
+        "balance_final": float(last.get("balance", last.get("teacher_balance"))),
         "norm_min_final": float(last.norm_min),
         "norm_max_final": float(last.norm_max),
     }

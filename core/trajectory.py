@@ -18,7 +18,8 @@ class Trajectory:
     for GD and SGD, continuous time for gradient flow.  loss : (R,) population loss,
     always finite.  coords : (R, n, k) students in the orthonormal basis `basis`
     (d, k), whose first column is v/|v| (basis None: coords are in R^d).
-    v_coords : (k,) the teacher in those coordinates.  empirical_loss : (R,) the
+    v_coords : the teacher in those coordinates, (k,) for one teacher, (m, k) for
+    m (`teacher_coords` is (m, k) always).  empirical_loss : (R,) the
     training loss on the fixed samples (sgd), else None.
     status : "completed" | "diverged" | "stopped"; message says why.
     diagnostics : the optimiser's own numbers per record, (R,) each by column
@@ -76,8 +77,25 @@ class Trajectory:
 
     @property
     def v(self) -> np.ndarray:
-        """Teacher (d,) in the original coordinates."""
+        """The one teacher (d,) in the original coordinates (m = 1 only: with
+        several teachers use `teachers`)."""
+        if self.v_coords.ndim != 1:
+            raise ValueError(
+                f"this run has {len(self.v_coords)} teachers: use Trajectory.teachers "
+                "(m, d) instead of Trajectory.v"
+            )
         return self.v_coords if self.basis is None else self.basis @ self.v_coords
+
+    @property
+    def teacher_coords(self) -> np.ndarray:
+        """Teachers (m, k) in the run's coordinates, for every m."""
+        return np.atleast_2d(self.v_coords)
+
+    @property
+    def teachers(self) -> np.ndarray:
+        """Teachers (m, d) in the original coordinates, for every m."""
+        V = self.teacher_coords
+        return V if self.basis is None else V @ self.basis.T
 
     @cached_property
     def metrics(self) -> pd.DataFrame:

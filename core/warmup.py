@@ -9,6 +9,7 @@ import numpy as np
 from .blas import pin_one_blas_thread
 from .config import RunConfig
 from .methods import METHODS
+from .models import MODELS
 from .optimizers import OPTIMIZERS
 from .run import advance, start_run
 from .schedule import record_steps
@@ -26,13 +27,25 @@ def warm_up() -> None:
 
 
 def _every_path() -> list[RunConfig]:
-    """A tiny run of each method, and of each optimiser on population GD and on
-    samples (the loops compile per gradient source)."""
-    tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4}
-    configs = [RunConfig(method=method, **tiny) for method in METHODS]
-    for optimizer in OPTIMIZERS:
-        for method in ("gd", "sgd"):
-            configs.append(RunConfig(method=method, optimizer=optimizer, **tiny))
+    """A tiny run of each method with each activation, and of each optimiser
+    with each activation on population GD and on samples (the loops take the
+    model's kernels as typed functions: each kernel compiles once, the loops
+    once for all models)."""
+    tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4, "teachers": 2}
+    configs = []
+    for activation in MODELS:
+        for method in METHODS:
+            configs.append(RunConfig(method=method, activation=activation, **tiny))
+        for optimizer in OPTIMIZERS:
+            for method in ("gd", "sgd"):
+                configs.append(
+                    RunConfig(
+                        method=method,
+                        optimizer=optimizer,
+                        activation=activation,
+                        **tiny,
+                    )
+                )
     return configs
 
 

@@ -72,9 +72,20 @@ def test_nothing_compiles_after_warm_up():
         for method in ("gd", "flow", "sgd")
     ]
     configs += [
-        RunConfig(n=3, d=5, steps=50, method=method, samples=40, optimizer=optimizer)
+        RunConfig(
+            n=3,
+            d=5,
+            steps=50,
+            method=method,
+            samples=40,
+            optimizer=optimizer,
+            activation=activation,
+            teachers=teachers,
+        )
         for optimizer in ("momentum", "nesterov", "adam", "gauss_newton")
         for method in ("gd", "sgd")
+        for activation in ("relu", "leaky_relu", "erf", "quadratic")
+        for teachers in (1, 3)
     ]
     for config in configs:
         traj = core.simulate(config)
