@@ -68,7 +68,7 @@ def _add_run(commands) -> None:
     )
     for name, text in (
         ("W0", "start weights W0, an (n, d)"),
-        ("v", "teacher v, a (d,)"),
+        ("v", "teacher v, a (d,) (or (m, d) for m teachers)"),
     ):
         run.add_argument(
             f"--{name}", type=Path, metavar="FILE", help=f"{text} .npy file"

@@ -169,13 +169,16 @@ def run_inputs(args) -> tuple[RunConfig, np.ndarray | None, np.ndarray | None]:
     config = _config(raw, flags, "--config" if args.config else None)
     shapes = {
         "W0": ((config.n, config.d), "(n, d)"),
-        "v": (default_teacher(config).shape, "(d,)"),
+        "v": (
+            default_teacher(config).shape,
+            "(d,)" if config.teachers == 1 else "(m, d)",
+        ),
     }
     arrays = []
     for index, name in enumerate(("W0", "v")):
         path = getattr(args, name)
         if path is not None:
-            flag, what, value = f"--{name}", f"{name} in {path}", None
+            flag, what = f"--{name}", f"{name} in {path}"
             value = load_npy(flag, path)
         elif start is not None:
             flag, what = "--config", f'"init" {name} in {args.config}'
@@ -184,8 +187,8 @@ def run_inputs(args) -> tuple[RunConfig, np.ndarray | None, np.ndarray | None]:
             arrays.append(None)
             continue
         arrays.append(real_array(flag, what, value, *shapes[name]))
-        if name == "v" and not arrays[-1].any():
-            raise InputError(flag, f"{what} is zero: the teacher must be nonzero")
+        if name == "v" and not np.atleast_2d(arrays[-1]).any(axis=1).all():
+            raise InputError(flag, f"{what} has a zero teacher: each must be nonzero")
     return config, *arrays
 
 

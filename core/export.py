@@ -57,7 +57,8 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
         "status": traj.status,
         "message": traj.message,
         "final_W": traj.final_W.tolist(),
-        "v": traj.v.tolist(),
+        # The teacher as the engine takes it: (d,) for one, (m, d) for m.
+        "v": (traj.v if traj.config.teachers == 1 else traj.teachers).tolist(),
     }
     if W0 is not None:
         doc["init"] = {"W0": np.asarray(W0).tolist(), "v": np.asarray(v).tolist()}

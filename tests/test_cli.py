@@ -43,18 +43,27 @@ def test_run_writes_csv_with_provenance_and_the_same_numbers_as_simulate(tmp_pat
     np.testing.assert_array_equal(frame.loss.to_numpy(), expected.loss)
 
 
-@pytest.mark.parametrize("given", [("W0", "v"), ("v",), ("W0",)], ids="+".join)
-def test_json_export_reproduces_the_run_exactly_from_config_and_init(given, tmp_path):
+START = {
+    "W0": 0.2 * np.random.default_rng(1).standard_normal((2, 4)),
+    "v": np.array([0.0, 2.0, 0.0, 0.0]),
+}
+REPRODUCED = {  # name -> (arrays given, extra flags)
+    "W0+v": ({"W0": START["W0"], "v": START["v"]}, []),
+    "v": ({"v": START["v"]}, []),
+    "W0": ({"W0": START["W0"]}, []),
+    "2 teachers": ({"v": np.array([[0.0, 2.0, 0, 0], [0, 0, 1.0, 0]])},
+                   ["--teachers", "2"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REPRODUCED))
+def test_json_export_reproduces_the_run_exactly_from_config_and_init(case, tmp_path):
     """Either array alone is enough: the export then carries both (the other one
     the default), so --config reruns the same start."""
-    arrays = {
-        "W0": 0.2 * np.random.default_rng(1).standard_normal((2, 4)),
-        "v": np.array([0.0, 2.0, 0.0, 0.0]),
-    }
-    flags = []
-    for name in given:
-        np.save(tmp_path / f"{name}.npy", arrays[name])
-        flags += [f"--{name}", str(tmp_path / f"{name}.npy")]
+    arrays, flags = REPRODUCED[case]
+    for name, array in arrays.items():
+        np.save(tmp_path / f"{name}.npy", array)
+        flags = [*flags, f"--{name}", str(tmp_path / f"{name}.npy")]
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     main(["run", "--n", "2", "--d", "4", "--steps", "3000", "--method", "flow",
           *flags, "--out", str(first)])  # fmt: skip
@@ -63,8 +72,8 @@ def test_json_export_reproduces_the_run_exactly_from_config_and_init(given, tmp_
     assert a["config"] == b["config"]
     assert a["records"] == b["records"]
     assert a["final_W"] == b["final_W"]
-    for name in given:
-        assert a["init"][name] == arrays[name].tolist()
+    for name, array in arrays.items():
+        assert a["init"][name] == array.tolist()
     assert a["commit"]
     assert a["lab_version"]
 
