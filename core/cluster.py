@@ -69,13 +69,22 @@ def connect(address: str):
 
     Raises ClusterError within a few seconds when the scheduler cannot be reached
     or has no workers, when a worker's software differs from this machine's, or
-    when a worker still holds an older engine.
+    when a worker cannot load the shipped engine.
     """
     from dask.distributed import Client
+    from distributed.comm import get_address_host_port
 
     try:
+        # Parsed first: a Client that fails on a malformed address hangs 10 s in
+        # its finaliser at exit and prints a traceback then.
+        get_address_host_port(address)
+    except ValueError as error:
+        raise ClusterError(
+            f"{address!r} is not a scheduler address like tcp://10.0.0.5:8786 ({error})"
+        ) from None
+    try:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, ValueError, TypeError) as error:
+    except OSError as error:
         raise ClusterError(
             f"cannot reach a Dask scheduler at {address!r} within "
             f"{CONNECT_SECONDS} s ({error})"

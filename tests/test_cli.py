@@ -266,6 +266,7 @@ SUBPROCESS = {  # the issue's cases, through `python -m core`
     "sweep workers -3": ([*SWEEP, "--workers", "-3"], "--workers"),
     "sweep workers 0": ([*SWEEP, "--workers", "0"], "--workers"),
     "sweep out /nonexistent": ([*SWEEP, "--out", "/nonexistent/s.csv"], "--out"),
+    "sweep scheduler hello": ([*SWEEP, "--scheduler", "hello"], "--scheduler"),
 }
 
 

@@ -2,6 +2,8 @@
 
 import importlib
 import io
+import sys
+import types
 import zipfile
 from pathlib import Path
 
@@ -45,6 +47,16 @@ def test_bad_items_become_rows_and_the_others_survive():
     assert "4/n" in frame.message[2]
 
 
+@pytest.fixture
+def plain_main(monkeypatch):
+    """A __main__ without a file for the processes a test spawns: each spawned
+    child imports its parent's __main__, which Streamlit's AppTest leaves as app.py,
+    so each child would start the app and its warm-up thread beside the runs (and
+    re-import the engine from the repository on a Dask worker)."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+@pytest.mark.usefixtures("plain_main")
 def test_local_processes_and_a_dask_cluster_give_identical_rows():
     distributed = pytest.importorskip("dask.distributed")
     serial = sweep(CONFIGS, workers=1)
