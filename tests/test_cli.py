@@ -24,6 +24,7 @@ import pytest
 from core import RunConfig, simulate
 from core import cli as cli_module
 from core.cli import main
+from core.cluster import ClusterError, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 # Far above the ~2 s a refusal takes (imports included, on a loaded machine), far
@@ -267,6 +268,10 @@ SUBPROCESS = {  # the issue's cases, through `python -m core`
     "sweep workers 0": ([*SWEEP, "--workers", "0"], "--workers"),
     "sweep out /nonexistent": ([*SWEEP, "--out", "/nonexistent/s.csv"], "--out"),
     "sweep scheduler hello": ([*SWEEP, "--scheduler", "hello"], "--scheduler"),
+    "sweep scheduler unreachable": (
+        [*SWEEP, "--scheduler", "tcp://127.0.0.1:1"],
+        "--scheduler",
+    ),
 }
 
 
@@ -314,18 +319,15 @@ def test_the_sweep_cap_is_stated(refusals):
     assert "at most 100,000" in process.stderr
 
 
-def test_an_unreachable_scheduler_is_refused_within_seconds(tmp_path):
+def test_an_unreachable_scheduler_is_refused_within_seconds():
     """The issue's bound ("within a few seconds"; Dask's default waits 30 s):
-    connect gives up after 5 s, and 25 s leaves room for imports under load."""
+    connect gives up after 5 s; 15 s leaves room for a loaded machine. Timed in
+    this process, so that the CLI's imports (seconds under load) do not count;
+    the subprocess case above checks the CLI's answer."""
     started = time.monotonic()
-    process = _python_m_core(
-        [*SWEEP, "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "s.csv")]
-    )
-    elapsed = time.monotonic() - started
-    assert process.returncode == 2, process.stderr
-    assert "argument --scheduler: cannot reach" in process.stderr
-    assert "Traceback" not in process.stderr
-    assert elapsed < 25, f"refused after {elapsed:.1f} s"
+    with pytest.raises(ClusterError, match="cannot reach a Dask scheduler"):
+        connect("tcp://127.0.0.1:1")
+    assert time.monotonic() - started < 15
 
 
 def test_sweep_writes_one_row_per_combination(tmp_path):
