@@ -1,4 +1,5 @@
-"""Headless runs: `python -m core run|sweep ...` write data (CSV, JSON), never figures.
+"""Headless runs: `python -m core run|sweep|beyond ...` write data (CSV, JSON),
+never figures.
 
 A run's flags and a sweep's axes are RunConfig's fields, with the help text and
 choices of their metadata: a new field is a new flag with no edit here. Inputs and
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_beyond import add_beyond
 from .cli_inputs import (
     AXES,
     FIELDS,
@@ -38,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run(commands)
     _add_sweep(commands)
+    add_beyond(commands)
     return parser
 
 
