@@ -28,6 +28,7 @@ from .samples import batch_gradient_sum, batch_loss, batch_window
 # Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).
 MAX_TRIALS = 30
 MU_FACTOR = 10.0
+MU_MAX = 1e30  # beyond this a refused step keeps W (and mu stays finite)
 # lambda never falls below this share of G's largest diagonal entry: at L = 0
 # (a batch fitted exactly) sqrt(L) = 0 would leave G + lambda I singular.
 LAMBDA_FLOOR = 1e-15
@@ -253,9 +254,9 @@ def gauss_newton_steps(X, source, start, mu, eta, code, lam, n_steps, bound,
                        gradient, loss, activation, matrix, work):  # fmt: skip
     """W+ = W - eta (G + lambda I)^-1 g with Levenberg-Marquardt's safeguard: a
     step that would raise the loss is refused, mu x 10 and retried; accepted,
-    mu / 10 (at least 1); lambda >= LAMBDA_FLOOR max_a G_aa. mu (2,): [multiplier,
-    lambda of the last accepted step]. The loss never rises, so every step is
-    done (one refused MAX_TRIALS times keeps W).
+    mu / 10 (at least 1); lambda = mu max(lam f(L), LAMBDA_FLOOR max_a G_aa),
+    mu <= MU_MAX. mu (2,): [multiplier, lambda of the last accepted step]. The
+    loss never rises, so every step is done (one refused every time keeps W).
     """
     G = work[6]
     n, k = G.shape
@@ -270,8 +271,10 @@ def gauss_newton_steps(X, source, start, mu, eta, code, lam, n_steps, bound,
         gauss_newton_at(X, source, lo, hi, matrix, activation, work, G_matrix)
         current = _loss(X, source, lo, hi, loss, activation, work)
         floor = LAMBDA_FLOOR * max(np.diag(G_matrix).max(), 1e-300)
+        # mu scales the floor too: at L = 0 exactly, lam f(L) = 0 and only the
+        # floor is left, so a refused step must still raise the damping.
         for _ in range(MAX_TRIALS):
-            damping = max(mu[0] * lam * damping_scale(current, code), floor)
+            damping = mu[0] * max(lam * damping_scale(current, code), floor)
             system[:] = G_matrix
             for a in range(size):
                 system[a, a] += damping
@@ -286,7 +289,9 @@ def gauss_newton_steps(X, source, start, mu, eta, code, lam, n_steps, bound,
                 mu[1] = damping
                 mu[0] = max(1.0, mu[0] / MU_FACTOR)
                 break
-            mu[0] *= MU_FACTOR
+            if mu[0] >= MU_MAX:
+                break
+            mu[0] = min(mu[0] * MU_FACTOR, MU_MAX)
     return n_steps
 
 
