@@ -22,6 +22,7 @@ import numpy as np
 import core
 from benchmarks import peers
 from core import kernels
+from core.models import workspace
 
 CASES = ((3, 10), (5, 100), (20, 10), (50, 1000))
 SIGMA = 0.01
@@ -128,11 +129,12 @@ def ours_kernel(n: int, d: int) -> Callable[[int], np.ndarray]:
     the reduced coordinates, no records: what simulate costs without its overhead."""
     cfg = core.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=1, seed=0)
     state = core.start_run(cfg)
-    work = kernels.Workspace(*state.W.shape).arrays()
+    work = workspace(cfg, *state.W.shape)
+    model = core.MODELS[cfg.activation]
 
     def run(steps: int) -> np.ndarray:
         X = kernels.stack(state.W, state.v)
-        kernels.gd_steps(X, cfg.eta, steps, math.inf, *work)
+        kernels.run_gd(model, X, cfg.eta, steps, state.memory.bound, work)
         return X
 
     return run

@@ -192,6 +192,7 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
         interval = binomtest(bad, len(mine)).proportion_ci(0.95, method="wilson")
         k, n = mine[0].config.teachers, mine[0].config.n
         paper = SAFRAN_SHAMIR.get(k, (None, None))[n - k]
+        paper = float("nan") if paper is None else paper
         rows.append(
             {
                 "arm": label,
@@ -200,7 +201,8 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
                 "seeds": len(mine),
                 f"ended with L ≥ {BAD_LOSS:g}": bad,
                 "fraction": bad / len(mine),
-                "95 % interval": (interval.low, interval.high),
+                "95 % low": interval.low,
+                "95 % high": interval.high,
                 "Safran & Shamir (%)": paper,
                 "final loss of the bad (median)": _median(
                     r.frame.loss.iloc[-1]

@@ -1,123 +1,176 @@
-"""Headless runs: `python -m core run|sweep ...` write data (CSV, JSON), never figures."""
+"""Headless runs: `python -m core run|sweep|beyond ...` write data (CSV, JSON),
+never figures.
+
+A run's flags and a sweep's axes are RunConfig's fields, with the help text and
+choices of their metadata: a new field is a new flag with no edit here. Inputs and
+outputs are checked before anything is computed; a bad one stops with the usage
+line and a message naming the flag (exit status 2), never a traceback.
+"""
 
 import argparse
-import json
+import os
 import sys
 import time
-from itertools import product
 from pathlib import Path
 
-import numpy as np
-
-from .config import METHODS, ConfigError, RunConfig
-from .export import provenance, write
-from .run import advance, start_run
-from .sweep import sweep
-
-FLAGS = {  # field -> help; the flag is --field with "_" as "-"
-    "n": "number of student neurons (1..1000)",
-    "d": "input dimension (1..1e6; n*d <= 5e7)",
-    "sigma": "initial scale: W0 = sigma * N(0, I) from the seed (0 < sigma <= 100)",
-    "eta": "step size (0 < eta <= 10; GD diverges above about 4/n)",
-    "steps": "GD steps, e.g. 1e6; for --method flow the horizon is t = eta*steps",
-    "seed": "random seed of W0 (and of the samples for sgd), 0..2^32-1",
-    "method": "gd (population GD), flow (gradient flow), sgd (finite samples)",
-    "teacher_norm": "|v|; the teacher is v = teacher_norm * e_1 (0 < |v| <= 1000)",
-    "samples": "sgd: number of fixed Gaussian inputs",
-    "batch": "sgd: minibatch size (default: full batch)",
-}
+from .cli_beyond import add_beyond
+from .cli_inputs import (
+    AXES,
+    FIELDS,
+    InputError,
+    flag_of,
+    run_inputs,
+    sweep_grid,
+    writable_out,
+)
+from .cluster import ClusterError
+from .export import sweep_csv, write
+from .run import advance, default_start, default_teacher, start_run
+from .sweep import MAX_RUNS, sweep
 
 
 def _parser() -> argparse.ArgumentParser:
+    # No abbreviations: a new field (teachers) would change what --teach means.
     parser = argparse.ArgumentParser(
         prog="python -m core",
+        allow_abbrev=False,
         description="Single-Neuron Dynamics Lab engine: GD / gradient flow / SGD "
-        "for n ReLU students learning one ReLU teacher (Xu & Du, COLT 2023).",
+        "for n students learning a teacher neuron (Xu & Du, COLT 2023).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_run(commands)
+    _add_sweep(commands)
+    add_beyond(commands)
+    return parser
+
+
+def _add_run(commands) -> None:
     run = commands.add_parser(
         "run",
+        allow_abbrev=False,
         help="simulate one run and write its records",
         description="Simulate one run and write every record (CSV or JSON by the "
         "extension of --out). Defaults are RunConfig's; flags override --config.",
     )
-    for field, text in FLAGS.items():
-        flag = "--" + field.replace("_", "-")
-        kwargs = {"choices": METHODS} if field == "method" else {}
-        run.add_argument(flag, dest=field, metavar=field.upper(), help=text, **kwargs)
+    for field in FIELDS:
+        choices = field.metadata.get("choices")
+        run.add_argument(
+            flag_of(field.name),
+            dest=field.name,
+            metavar=None if choices else field.name.upper(),
+            choices=choices,
+            type=str.lower if choices else str,
+            help=field.metadata["help"],
+        )
     run.add_argument(
         "--config",
         type=Path,
+        metavar="FILE",
         help="JSON file with a run's config (a JSON export of this command works: "
         "it reproduces that run exactly, its start weights included)",
     )
-    run.add_argument("--init", type=Path, help="start weights W0, an (n, d) .npy file")
-    run.add_argument("--teacher", type=Path, help="teacher v, a (d,) .npy file")
+    for name, text in (
+        ("W0", "start weights W0, an (n, d)"),
+        ("v", "teacher v, a (d,) (or (m, d) for m teachers)"),
+    ):
+        run.add_argument(
+            f"--{name}", type=Path, metavar="FILE", help=f"{text} .npy file"
+        )
     run.add_argument(
-        "--out", type=Path, required=True, help="output file: .csv or .json"
+        "--out", type=Path, required=True, metavar="FILE", help="output: .csv or .json"
     )
     run.set_defaults(handler=_run, command_parser=run)
-    _add_sweep(commands)
-    return parser
 
 
 def _add_sweep(commands) -> None:
-    sweep = commands.add_parser(
+    sweep_parser = commands.add_parser(
         "sweep",
+        allow_abbrev=False,
         help="run a grid of configs and write one summary row per run",
         description="Run every combination of the listed values (comma-separated; "
-        "seeds also as ranges like 0-19) and write one row per run: the config, "
-        "final_loss, status, tail_exponent, tail_C (L ~ C (eta t)^-3), "
-        "t_below_1e-6, t_below_1e-9, balance_final, norm_min_final, norm_max_final.",
+        "seeds also as ranges like 0-19), at most "
+        f"{MAX_RUNS:,} runs, and write one row per run: the config, final_loss, "
+        "status, tail_exponent, tail_C (L ~ C (eta t)^-3), t_below_1e-6, "
+        "t_below_1e-9, balance_final, norm_min_final, norm_max_final.",
     )
-    for field, text in FLAGS.items():
-        if field == "seed":
-            continue
-        flag = "--" + field.replace("_", "-")
-        sweep.add_argument(
-            flag, dest=field, metavar="VALUES", help=f"{text}; a list: 1,2,5"
+    for field in AXES:
+        choices = field.metadata.get("choices")
+        listed = "one or more of " + ",".join(choices) if choices else "a list: 1,2,5"
+        sweep_parser.add_argument(
+            flag_of(field.name),
+            dest=field.name,
+            metavar="VALUES",
+            help=f"{field.metadata['help']}; {listed}",
         )
-    sweep.add_argument(
+    sweep_parser.add_argument(
         "--seeds", default="0", help="seeds: a list or ranges, e.g. 0-19 or 0,3,7"
     )
-    sweep.add_argument(
+    where = sweep_parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--scheduler",
         help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 "
-        "(start one with `dask scheduler` and workers with `dask worker ADDRESS`); "
-        "default: all local cores",
+        "(start one with `dask scheduler` and workers with `dask worker ADDRESS`; "
+        "the engine is shipped to them); default: all local cores",
     )
-    sweep.add_argument(
-        "--workers", type=int, help="local worker processes (default: all cores)"
+    where.add_argument(
+        "--workers",
+        type=_workers,
+        help=f"local worker processes, 1 to {_cores()} (default: all cores)",
     )
-    sweep.add_argument("--out", type=Path, required=True, help="output .csv file")
-    sweep.set_defaults(handler=_sweep, command_parser=sweep)
+    sweep_parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="output: .csv"
+    )
+    sweep_parser.set_defaults(handler=_sweep, command_parser=sweep_parser)
 
 
-def _config_and_start(parser, args):
-    raw, W0, v = {}, None, None
-    if args.config is not None:
-        try:
-            doc = json.loads(args.config.read_text())
-        except (OSError, ValueError) as error:
-            parser.error(f"argument --config: cannot read {args.config}: {error}")
-        raw = dict(doc.get("config", doc))
-        if "init" in doc:
-            W0, v = np.array(doc["init"]["W0"]), np.array(doc["init"]["v"])
-    raw |= {f: getattr(args, f) for f in FLAGS if getattr(args, f) is not None}
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+def _workers(text: str) -> int:
+    """1..cores: each run keeps one core busy, so more processes only cost memory."""
     try:
-        config = RunConfig.from_mapping(raw)
-    except ConfigError as error:
-        flag = "--" + error.field.replace("_", "-")
-        parser.error(f"argument {flag}: {error}")
-    for name in ("init", "teacher"):
-        path = getattr(args, name)
-        if path is not None:
-            try:
-                array = np.load(path)
-            except (OSError, ValueError) as error:
-                parser.error(f"argument --{name}: cannot read {path}: {error}")
-            W0, v = (array, v) if name == "init" else (W0, array)
-    return config, W0, v
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= _cores():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed: an integer from 1 to {_cores()} (the cores here)"
+        )
+    return count
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, unknown = _parser().parse_known_args(argv)
+    if unknown:  # answered by the command's parser, so with its usage line
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    try:
+        return args.handler(args)
+    except InputError as error:
+        args.command_parser.error(str(error))
+
+
+def _run(args) -> int:
+    out = writable_out(args.out, (".csv", ".json"))
+    config, W0, v = run_inputs(args)
+    state = start_run(config, W0, v)
+    show, started = sys.stderr.isatty(), time.perf_counter()
+    while not state.done:
+        state = advance(state, 1_000_000)
+        if show:
+            _progress(state, started)
+    if show:
+        sys.stderr.write("\n")
+    traj = state.trajectory()
+    if W0 is not None or v is not None:  # the export then carries both, to rerun
+        W0 = default_start(config)[0] if W0 is None else W0
+        v = default_teacher(config) if v is None else v
+    _write(out, lambda: write(traj, out, W0=W0, v=v))
+    print(
+        f"{traj.status}: {traj.message}; final loss {traj.loss[-1]:.6g}; "
+        f"wrote {len(traj.steps)} records to {out}"
+    )
+    return 0
 
 
 def _progress(state, started: float) -> None:
@@ -131,38 +184,17 @@ def _progress(state, started: float) -> None:
     sys.stderr.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return args.handler(args.command_parser, args)
+def _write(out: Path, writer) -> None:
+    """The checked --out can still fail (disk full): a message, not a traceback."""
+    try:
+        writer()
+    except OSError as error:
+        raise InputError("--out", f"cannot write {out}: {error.strerror}") from None
 
 
-def _seeds(parser, text: str) -> list[int]:
-    seeds = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        try:
-            seeds += list(range(int(low), int(high or low) + 1))
-        except ValueError:
-            parser.error(f"argument --seeds: {text!r} must be like 0-19 or 0,3,7")
-    return seeds
-
-
-def _sweep(parser, args) -> int:
-    if args.out.suffix != ".csv":
-        parser.error(f"argument --out: {args.out} must end in .csv")
-    axes = {f: getattr(args, f).split(",") for f in FLAGS if getattr(args, f, None)}
-    axes["seed"] = _seeds(parser, args.seeds)
-    grid = [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
-    for item in grid:
-        try:
-            RunConfig.from_mapping(item)
-        except ConfigError as error:
-            flag = (
-                "--seeds"
-                if error.field == "seed"
-                else "--" + error.field.replace("_", "-")
-            )
-            parser.error(f"argument {flag}: {error}")
+def _sweep(args) -> int:
+    out = writable_out(args.out, (".csv",))
+    grid = sweep_grid(args)
     started = time.perf_counter()
 
     def report(done: int, total: int) -> None:
@@ -174,40 +206,15 @@ def _sweep(parser, args) -> int:
             )
             sys.stderr.flush()
 
-    frame = sweep(grid, scheduler=args.scheduler, workers=args.workers, progress=report)
+    try:
+        frame = sweep(
+            grid, scheduler=args.scheduler, workers=args.workers, progress=report
+        )
+    except ClusterError as error:
+        raise InputError("--scheduler", str(error)) from None
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    head = provenance()
-    args.out.write_text(
-        f"# single-neuron lab {head['lab_version']}, commit {head['commit']}\n"
-        + frame.to_csv(index=False)
-    )
-    print(
-        f"{len(frame)} runs ({frame.status.value_counts().to_dict()}); wrote {args.out}"
-    )
-    return 0
-
-
-def _run(parser, args) -> int:
-    if args.out.suffix not in (".csv", ".json"):
-        parser.error(f"argument --out: {args.out} must end in .csv or .json")
-    config, W0, v = _config_and_start(parser, args)
-    try:
-        state = start_run(config, W0, v)
-    except ValueError as error:
-        parser.error(f"arguments --init/--teacher: {error}")
-    show = sys.stderr.isatty()
-    started = time.perf_counter()
-    while not state.done:
-        state = advance(state, 1_000_000)
-        if show:
-            _progress(state, started)
-    if show:
-        sys.stderr.write("\n")
-    traj = state.trajectory()
-    write(traj, args.out, W0=W0 if W0 is not None or v is not None else None, v=v)
-    print(
-        f"{traj.status}: {traj.message}; final loss {traj.loss[-1]:.6g}; "
-        f"wrote {len(traj.steps)} records to {args.out}"
-    )
+    _write(out, lambda: out.write_text(sweep_csv(frame)))
+    counts = frame.status.value_counts().to_dict()
+    print(f"{len(frame)} runs ({counts}); wrote {out}")
     return 0

@@ -1,7 +1,7 @@
 """erf students and teachers (beyond-notes §2; Williams 1997).
 
 K(w, u) = E[erf(w.x) erf(u.x)] = (2/pi) arcsin(2 w.u / sqrt((1 + 2|w|^2)(1 + 2|u|^2)))
-        = (2/pi) atan2(2|w||u| cos theta, D),
+        = (2/pi) atan2(2 w.u, D),
 D(w, u) = sqrt(1 + 2|w|^2 + 2|u|^2 + 4|w|^2|u|^2 sin^2 theta):
 the atan2 form never takes arcsin near 1, and sin theta comes from the half-angle
 form (core.pairs); the kernels leave dot products in theta and 1/D in sin_theta
@@ -18,35 +18,38 @@ import math
 
 from numba import njit
 
-from .pairs import REASSOC, angles
+from .pairs import KERNEL, REASSOC, angles
 
 _TWO_OVER_PI = 2.0 / math.pi
 _FOUR_OVER_PI = 4.0 / math.pi
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
-def _pair_terms(norms, theta, sin_theta):
-    """Off the diagonal, in place: theta[p, q] <- |x_p||x_q| cos theta_pq (the dot
-    product) and sin_theta[p, q] <- 1/D_pq. The diagonal stays 0 (core.pairs);
-    its terms (theta = 0, D_pp = sqrt(1 + 4|x_p|^2)) are written inline."""
-    rows = norms.shape[0]
+@njit(**KERNEL, fastmath=REASSOC)
+def _pair_terms(X, norms, theta, sin_theta):
+    """Off the diagonal, in place: theta[p, q] <- x_p.x_q (the dot product, to
+    ~1e-16 |x_p||x_q|: all that K needs, as D >= 1) and sin_theta[p, q] <- 1/D_pq.
+    The diagonal stays 0 (core.pairs); its terms (theta = 0, D_pp =
+    sqrt(1 + 4|x_p|^2)) are written inline."""
+    rows, k = X.shape
     for p in range(rows):
         a2 = norms[p] * norms[p]
         for q in range(p + 1, rows):
             b2 = norms[q] * norms[q]
             s = sin_theta[p, q]
-            dot = math.cos(theta[p, q]) * norms[p] * norms[q]
+            dot = 0.0
+            for m in range(k):
+                dot += X[p, m] * X[q, m]
             inv_d = 1.0 / math.sqrt(1.0 + 2.0 * (a2 + b2) + 4.0 * a2 * b2 * s * s)
             theta[p, q] = theta[q, p] = dot
             sin_theta[p, q] = sin_theta[q, p] = inv_d
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """L = 1/2 sum_p K(x_p, x_p) + sum_{p<q} s_p s_q K(x_p, x_q), K in atan2 form."""
     angles(X, norms, U, theta, sin_theta)
-    _pair_terms(norms, theta, sin_theta)
+    _pair_terms(X, norms, theta, sin_theta)
     rows = X.shape[0]
     total = 0.0
     for p in range(rows):
@@ -58,15 +61,17 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     return _TWO_OVER_PI * total
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """grad_i = (4/pi) [sum_q s_q x_q / D_iq
     - 2/(1 + 2|w_i|^2) (sum_q s_q (w_i.x_q) / D_iq) w_i]."""
     angles(X, norms, U, theta, sin_theta)
-    _pair_terms(norms, theta, sin_theta)
+    _pair_terms(X, norms, theta, sin_theta)
     rows, k = X.shape
-    n = G.shape[0]
-    for i in range(n):
+    for p in range(rows):  # signed, transposed rows: contiguous sums over q
+        for m in range(k):
+            XT[m, p] = sign[p] * X[p, m]
+    for i in range(G.shape[0]):
         a2 = norms[i] * norms[i]
         self_inv_d = 1.0 / math.sqrt(1.0 + 4.0 * a2)  # q = i: theta 0, dot |w_i|^2
         radial = a2 * self_inv_d
@@ -76,11 +81,11 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
         for m in range(k):
             acc = self_inv_d * X[i, m]
             for q in range(rows):
-                acc += sign[q] * sin_theta[i, q] * X[q, m]
+                acc += sin_theta[i, q] * XT[m, q]
             G[i, m] = _FOUR_OVER_PI * (acc - radial * X[i, m])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def activation(z, alpha):
     """(erf(z), erf'(z) = 2/sqrt(pi) exp(-z^2))."""
     return math.erf(z), _TWO_OVER_SQRT_PI * math.exp(-z * z)

@@ -9,7 +9,7 @@ entry here.
 import math
 
 from .beyond import Arm, Experiment, balance, rates, spurious
-from .config import RunConfig
+from .config import ConfigError, RunConfig
 
 
 def _activation_arms(n: int, d: int, sigma: float, eta: float, steps: int):
@@ -51,6 +51,9 @@ def _optimizer_arms(n: int, d: int, sigma: float, steps: int, newton_steps: int)
 
 
 def _teacher_arms(k: int, steps: int):
+    if not (isinstance(k, int) and k >= 1):
+        raise ConfigError("k", f"k = {k!r} is not allowed: k (teachers, = d) must be "
+                          "an integer of at least 1")  # fmt: skip
     # Safran & Shamir's protocol: V = I_k (d = k), W0 ~ N(0, 1/d), eta = 0.1.
     base = RunConfig(d=k, teachers=k, sigma=1 / math.sqrt(k), eta=0.1, steps=steps)
     return tuple(Arm(f"k = {k}, n = {n}", base.replace(n=n)) for n in (k, k + 1))

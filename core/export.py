@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .trajectory import Trajectory
 
@@ -36,6 +37,11 @@ def provenance() -> dict[str, str]:
     return {"lab_version": VERSION, "commit": git_commit()}
 
 
+def _provenance_line() -> str:
+    head = provenance()
+    return f"# single-neuron lab {head['lab_version']}, commit {head['commit']}"
+
+
 def _finite_or_none(values) -> list:
     """Plain numbers, NaN and inf as null: strict JSON has neither."""
     return [
@@ -51,7 +57,8 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
         "status": traj.status,
         "message": traj.message,
         "final_W": traj.final_W.tolist(),
-        "v": traj.v.tolist(),
+        # The teacher as the engine takes it: (d,) for one, (m, d) for m.
+        "v": (traj.v if traj.config.teachers == 1 else traj.teachers).tolist(),
     }
     if W0 is not None:
         doc["init"] = {"W0": np.asarray(W0).tolist(), "v": np.asarray(v).tolist()}
@@ -65,13 +72,17 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
 def to_csv(traj: Trajectory) -> str:
     """The metrics, after '#' header lines with provenance, config and status
     (pandas.read_csv(path, comment='#') reads it back)."""
-    head = provenance()
     lines = [
-        f"# single-neuron lab {head['lab_version']}, commit {head['commit']}",
+        _provenance_line(),
         f"# config: {json.dumps(traj.config.to_dict())}",
         f"# status: {traj.status}: {traj.message}",
     ]
     return "\n".join(lines) + "\n" + traj.metrics.to_csv(index=False)
+
+
+def sweep_csv(frame: pd.DataFrame) -> str:
+    """A sweep's table after a '#' provenance line (read_csv(path, comment='#'))."""
+    return _provenance_line() + "\n" + frame.to_csv(index=False)
 
 
 def write(traj: Trajectory, path: Path, W0=None, v=None) -> None:

@@ -65,20 +65,30 @@ def _kernels(config) -> tuple:
     return model.gradient, model.activation
 
 
+def _scratch(X, work) -> tuple[np.ndarray, np.ndarray]:
+    """The loops' work space, allocated here: they run without numba's runtime
+    (no allocation, no reference counts), as core.kernels' GD loop does."""
+    n, k = work[6].shape
+    return np.empty((3, n, k)), np.empty(X.shape[0])
+
+
 def _momentum(config, X, source, start, arrays, count, bound, work) -> int:
     nesterov = config.optimizer == "nesterov"
     loop = kernels.typed(
         steps.nesterov_steps if nesterov else steps.momentum_steps,
         steps.MOMENTUM_STEPS,
     )
-    return loop(X, source, start, arrays[0], config.eta, config.beta, count, bound,
-                *_kernels(config), work)  # fmt: skip
+    scratch, pre = _scratch(X, work)
+    return loop(X, source, start, arrays[0], scratch, config.eta, config.beta, count,
+                bound, *_kernels(config), pre, work)  # fmt: skip
 
 
 def _adam(config, X, source, start, arrays, count, bound, work) -> int:
     loop = kernels.typed(steps.adam_steps, steps.ADAM_STEPS)
-    return loop(X, source, start, arrays[0], arrays[1], config.eta, config.beta,
-                config.beta2, config.eps, count, bound, *_kernels(config), work)  # fmt: skip
+    scratch, pre = _scratch(X, work)
+    return loop(X, source, start, arrays[0], arrays[1], scratch, config.eta,
+                config.beta, config.beta2, config.eps, count, bound,
+                *_kernels(config), pre, work)  # fmt: skip
 
 
 def _matrix(config):

@@ -13,12 +13,12 @@ student stays at zero (no convention; the activation's s'(0) = 0).
 
 from numba import njit
 
-from .pairs import REASSOC
+from .pairs import KERNEL, REASSOC
 
 _SPLIT = 134217729.0  # 2^27 + 1: Dekker's split of a double into two halves
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def _two_product(a, b):
     """(p, e) with p = fl(a b) and p + e = a b exactly (Dekker, no FMA needed)."""
     p = a * b
@@ -31,7 +31,7 @@ def _two_product(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def _compensated_A(X, sign, A):
     """A[0] = sum_p s_p x_p x_p^T entry by entry, error-free products summed by
     TwoSum with the errors carried (A[1] scratch); returns tr A summed the same
@@ -57,7 +57,7 @@ def _compensated_A(X, sign, A):
     return trace + trace_err
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """L = |A|_F^2 + 1/2 (tr A)^2 with A compensated."""
     trace = _compensated_A(X, sign, A)
@@ -69,7 +69,7 @@ def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     return total + 0.5 * trace * trace
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def _apply(X, A, trace, G):
     """G_i = 4 A w_i + 2 (tr A) w_i."""
     n, k = G.shape
@@ -81,13 +81,13 @@ def _apply(X, A, trace, G):
             G[i, a] = 4.0 * acc + 2.0 * trace * X[i, a]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
     """grad_i = 2 (2A + (tr A) I) w_i into G, A compensated."""
     _apply(X, A, _compensated_A(X, sign, A), G)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def activation(z, alpha):
     """(z^2, 2z)."""
     return z * z, 2.0 * z

@@ -13,11 +13,12 @@ from numba import njit, types
 
 from . import kernels
 from .kernels import ACTIVATION, REASSOC
+from .pairs import KERNEL
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def _splitmix64(state):
     """One step of SplitMix64: (new state, 64 random bits)."""
     state = state + _GOLDEN
@@ -27,7 +28,7 @@ def _splitmix64(state):
     return state, z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def _epoch_permutation(seed, epoch, perm):
     """Fisher-Yates shuffle of 0..m-1 into perm, keyed by (seed, epoch)."""
     state = np.uint64(seed) * _GOLDEN + np.uint64(epoch)
@@ -39,7 +40,7 @@ def _epoch_permutation(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=REASSOC)
+@njit(**KERNEL, fastmath=REASSOC)
 def _preactivations(W, V, x, pre):
     """pre[i] = w_i.x for the students, pre[n + j] = v_j.x (explicit loops: BLAS
     calls on vectors this short cost more than the arithmetic)."""
@@ -56,7 +57,7 @@ def _preactivations(W, V, x, pre):
         pre[n + j] = total
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def _residual(pre, n, act, alpha):
     """R(x) = sum_i s(w_i.x) - sum_j s(v_j.x) from the preactivations (the first
     teacher first: ReLU's original order of additions)."""
@@ -77,7 +78,7 @@ def _residuals(W, V, X, out, act, alpha):
         out[s] = _residual(pre, W.shape[0], act, alpha)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def batch_window(step, offset, m, batch, seed, perm):
     """(lo, hi): step's minibatch is perm[lo:hi] of the m samples. A new epoch, or
     the first step of a call, (re)draws the epoch's permutation into perm."""
@@ -88,7 +89,7 @@ def batch_window(step, offset, m, batch, seed, perm):
     return j * batch, min((j + 1) * batch, m)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**KERNEL)
 def batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha):
     """G = sum over the batch X[perm[lo:hi]] of R(x) s'(w_i.x) x (eq. 4's
     integrand; ReLU: 1{w_i.x >= 0}, convention 1{0 >= 0} = 1); pre (n + m,)."""

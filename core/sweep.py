@@ -20,6 +20,9 @@ from .run import simulate
 from .summary import SUMMARY_COLUMNS, summarise
 
 CONFIG_COLUMNS = tuple(RunConfig.__dataclass_fields__)
+# A sweep's rows live in memory and its runs in one queue: 1e5 runs of even 1e5
+# steps are hours of compute, and the table stays a few tens of MB.
+MAX_RUNS = 100_000
 
 
 def run_item(item: RunConfig | Mapping[str, Any]) -> dict:
@@ -45,9 +48,14 @@ def iter_sweep(
     """(index, row) pairs as runs finish, in completion order.
 
     scheduler : "tcp://host:port" of a Dask distributed scheduler (dask is
-        imported only then); None runs on this machine.
+        imported only then); the engine is shipped to its workers, whose package
+        versions must equal this machine's (core.cluster.connect raises
+        ClusterError before any run otherwise). None runs on this machine.
     workers : local processes (default: all cores); 1 runs in this process.
+    At most MAX_RUNS items.
     """
+    if len(items) > MAX_RUNS:
+        raise ValueError(f"a sweep holds at most {MAX_RUNS:,} runs, got {len(items):,}")
     if scheduler is not None:
         yield from _iter_dask(items, scheduler)
         return
@@ -70,12 +78,23 @@ def iter_sweep(
 
 
 def _iter_dask(items: list, scheduler: str) -> Iterator[tuple[int, dict]]:
-    from dask.distributed import Client, as_completed
+    from dask.distributed import as_completed
 
-    with Client(scheduler) as client:
-        futures = client.map(run_item, items, pure=False)
+    from .cluster import connect
+
+    def on_worker(item: dict) -> dict:
+        from core.sweep import run_item  # the engine that connect() shipped
+
+        return run_item(item)
+
+    # The scheduler unpickles every task but holds no engine: the task is a nested
+    # function (cloudpickle sends it by value) and each item a plain dict.
+    plain = [i.to_dict() if isinstance(i, RunConfig) else dict(i) for i in items]
+    with connect(scheduler) as client:
+        futures = client.map(on_worker, plain, pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
-        for future in as_completed(futures):
+        # The loop given: the client is not this process's default one.
+        for future in as_completed(futures, loop=client.loop):
             yield index[future.key], future.result()
 
 

@@ -30,11 +30,13 @@ def _every_path() -> list[RunConfig]:
     """A tiny run of each method with each activation, and of each optimiser
     with each activation on population GD and on samples (the loops take the
     model's kernels as typed functions: each kernel compiles once, the loops
-    once for all models)."""
+    once for all models). Gradient flow with relu only: its solver is SciPy's and its
+    kernels are those GD compiles (measured: a flow run per activation tripled
+    a warm-cache warm_up, 1.2 -> 4.7 s)."""
     tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4, "teachers": 2}
-    configs = []
-    for activation in MODELS:
-        for method in METHODS:
+    configs = [RunConfig(method=method, **tiny) for method in METHODS]
+    for activation in [name for name in MODELS if name != "relu"]:
+        for method in ("gd", "sgd"):
             configs.append(RunConfig(method=method, activation=activation, **tiny))
         for optimizer in OPTIMIZERS:
             for method in ("gd", "sgd"):
@@ -51,15 +53,18 @@ def _every_path() -> list[RunConfig]:
 
 def estimate_seconds(config: RunConfig) -> float:
     """Rough wall-clock seconds of simulate(config) on a 2-core machine, to decide
-    whether a run starts at once. Fitted to benchmarks/bench_engine.py figures:
-    GD ~ 0.2 us + 15-40 ns per pair of rows per step (n = 3: 0.4 us, n = 20: 4 us,
-    n = 50: 51 us); flow ~ 0.07 s + 2 ms * n k per decade of t; SGD ~ 1 ns per
+    whether a run starts at once. GD ~ 0.2 us + 15-40 ns per pair of rows per
+    step (rows = n + m, k = min(d, n + m)), erf 2x: the earlier fit to
+    benchmarks/bench_engine.py on the loaded machine (n = 3: 0.4 us), kept
+    although a quiet one now runs 0.19 us at n = 3 and 17 us at n = 50
+    (bench_models.py), because the app's start-at-once and ensemble caps are
+    tuned to it; flow ~ 0.07 s + 2 ms * n k per decade of t; SGD ~ 1 ns per
     sample * student * coordinate. Optimisers: momentum and Nesterov as GD;
     Adam in R^d (k = d); Gauss-Newton adds a Cholesky solve of size n k (~0.4 ns
     per flop, n = 10: 175 us per step measured) and, on samples, building its
     matrix from batch (n d)^2 products."""
-    n = config.n
-    k = config.d if config.runs_in_full_space else min(config.d, n + 1)
+    n, rows = config.n, config.n + config.teachers
+    k = config.d if config.runs_in_full_space else min(config.d, rows)
     records = len(record_steps(config.steps))
     setup = 2e-3 + 1e-8 * n * config.d
     if config.method == "flow":
@@ -70,8 +75,9 @@ def estimate_seconds(config: RunConfig) -> float:
         per_step += _gauss_newton_seconds(config, config.d, config.batch_size)
         per_record = 2e-5 + 1e-9 * config.samples * n * config.d
         return setup + config.steps * per_step + records * per_record
-    pairs = n * (n + 1) / 2
+    pairs = rows * (rows - 1) / 2
     per_step = 2e-7 + pairs * (15e-9 + 0.5e-9 * k)
+    per_step *= 2.0 if config.activation == "erf" else 1.0
     per_step += _gauss_newton_seconds(config, k, 0)
     return setup + config.steps * per_step + records * (2e-5 + per_step)
 

@@ -5,7 +5,8 @@
   (at 50 digits their cancellations still leave > 25 correct digits).
 - ``kernel_loss_mp``: the arc-cosine kernel expansion ½ΣΣΥ(wᵢ,wⱼ) − ΣΥ(wᵢ,v) + ½Υ(v,v).
 - ``monte_carlo``: sample means of ½R(x)² and R(x)·1{wᵢᵀx ≥ 0}·x, x ~ N(0, I_d),
-  with their standard errors.
+  with their standard errors; ``model_monte_carlo`` the same for every activation.
+- tests/quadrature.py: every activation's pair kernels as Gaussian integrals.
 
 Convention at wᵢ = 0 (DESIGN §3.4): 1{0 ≥ 0} = 1, so ∇ᵢ = ½(Σ_{j≠i} wⱼ − v).
 """
@@ -141,6 +142,30 @@ def monte_carlo(
 
     Samples come in chunks of ``chunk`` rows so memory stays bounded whatever d is.
     """
+    return model_monte_carlo(W, v, "relu", 0.0, samples, seed, chunk)
+
+
+def _activation_np(activation: str, alpha: float):
+    from scipy.special import erf
+
+    return {
+        "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z >= 0) * 1.0),
+        "leaky_relu": (
+            lambda z: np.where(z >= 0, z, alpha * z),
+            lambda z: np.where(z >= 0, 1.0, alpha),
+        ),
+        "erf": (erf, lambda z: 2 / np.sqrt(np.pi) * np.exp(-(z**2))),
+        "quadratic": (lambda z: z * z, lambda z: 2 * z),
+    }[activation]
+
+
+def model_monte_carlo(
+    W, V, activation: str, alpha=0.0, samples=2_000_000, seed=0, chunk=200_000
+) -> MonteCarlo:
+    """Sample means of 1/2 R^2 and R s'(w_i.x) x, R = sum s(w_i.x) - sum s(v_j.x),
+    s'(0) as the engine's convention (1 for relu and leaky)."""
+    s, ds = _activation_np(activation, alpha)
+    V = np.atleast_2d(V)
     rng = np.random.default_rng(seed)
     n, d = W.shape
     sums = np.zeros(2)
@@ -148,10 +173,10 @@ def monte_carlo(
     for start in range(0, samples, chunk):
         X = rng.standard_normal((min(chunk, samples - start), d))
         P = X @ W.T
-        R = np.maximum(P, 0.0).sum(axis=1) - np.maximum(X @ v, 0.0)
+        R = s(P).sum(axis=1) - s(X @ V.T).sum(axis=1)
         half_sq = 0.5 * R**2
         sums += half_sq.sum(), (half_sq**2).sum()
-        G = np.where(P >= 0.0, R[:, None], 0.0)
+        G = R[:, None] * ds(P)
         grad_sum += G.T @ X
         grad_sq += (G**2).T @ X**2
     loss, loss_se = _mean_and_se(sums[0], sums[1], samples)

@@ -81,7 +81,7 @@ def test_safran_shamir_fraction_lies_in_the_interval():
     their commonest spurious minimum, loss 0.0215."""
     table = measured("teachers", seeds=60, k=8)[1]
     for _, row in table.iterrows():
-        low, high = row["95 % interval"]
+        low, high = row["95 % low"], row["95 % high"]
         assert low <= row["Safran & Shamir (%)"] / 100 <= high
     exact = table[table.n == 8].iloc[0]
     assert exact["ended with L ≥ 0.001"] > 0

@@ -90,6 +90,32 @@ def test_from_mapping_reads_choices_case_insensitively():
     assert config.teachers == 1
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"activation": "leaky_relu", "alpha": -1.0},
+        {"activation": "leaky_relu", "alpha": 1.0},
+        {"activation": "erf"},
+        {"activation": "quadratic"},
+        {"teachers": 10},
+        {"init": "sphere"},
+        {"init": "student_t"},
+        {"init": "orthogonal"},
+        {"init": "uniform"},
+    ],
+    ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()),
+)
+def test_every_model_teacher_count_and_init_is_accepted(changes):
+    config = RunConfig(**{**BASE, **changes})
+    assert all(getattr(config, k) == v for k, v in changes.items())
+
+
+def test_orthogonal_init_with_more_students_than_dimensions_names_init_n_and_d():
+    with pytest.raises(ConfigError, match=r"init.*n = 11.*d = 10") as caught:
+        RunConfig(**{**BASE, "n": 11, "init": "orthogonal"})
+    assert caught.value.field == "init"
+
+
 def test_replace_drops_the_old_optimisers_parameters():
     momentum = RunConfig(**BASE, optimizer="momentum", beta=0.5)
     assert momentum.replace(optimizer="gd").beta == 0.9  # reset to the default

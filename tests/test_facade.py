@@ -45,12 +45,25 @@ def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
     from numba.core.registry import CPUDispatcher
 
+    import core.erf
     import core.gauss_newton
     import core.kernels
+    import core.leaky
     import core.optimizer_steps
+    import core.pairs
+    import core.quadratic
     import core.samples
 
-    modules = (core.kernels, core.samples, core.optimizer_steps, core.gauss_newton)
+    modules = (
+        core.kernels,
+        core.pairs,
+        core.leaky,
+        core.erf,
+        core.quadratic,
+        core.samples,
+        core.optimizer_steps,
+        core.gauss_newton,
+    )
     return {
         f"{module.__name__}.{name}": len(obj.signatures)
         for module in modules
@@ -74,6 +87,22 @@ def test_nothing_compiles_after_warm_up():
     configs += [
         RunConfig(
             n=3,
+            d=6,
+            steps=200,
+            method=method,
+            samples=30,
+            teachers=m,
+            activation=activation,
+            alpha=0.3 if activation == "leaky_relu" else 0,
+            init=init,
+        )
+        for activation in core.MODELS
+        for method in ("gd", "flow", "sgd")
+        for m, init in ((1, "gaussian"), (3, "orthogonal"))
+    ]
+    configs += [
+        RunConfig(
+            n=3,
             d=5,
             steps=50,
             method=method,
@@ -92,7 +121,71 @@ def test_nothing_compiles_after_warm_up():
         traj.metrics  # noqa: B018 - the metrics' angle kernel
     rng = np.random.default_rng(0)
     W, v = rng.standard_normal((3, 6)), rng.standard_normal(6)
-    core.population_loss(W, v)
-    core.population_gradient(W, v)
+    for activation in core.MODELS:
+        for teachers in (v, W[:2]):
+            core.population_loss(W, teachers, activation)
+            core.population_gradient(W, teachers, activation)
+            core.population_hessian(W, teachers, activation)
     hessian_spectrum(W, v)
     assert _signatures() == before
+
+
+def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
+    """The loops take each model's kernel as a first-class FunctionType
+    (core.kernels.typed): one overload, cached on disk. A dispatcher-typed
+    argument would specialise per model and miss the cache in every process on
+    numba 0.68 (measured), which is what this guards against."""
+    code = (
+        "import core, core.kernels as k, core.samples as s\n"
+        "for a in core.MODELS:\n"
+        "    for method in ('gd', 'sgd'):\n"
+        "        core.simulate(core.RunConfig(n=2, d=3, steps=5, activation=a,"
+        " method=method, samples=8))\n"
+        "print(sum(k.gd_steps.stats.cache_misses.values()),"
+        " sum(s.sgd_steps.stats.cache_misses.values()),"
+        " sum(k.gd_steps.stats.cache_hits.values()))"
+    )
+
+    def run() -> list[int]:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        return [int(x) for x in out.split()]
+
+    run()  # fills the cache if this checkout has none yet
+    misses_gd, misses_sgd, hits_gd = run()
+    assert (misses_gd, misses_sgd) == (0, 0)
+    assert hits_gd == 1  # one overload serves every model
+
+
+def test_typed_loops_are_safe_to_prepare_from_two_threads_at_once():
+    """A run and the app's warm-up may both be first to reach a step loop: the
+    second must find it compiled, not 'compilation disabled' (seen in a sweep)."""
+    import threading
+
+    from numba import njit, types
+
+    from core.kernels import typed
+
+    @njit
+    def twice(x):
+        return 2.0 * x
+
+    signature = types.float64(types.float64)
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def call():
+        barrier.wait()
+        try:
+            results.append(typed(twice, signature)(1.5))
+        except RuntimeError as error:  # compilation disabled: the race
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == [3.0] * 4

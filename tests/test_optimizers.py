@@ -10,6 +10,7 @@ from scipy.stats import special_ortho_group
 
 from core import RunConfig, advance, default_start, simulate, start_run
 from core.config import OPTIMIZERS as OPTIMIZER_NAMES
+from core.optimizer_steps import MU_MAX
 from core.optimizers import OPTIMIZERS
 
 BASE = {"n": 3, "d": 4, "sigma": 0.1, "seed": 1}
@@ -93,7 +94,7 @@ def test_gauss_newton_reaches_the_floor_and_stays(n, seed):
     """damping = sqrt_loss: L < 1e-25 within 60 steps, then hundreds of steps at
     the rounding floor without the loss rising above 1e-24 (Levenberg-Marquardt's
     safeguard; an unsafeguarded lambda = sqrt(L) blew up from 1e-25 to 1e+7)."""
-    config = RunConfig(n=n, d=6, sigma=0.1, eta=1.0, steps=600, seed=seed,
+    config = RunConfig(n=n, d=6, sigma=0.1, eta=1.0, steps=3000, seed=seed,
                        optimizer="gauss_newton")  # fmt: skip
     frame = simulate(config).metrics
     below = frame.step[frame.loss < 1e-25]
@@ -101,11 +102,14 @@ def test_gauss_newton_reaches_the_floor_and_stays(n, seed):
     assert below.iloc[0] <= 60
     after = frame[frame.step >= below.iloc[0]]
     assert after.loss.max() < 1e-24
-    assert after.step.iloc[-1] == 600
+    assert after.step.iloc[-1] == 3000
     stepped = frame.iloc[1:]  # step 0 has taken no step: no lambda yet
     assert np.isfinite(stepped.gn_lambda).all()
     assert (stepped.gn_lambda >= 0).all()
     assert (stepped.gn_condition >= 1).all()
+    # At L = 0 exactly only the floor is left in lambda: refusals must still
+    # raise it, and mu must stay finite (it once overflowed to inf here).
+    assert (stepped.gn_mu <= MU_MAX).all()
 
 
 def test_fixed_damping_stays_sublinear():

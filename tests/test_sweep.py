@@ -1,10 +1,22 @@
 """Sweeps: same rows on every backend, equal to simulate(), bad items as rows."""
 
+import importlib
+import io
+import sys
+import types
+import zipfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import core
 from core import RunConfig, ensemble_bands, simulate, summarise, sweep
+from core.cluster import engine_name, engine_zip, version_mismatches
+
+# The module, not the function that core's facade exports under the same name.
+SWEEP_MODULE = importlib.import_module("core.sweep")
 
 CONFIGS = [
     RunConfig(n=n, d=5, sigma=sigma, eta=0.05, steps=3000, seed=seed)
@@ -35,6 +47,16 @@ def test_bad_items_become_rows_and_the_others_survive():
     assert "4/n" in frame.message[2]
 
 
+@pytest.fixture
+def plain_main(monkeypatch):
+    """A __main__ without a file for the processes a test spawns: each spawned
+    child imports its parent's __main__, which Streamlit's AppTest leaves as app.py,
+    so each child would start the app and its warm-up thread beside the runs (and
+    re-import the engine from the repository on a Dask worker)."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+@pytest.mark.usefixtures("plain_main")
 def test_local_processes_and_a_dask_cluster_give_identical_rows():
     distributed = pytest.importorskip("dask.distributed")
     serial = sweep(CONFIGS, workers=1)
@@ -44,7 +66,7 @@ def test_local_processes_and_a_dask_cluster_give_identical_rows():
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # None means port 8787, maybe taken
     ) as cluster:
         on_dask = sweep(CONFIGS, scheduler=cluster.scheduler_address)
     np.testing.assert_array_equal(_numeric(serial), _numeric(processes))
@@ -81,3 +103,40 @@ def test_summary_tail_matches_the_t_minus_3_law_in_the_slow_phase():
     row = summarise(simulate(RunConfig(n=2, d=3, eta=0.1, steps=10**5), W0=W0, v=v))
     assert row["tail_exponent"] == pytest.approx(-3.0, abs=0.01)
     assert row["tail_C"] == pytest.approx(np.pi**2 / 6, rel=0.01)
+
+
+def test_a_sweep_over_the_cap_is_refused_before_any_run(monkeypatch):
+    monkeypatch.setattr(SWEEP_MODULE, "MAX_RUNS", 2)
+    monkeypatch.setattr(SWEEP_MODULE, "run_item", lambda item: pytest.fail("ran"))
+    with pytest.raises(ValueError, match="at most 2 runs"):
+        sweep(CONFIGS[:3], workers=1)
+
+
+def test_version_mismatches_name_each_worker_package_and_both_versions():
+    def report(**packages):
+        base = {"python": "3.11.7.final.0", "numpy": "2.4.6", "scipy": "1.17.1"}
+        return {"packages": base | packages}
+
+    versions = {
+        "client": report(),
+        "workers": {
+            "tcp://b:1": report(numpy="2.3.0"),
+            "tcp://a:1": report(),
+            "tcp://c:1": report(python="3.12.1.final.0", scipy=None),
+        },
+    }
+    assert version_mismatches(versions) == [
+        "tcp://b:1: numpy 2.3.0 (here 2.4.6)",
+        "tcp://c:1: python 3.12.1.final.0 (here 3.11.7.final.0)",
+        "tcp://c:1: scipy None (here 1.17.1)",
+    ]
+
+
+def test_the_shipped_engine_is_every_module_of_core_and_named_by_its_content():
+    data = engine_zip()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    package = Path(core.__file__).parent
+    assert names == {f"core/{p.relative_to(package)}" for p in package.rglob("*.py")}
+    assert engine_zip() == data
+    assert engine_name(data) != engine_name(data + b" ")
