@@ -72,3 +72,38 @@ def fit_line_tail(
         return None
     slope, intercept = np.polynomial.polynomial.polyfit(t[tail], y[tail], 1)[::-1]
     return LineFit(float(slope), float(intercept), float(t[tail][0]), float(t[-1]))
+
+
+@dataclass(frozen=True)
+class ExpFit:
+    """y ≈ C · exp(-rate · t) on [t_start, t_end]."""
+
+    C: float
+    rate: float
+    t_start: float
+    t_end: float
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        return self.C * np.exp(-self.rate * t)
+
+
+def fit_exponential_tail(
+    t: np.ndarray, y: np.ndarray, above_floor: float = 100.0
+) -> ExpFit | None:
+    """y ≈ C e^(-rate t), least squares of ln y on t over the second half (in time)
+    of the records still above_floor times above the run's lowest value: exponential
+    decay stops at the rounding floor (1e-31 for GD at n = 1), which must not bend
+    the fit. t, y : (R,). None when too few points."""
+    mask = np.isfinite(t) & np.isfinite(y) & (y > 0)
+    if not mask.any():
+        return None
+    t, y = t[mask], y[mask]
+    falling = y > above_floor * y.min()
+    if not falling.any():
+        return None
+    end = t[falling].max()
+    tail = falling & (t >= end / 2)
+    if tail.sum() < MIN_TAIL_POINTS or np.ptp(t[tail]) == 0:
+        return None
+    slope, log_C = np.polynomial.polynomial.polyfit(t[tail], np.log(y[tail]), 1)[::-1]
+    return ExpFit(float(np.exp(log_C)), float(-slope), float(t[tail][0]), float(end))

@@ -224,7 +224,7 @@ def test_exports_hold_exactly_the_records():
 
 def test_finite_sample_runs_also_draw_their_training_loss():
     frame = synthetic_frame(2).assign(empirical_loss=lambda f: f["loss"] / 2)
-    fig = figures.loss_figure(frame, RunConfig(n=2, method="sgd"), fit_tail=False)
+    fig = figures.loss_figure(frame, RunConfig(n=2, method="sgd"))
     names = [t.name for t in fig.data]
     assert "training loss" in names
     assert not any("t<sup>−3</sup>" in name for name in names)

@@ -12,6 +12,8 @@ import streamlit as st
 
 from core.export import to_csv, to_json
 from ui import figures, page
+from ui.figures.captions import GROUPS, captions
+from ui.figures.run import run_figures
 from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
 
@@ -50,24 +52,20 @@ def _outcome(job: Job, shown) -> None:
     )
 
 
-def _charts(shown, captions, contrast, live: bool, band=None) -> None:
+def _charts(shown, contrast, live: bool, band=None) -> None:
     def _chart(name: str, fig) -> None:
-        page.chart(fig, f"explore_chart_{name}", captions[name])
+        page.chart(fig, f"explore_chart_{name}", words[name])
 
-    frame, config = shown.metrics, shown.config
+    config, words = shown.config, captions(shown)
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
-    left, right = st.columns(2, gap="medium")
-    with left:
-        # t⁻³ is the population-GD law: no guide for diverged or finite-sample runs.
-        fit_tail = shown.status != "diverged" and config.method != "sgd"
-        _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail, band))
-        _chart("angles", figures.angles_figure(frame, config))
-        _chart("norms", figures.norms_figure(frame, config))
-    with right:
-        _chart("inv_cbrt", figures.inverse_cube_root_figure(frame, config, band))
-        _chart("balance", figures.balance_figure(frame, config))
-        _chart("potential", figures.potential_figure(frame, config))
+    built = run_figures(shown, contrast, band)
+    for heading, names in GROUPS:
+        st.subheader(heading)
+        for i in range(0, len(names), 2):
+            for column, name in zip(st.columns(2), names[i : i + 2], strict=True):
+                with column:
+                    _chart(name, built[name])
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if live:
@@ -77,7 +75,7 @@ def _charts(shown, captions, contrast, live: bool, band=None) -> None:
                 figures.geometry_figure(shown.coords, shown.steps, last, config),
             )
         else:
-            st.fragment(_geometry_with_slider)(shown, captions["geometry"])
+            st.fragment(_geometry_with_slider)(shown, words["geometry"])
     with right:
         _downloads(shown)
 
@@ -118,26 +116,27 @@ def _downloads(shown) -> None:
         )
 
 
-def _draw(job: Job, captions, contrast, charts: bool, band=None) -> None:
+def _draw(job: Job, contrast, charts: bool, band=None) -> None:
     job.touch()
     if not job.finished:
         _progress(job)
     shown = trajectory(job)
     _outcome(job, shown)
     if shown is not None and charts:
-        _charts(shown, captions, contrast, live=not job.finished, band=band)
+        _charts(shown, contrast, live=not job.finished, band=band)
 
 
-def draw_run(job: Job, captions, contrast=None, redraw_live=True, band=None) -> None:
-    """Status and charts of the page's run; a live one redraws in a fragment.
+def draw_run(job: Job, contrast=None, redraw_live=True, band=None) -> None:
+    """Status and charts of the page's run (captions from the run itself, by
+    ui.figures.captions); a live one redraws in a fragment.
 
-    captions : chart name -> its one-line caption (the page's words).  band : median and quantiles over seeds of the loss and L^(-1/3), drawn under
+    band : median and quantiles over seeds of the loss and L^(-1/3), drawn under
     the run's own lines; or None. Streamlit remounts a Plotly chart whose figure
     changed, so zoom does not survive a live redraw: with redraw_live=False the
     charts stay as drawn (free to zoom) while only the progress keeps updating.
     """
-    live = functools.partial(_draw, captions=captions, contrast=contrast)
-    if page.follow(job, "run", live=functools.partial(live, charts=redraw_live)):
-        _draw(job, captions, contrast, charts=True, band=band)
+    live = functools.partial(_draw, contrast=contrast, charts=redraw_live)
+    if page.follow(job, "run", live=live):
+        _draw(job, contrast, charts=True, band=band)
     elif not redraw_live and (shown := trajectory(job)) is not None:
-        _charts(shown, captions, contrast, live=True)
+        _charts(shown, contrast, live=True)

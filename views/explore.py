@@ -10,31 +10,18 @@ import streamlit as st
 from core import RunConfig, analysis
 from ui import cache, page, run_view, tasks, widgets
 from ui.fields import EXPLORE, LIMITS
+from ui.figures.captions import HEADLINE, hero_caption, prompt
+from ui.figures.hero import hero_figure
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
 # A run this short is awaited in the request, so its final charts draw at once.
 AWAIT_SECONDS = 0.8
-# The n = 1 contrast curve stops here: its loss has reached the floor long before.
+# The contrast run (n = 1 beside n >= 2, n = 2 beside n = 1) stops here: n = 1's
+# loss has reached the floor long before.
 CONTRAST_STEPS = 100_000
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
 ENSEMBLE = "explore_ensemble"
-CAPTIONS = {
-    "loss": "n ≥ 2 bends from fast decay onto the dotted C·t⁻³ line (n = 1, dashed, "
-    "falls exponentially); below, the local exponent creeps to −3, slowly.",
-    "inv_cbrt": "In the slow phase L⁻¹ᐟ³ grows linearly in t (Theorem 6): "
-    "a straight line here is the t⁻³ law.",
-    "angles": "Each student turns toward the teacher: fast while small (phase 1), "
-    "then θᵢ shrinks like 1/t.",
-    "balance": "The theorems keep h_max/h_min below 2 for small σ; at large σ it "
-    "can exceed 2 and t⁻³ still holds.",
-    "norms": "Norms settle inside the shaded band [‖v‖/4n, 4‖v‖/n]: the implicit "
-    "regularisation of Theorem 6.",
-    "potential": "Z = Σ‖zᵢ − zⱼ‖, the lower bound's potential, decays like 1/t: "
-    "1/Z (right) is a straight line.",
-    "geometry": "Students as arrows from the origin: x along v̄, y along their main "
-    "orthogonal direction u (rescaled per step). Slide through the records.",
-}
 
 
 def _start(config: RunConfig, resume_from=None, use_cache: bool = True) -> None:
@@ -75,11 +62,13 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
 
 
 def _contrast(config: RunConfig):
-    """The n = 1 run with the same σ, η, seed and method, when it is a fair
-    contrast (its own small job); None until it is in."""
-    if config.n < 2 or config.method == "sgd":
+    """The run with the same σ, η, seed and method and n = 1 (or n = 2 for a run
+    of n = 1), when it is a fair contrast (its own small job); its metrics, or
+    None until it is in."""
+    if config.method == "sgd":
         return None
-    small = config.replace(n=1, steps=min(config.steps, CONTRAST_STEPS))
+    other = 2 if config.n == 1 else 1
+    small = config.replace(n=other, steps=min(config.steps, CONTRAST_STEPS))
     job = page.job(CONTRAST, tasks.run(small), wait=AWAIT_SECONDS)
     return job.result.metrics if job.result is not None else None
 
@@ -135,10 +124,8 @@ def _capped(plan) -> None:
 
 page.begin("")
 st.title("Explore: one teacher, n students")
-st.caption(
-    "Gradient descent on a single ReLU teacher: n = 1 converges exponentially, "
-    "n ≥ 2 only like t⁻³ (Xu & Du, COLT 2023)."
-)
+intro, hero = st.columns([3, 2], gap="medium")
+intro.markdown(HEADLINE)
 values, arrived = page.controls(EXPLORE, "run")
 if arrived:  # a link (or the first visit) starts at once, even after the warm-up
     st.session_state[START_NOW] = True
@@ -165,4 +152,10 @@ if pending is not None:
 if job is not None:
     band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
-    run_view.draw_run(job, CAPTIONS, _contrast(job.task.subject), redraw, band)
+    other = _contrast(job.task.subject)
+    intro.markdown(f"**Try it:** {prompt(job.task.subject)}")
+    if job.result is not None and other is not None:
+        with hero:
+            fig = hero_figure(job.result.metrics, job.task.subject, other)
+            page.chart(fig, "explore_hero", hero_caption(job.task.subject))
+    run_view.draw_run(job, other if job.task.subject.n > 1 else None, redraw, band)

@@ -48,7 +48,7 @@ st.markdown(
 )
 see("views/phases.py", "Hessian spectrum along a run", preset="theorem")
 
-st.header("Theorems")
+st.header("Theorems", anchor="theorems")
 st.markdown(
     "**One student** ($n = 1$, Yehudai & Shamir 2020): $L(w(T)) \\le e^{-\\Omega(T)}$, linear convergence."
 )
@@ -84,7 +84,7 @@ with st.container(horizontal=True):
         steps="10000000",
     )
 
-st.header("Three phases")
+st.header("Three phases", anchor="three-phases")
 st.markdown(
     "1. **Alignment** (Theorem 4): at small norm each $\\theta_i$ shrinks; at $T_1$ "
     "the students are balanced, $h_i \\le 2h_j$ with $h_i = \\langle w_i, \\bar v\\rangle$.\n"
@@ -101,7 +101,7 @@ with st.container(horizontal=True):
         preset="large-sigma",
     )
 
-st.header("The potential Z")
+st.header("The potential Z", anchor="the-potential-z")
 st.markdown(
     "With $z_i = w_i - \\langle w_i, \\bar v\\rangle\\bar v$, $Z = \\sum_{i<j}\\|z_i - z_j\\|$ "
     "shrinks only like $1/t$ (eq. 67), and $L \\ge \\Omega(Z^3/(n^5\\|v\\|))$ (eq. 68): "

@@ -6,7 +6,8 @@ keyed by the config so zoom survives live redraws.
 """
 
 from ui.figures.geometry import geometry_figure
-from ui.figures.rates import inverse_cube_root_figure, loss_figure, potential_figure
+from ui.figures.potential import potential_figure
+from ui.figures.rates import inverse_cube_root_figure, loss_figure
 from ui.figures.students import angles_figure, balance_figure, norms_figure
 from ui.figures.style import student_colours
 

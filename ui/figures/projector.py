@@ -7,7 +7,7 @@ BASE_FONT = 12  # plotly's default text size
 
 
 def for_projector(fig: go.Figure, scale: float = SCALE) -> go.Figure:
-    """Scale every font, the top margin (title and legend rows) and the height.
+    """Scale every font, the margins (title above, legend rows below) and the height.
 
     Returns a copy; the original keeps its desktop sizes.
     """
@@ -18,12 +18,9 @@ def for_projector(fig: go.Figure, scale: float = SCALE) -> go.Figure:
     layout.legend.font.size = round((layout.legend.font.size or BASE_FONT) * scale)
     for annotation in layout.annotations:
         annotation.font.size = round((annotation.font.size or BASE_FONT) * scale)
-    if layout.margin.t is not None:
-        layout.margin.t = round(layout.margin.t * scale)
+    for side in ("t", "b"):
+        if layout.margin[side] is not None:
+            layout.margin[side] = round(layout.margin[side] * scale)
     if layout.height is not None:
         layout.height = round(layout.height * scale)
-    # The legend sits below the title in container pixels (ui.figures.style).
-    if layout.legend.y is not None and layout.height:
-        title_px = (1 - layout.legend.y) * (layout.height / scale)
-        layout.legend.y = 1 - title_px * scale / layout.height
     return big

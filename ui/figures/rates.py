@@ -1,6 +1,7 @@
-"""Rate charts: the loss and its exponent, L^(-1/3), and the potential Z.
+"""Rate charts: the loss and its exponent, and L^(1/p), straight for a t^p law.
 
-Pure functions: `frame` is `Trajectory.metrics`, `config` the run's RunConfig.
+Pure functions: `frame` is `Trajectory.metrics`, `config` the run's RunConfig,
+`law` its ui.figures.captions.Law (which guide applies, if any).
 """
 
 import numpy as np
@@ -8,13 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.fits import fit_line_tail, fit_power_tail
+from core.fits import fit_exponential_tail, fit_line_tail, fit_power_tail
+from ui.figures.captions import EXPONENTIAL, POWER, Law, tail_law
 from ui.figures.compare import band_traces
 from ui.figures.style import (
     CONTRAST_COLOUR,
     GUIDE_COLOUR,
     line_trace,
-    note_no_potential,
     revision_key,
     set_axes,
     style,
@@ -33,7 +34,7 @@ def _steps_of(t: np.ndarray, config) -> np.ndarray:
     return np.round(t / config.eta).astype(np.int64)
 
 
-def _line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
+def line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
     """Dotted least-squares line over the second half of time, or None."""
     fit = fit_line_tail(t, y)
     if fit is None:
@@ -76,10 +77,31 @@ def _loss_range(frame: pd.DataFrame, band=None) -> list[float] | None:
     return [np.log10(values.min()) - 2.0, np.log10(values.max()) + 0.5]
 
 
-def _loss_panel(fig, frame, config, contrast, fit_tail: bool, band, **top) -> None:
+def _guide(t, loss, config, law: Law):
+    """The dotted law over the run's tail: C·t^p (POWER) or C·e^(-λt)
+    (EXPONENTIAL), or None (no law applies, or too few tail records)."""
+    if law.kind == POWER:
+        fit = fit_power_tail(t, loss, law.exponent)
+        name = "{C:.3g}·t<sup>" + f"{law.exponent:g}".replace("-", "−") + "</sup>"
+        t_fit = None if fit is None else np.geomspace(fit.t_start / 10, fit.t_end, 40)
+    elif law.kind == EXPONENTIAL:
+        fit = fit_exponential_tail(t, loss)
+        name = "{C:.3g}·e<sup>−{rate:.3g} t</sup>"
+        t_fit = None if fit is None else np.linspace(0.0, fit.t_end, 40)
+    else:
+        return None
+    if fit is None:
+        return None
+    label = name.format(C=fit.C, rate=getattr(fit, "rate", 0.0))
+    steps = _steps_of(t_fit, config)
+    return line_trace(t_fit, fit(t_fit), label, GUIDE_COLOUR, steps, True, dash="dot")
+
+
+def _loss_panel(fig, frame, config, contrast, law: Law, band, **top) -> None:
     t, steps = frame["time"].to_numpy(float), frame["step"]
     loss = frame["loss"].to_numpy(float)
-    if band is not None:  # first, so the chosen seed's line stays on top
+    log_t = law.kind != EXPONENTIAL
+    if band is not None and log_t:  # first, so the chosen seed's line stays on top
         for trace in _seed_band(band, "loss", True):
             fig.add_trace(trace, **top)
     fig.add_trace(line_trace(t, loss, "loss L", "#1f1f1f", steps, True), **top)
@@ -109,27 +131,15 @@ def _loss_panel(fig, frame, config, contrast, fit_tail: bool, band, **top) -> No
             ),
             **top,
         )
-    fit = fit_power_tail(t, loss) if fit_tail and config.n >= 2 else None
-    if fit is not None:
-        t_fit = np.geomspace(fit.t_start / 10, fit.t_end, 40)
-        fig.add_trace(
-            line_trace(
-                t_fit,
-                fit(t_fit),
-                f"{fit.C:.3g}·t<sup>−3</sup>",
-                GUIDE_COLOUR,
-                _steps_of(t_fit, config),
-                True,
-                dash="dot",
-            ),
-            **top,
-        )
-    set_axes(fig, config, True, True, "loss L", **top)
-    fig.update_xaxes(title=None, **top)
+    if (guide := _guide(t, loss, config, law)) is not None:
+        fig.add_trace(guide, **top)
+    set_axes(fig, config, log_t, True, "loss L", **top)
     fig.update_yaxes(range=_loss_range(frame, band), **top)
+    if not log_t and guide is not None:  # the decay, not the floor after it
+        fig.update_xaxes(range=[0.0, min(1.5 * guide.x[-1], t[-1])], **top)
 
 
-def _exponent_panel(fig, frame, config, **bottom) -> None:
+def _exponent_panel(fig, frame, config, law: Law, **bottom) -> None:
     t, steps = frame["time"].to_numpy(float), frame["step"]
     fig.add_trace(
         line_trace(
@@ -149,9 +159,9 @@ def _exponent_panel(fig, frame, config, **bottom) -> None:
         ),
         **bottom,
     )
-    fig.add_hline(
-        y=-3, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1}, **bottom
-    )
+    if law.kind == POWER:
+        line = {"color": GUIDE_COLOUR, "dash": "dot", "width": 1}
+        fig.add_hline(y=law.exponent, line=line, **bottom)
     set_axes(fig, config, True, False, "exponent", **bottom)
     fig.update_yaxes(range=list(EXPONENT_RANGE), tickvals=[-6, -3, 0], **bottom)
 
@@ -160,16 +170,24 @@ def loss_figure(
     frame: pd.DataFrame,
     config,
     contrast: pd.DataFrame | None = None,
-    fit_tail: bool = True,
+    law: Law | None = None,
     band: pd.DataFrame | None = None,
 ):
-    """Loss log-log with a fitted C·t⁻³ guide; below, the local exponent vs -3.
+    """Loss with the guide of its law (captions.tail_law): log-log with C·t^p and
+    the local exponent below for a power law; one log-linear panel with C·e^(-λt)
+    for exponential decay (a straight line there); no guide where none applies.
 
     contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
-    fit_tail : False where the tail follows no power law (diverged, finite-sample).
+    law : the run's Law; None: that of a completed run of `config`.
     band : median and quantiles of loss over seeds (core.ensemble_bands), or None.
     SGD runs also show their training loss on the fixed samples.
     """
+    law = law or tail_law(config)
+    if law.kind == EXPONENTIAL:
+        fig = go.Figure()
+        _loss_panel(fig, frame, config, contrast, law, band)
+        title = "Loss L, log-linear: exponential decay is straight"
+        return style(fig, title, revision_key(config), rows=1)
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -177,55 +195,44 @@ def loss_figure(
         row_heights=[0.66, 0.34],
         vertical_spacing=0.05,
     )
-    _loss_panel(fig, frame, config, contrast, fit_tail, band, row=1, col=1)
-    _exponent_panel(fig, frame, config, row=2, col=1)
+    _loss_panel(fig, frame, config, contrast, law, band, row=1, col=1)
+    fig.update_xaxes(title=None, row=1, col=1)
+    _exponent_panel(fig, frame, config, law, row=2, col=1)
     return style(
         fig,
-        "Loss L, and its local exponent",
+        "Loss L and its local exponent",
         revision_key(config),
-        rows=2,
+        rows=1,
         height=LOSS_HEIGHT,
     )
 
 
 def inverse_cube_root_figure(
-    frame: pd.DataFrame, config, band: pd.DataFrame | None = None
+    frame: pd.DataFrame, config, band: pd.DataFrame | None = None, law=None
 ):
-    """L^(-1/3) on linear axes with a line fitted on the second half of time.
+    """L^(1/p), straight in t for a t^p law (L^(-1/3) for ReLU's t^-3), with a
+    line fitted on the second half of time; L^(-1/3) and no fit where no power
+    law applies.
 
-    band : median and quantiles of loss_inv_cbrt over seeds, or None.
+    band : median and quantiles of loss_inv_cbrt over seeds (drawn for p = -3).
     """
+    law = law or tail_law(config)
+    power = law.kind == POWER
+    p = law.exponent if power else -3.0
     fig = go.Figure()
-    if band is not None:
+    if band is not None and p == -3.0:
         fig.add_traces(_seed_band(band, "loss_inv_cbrt", False))
     t = frame["time"].to_numpy(float)
-    y = frame["loss_inv_cbrt"].to_numpy(float)
-    fig.add_trace(line_trace(t, y, INV_CBRT, "#1f1f1f", frame["step"], False))
-    guide = _line_fit_trace(t, y, config)
+    if p == -3.0:
+        y, label = frame["loss_inv_cbrt"].to_numpy(float), INV_CBRT
+    else:
+        loss = frame["loss"].to_numpy(float)
+        y = np.where(loss > 0, np.power(np.where(loss > 0, loss, 1.0), 1.0 / p), np.nan)
+        label = f"L<sup>−1/{-p:g}</sup>"
+    fig.add_trace(line_trace(t, y, label, "#1f1f1f", frame["step"], False))
+    guide = line_fit_trace(t, y, config) if power else None
     if guide is not None:
         fig.add_trace(guide)
-    set_axes(fig, config, False, False, INV_CBRT)
-    return style(
-        fig,
-        f"{INV_CBRT}: a straight line in the slow phase",
-        revision_key(config),
-        rows=1,
-    )
-
-
-def potential_figure(frame: pd.DataFrame, config):
-    """Z(t) log-log (left) and 1/Z(t) on linear axes with a line fit (right)."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.16)
-    t, steps = frame["time"].to_numpy(float), frame["step"]
-    Z_inv = frame["Z_inv"].to_numpy(float)
-    left, right = {"row": 1, "col": 1}, {"row": 1, "col": 2}
-    fig.add_trace(line_trace(t, frame["Z"], "Z", "#832db6", steps, True), **left)
-    fig.add_trace(line_trace(t, Z_inv, "1/Z", "#a96b59", steps, False), **right)
-    guide = _line_fit_trace(t, Z_inv, config)
-    if guide is not None:
-        fig.add_trace(guide, **right)
-    if config.n == 1:
-        note_no_potential(fig, xref="paper", yref="paper")
-    set_axes(fig, config, True, True, "Z", **left)
-    set_axes(fig, config, False, False, "1/Z", **right)
-    return style(fig, "Potential Z, and 1/Z", revision_key(config), rows=1)
+    set_axes(fig, config, False, False, label)
+    title = f"{label}: a straight line in the slow phase" if power else label
+    return style(fig, title, revision_key(config), rows=1)

@@ -1,6 +1,9 @@
-"""Per-student charts: angles θᵢ, balance h_max/h_min, norms ‖wᵢ‖.
+"""Per-student charts: angles θᵢ, balance h_max/h_min, norms ‖wᵢ‖ (with m > 1
+teachers, the per-teacher analogues of ui.figures.teachers instead).
 
 Pure functions: `frame` is `Trajectory.metrics`, `config` the run's RunConfig.
+Levels (the bound 2, the norm band) are named in the legend, not written on the
+plot, where a label would sit on the curves.
 """
 
 import numpy as np
@@ -17,25 +20,11 @@ from ui.figures.style import (
     show_student_legend,
     style,
 )
+from ui.figures.teachers import teacher_angles_figure, teacher_shares_figure
 
 # Readable stops for a ratio that sits near 1-2 but may reach thousands.
 FINE_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500)
 COARSE_TICKS = (1, 2, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8)
-
-
-def _label_on_log_axis(fig, y: float, text: str) -> None:
-    """Label a level at the left edge. Plotly reads an annotation's y on a log axis
-    as log10(y), so add_hline's annotation_text would land at 10**y."""
-    fig.add_annotation(
-        x=0,
-        xref="paper",
-        xanchor="left",
-        y=np.log10(y),
-        yanchor="bottom",
-        text=text,
-        showarrow=False,
-        font={"size": 11, "color": "#555555"},
-    )
 
 
 def _student_rows(n: int) -> int:
@@ -44,6 +33,8 @@ def _student_rows(n: int) -> int:
 
 def angles_figure(frame: pd.DataFrame, config):
     """θᵢ(t), the angle of each student to the teacher, log-log."""
+    if config.teachers > 1:
+        return teacher_angles_figure(frame, config)
     fig = go.Figure()
     add_students(fig, frame, "theta", config.n, True)
     set_axes(fig, config, True, True, "θ<sub>i</sub> (rad)")
@@ -57,6 +48,8 @@ def angles_figure(frame: pd.DataFrame, config):
 
 def balance_figure(frame: pd.DataFrame, config):
     """h_max/h_min over time against the theorems' bound 2."""
+    if config.teachers > 1:
+        return teacher_shares_figure(frame, config)
     fig = go.Figure()
     ratio = frame["balance"].to_numpy(float)
     fig.add_trace(
@@ -69,8 +62,12 @@ def balance_figure(frame: pd.DataFrame, config):
             True,
         )
     )
-    fig.add_hline(y=2, line={"color": "#bd1f01", "dash": "dash", "width": 1.5})
-    _label_on_log_axis(fig, 2, "bound 2")
+    fig.add_hline(
+        y=2,
+        line={"color": "#bd1f01", "dash": "dash", "width": 1.5},
+        showlegend=True,
+        name="bound 2",
+    )
     finite = ratio[np.isfinite(ratio) & (ratio > 0)]
     top = max(3.0, 1.3 * finite.max()) if finite.size else 3.0
     bottom = min(0.9, 0.9 * finite.min()) if finite.size else 0.9
@@ -81,21 +78,31 @@ def balance_figure(frame: pd.DataFrame, config):
         tickvals=[v for v in ticks if bottom <= v <= top],
     )
     return style(
-        fig, "Balance h<sub>max</sub> / h<sub>min</sub>", revision_key(config), rows=0
+        fig, "Balance h<sub>max</sub> / h<sub>min</sub>", revision_key(config), rows=1
     )
 
 
 def norms_figure(frame: pd.DataFrame, config):
-    """‖wᵢ‖ with the band [‖v‖/4n, 4‖v‖/n] of Theorem 6 (18)."""
+    """‖wᵢ‖ with the band [‖v‖/4n, 4‖v‖/n] of Theorem 6 (18), for one teacher."""
     fig = go.Figure()
     v, n = config.teacher_norm, config.n
-    fig.add_hrect(y0=v / (4 * n), y1=4 * v / n, fillcolor=BAND_COLOUR, line_width=0)
-    _label_on_log_axis(fig, v / (4 * n), "[‖v‖/4n, 4‖v‖/n]")
+    if config.teachers == 1:
+        fig.add_hrect(
+            y0=v / (4 * n),
+            y1=4 * v / n,
+            fillcolor=BAND_COLOUR,
+            line_width=0,
+            showlegend=show_student_legend(n),
+            name="[‖v‖/4n, 4‖v‖/n]",
+        )
     add_students(fig, frame, "norm", n, True)
     set_axes(fig, config, True, True, "‖w<sub>i</sub>‖")
+    title = "Norms ‖w<sub>i</sub>‖" + (
+        " and Theorem 6's band" if config.teachers == 1 else ""
+    )
     return style(
         fig,
-        "Norms ‖w<sub>i</sub>‖ and the band of Theorem 6",
+        title,
         revision_key(config),
-        rows=_student_rows(n),
+        rows=legend_rows(n + 2) if show_student_legend(n) else 0,
     )

@@ -37,6 +37,12 @@ def student_colours(n: int) -> list[str]:
     return sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, n)))
 
 
+def teacher_colours(m: int) -> list[str]:
+    """One colour per teacher v_j: dark to mid grey-blue (Cividis), apart from
+    the students' palette."""
+    return sample_colorscale("Cividis", list(np.linspace(0.0, 0.6, m)))
+
+
 def show_student_legend(n: int) -> bool:
     """A legend helps up to 10 students; beyond, colour encodes the index."""
     return n <= QUALITATIVE_MAX
@@ -67,12 +73,13 @@ def legend_rows(entries: int) -> int:
 def style(
     fig: go.Figure, title: str, revision: str, rows: int, height: int = CHART_HEIGHT
 ) -> go.Figure:
-    """Shared layout: title, then `rows` legend rows, then the plot.
+    """Shared layout: the title on top, the plot, then `rows` legend rows under it.
 
-    Title and legend are placed in container pixels, so a wrapping legend never
-    runs into the title. `revision` keeps zoom across live redraws.
+    Title and legend are placed in container pixels, the legend horizontal below
+    the x axis: it never runs into the title, and a narrow chart keeps its whole
+    width for the plot. `revision` keeps zoom across live redraws.
     """
-    title_px, row_px = 34, 22
+    title_px, row_px, axis_px = 34, 22, 48
     fig.update_layout(
         title={
             "text": title,
@@ -85,7 +92,7 @@ def style(
             "pad": {"t": 10},
         },
         height=height,
-        margin={"l": 10, "r": 10, "t": title_px + row_px * rows + 6, "b": 10},
+        margin={"l": 10, "r": 10, "t": title_px + 6, "b": axis_px + row_px * rows},
         # No plotly template: st.plotly_chart applies the app's theme, and copying
         # a template costs ~90 ms per figure.
         uirevision=revision,
@@ -97,8 +104,8 @@ def style(
             "xanchor": "left",
             "font": {"size": 12},
             "yref": "container",
-            "y": 1.0 - title_px / height,
-            "yanchor": "top",
+            "y": 0.0,
+            "yanchor": "bottom",
         },
     )
     return fig

@@ -1,0 +1,266 @@
+"""What Explore's charts say about the run on screen: the law its tail follows
+(a power of t, exponential decay, or none, with the reason) and each chart's
+one-line caption, computed from the run (n, m, method, status, activation,
+optimiser), never the same sentences for every run.
+
+Pure functions of a RunConfig (and a Trajectory): no streamlit, testable alone.
+"""
+
+from dataclasses import dataclass
+
+from core.fits import fit_exponential_tail, fit_power_tail
+
+POWER, EXPONENTIAL, NONE = "power", "exponential", "none"
+SUPERSCRIPT = str.maketrans("-0123456789/", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹ᐟ")
+# Where each chart's claim is stated on the Theory page: (label, anchor).
+CLAIMS = {
+    "loss": ("Theorems 1 and 2: exponential for n = 1, T⁻³ for n ≥ 2", "theorems"),
+    "inv_cbrt": ("Theorem 6: L⁻¹ᐟ³ grows linearly", "three-phases"),
+    "angles": ("Theorem 4: alignment", "three-phases"),
+    "balance": ("Theorem 4: balance h_max ≤ 2 h_min", "three-phases"),
+    "norms": ("Theorem 6: the norm band", "three-phases"),
+    "potential": ("The potential Z and the lower bound", "the-potential-z"),
+}
+HEADLINE = (
+    "**One student learns a ReLU teacher exponentially fast; two or more learn it "
+    "only like t⁻³.** Gradient descent on the same problem, from the same start, "
+    "is exponentially slower when the student has more neurons than it needs "
+    "(Xu & Du, COLT 2023). Below: a live run, then six charts of what the proofs "
+    "track, each with what to look for and a link to its claim on the Theory page."
+)
+# Explore's diagnostic charts in two groups: (heading, chart names).
+GROUPS = (
+    ("How fast: the loss", ("loss", "inv_cbrt")),
+    ("Why: what the students do", ("angles", "balance", "norms", "potential")),
+)
+
+
+def prompt(config) -> str:
+    """What to do next, for the n on screen."""
+    if config.n == 1:
+        return (
+            "move **n** from 1 to 2 in the sidebar: one more student, the same "
+            "start, and the loss stalls onto t⁻³."
+        )
+    return (
+        f"move **n** from {config.n} to 1 in the sidebar to see the fast case on "
+        "its own, or to 2: the slow-down needs only one extra student."
+    )
+
+
+def hero_caption(config) -> str:
+    """The hero chart's one line: which two runs it compares."""
+    return (
+        f"The loss of n = 1 and n = 2 (here n = {config.n}) from the same start, "
+        f"σ = {config.sigma:g}, η = {config.eta:g}: exponential against t⁻³."
+        if config.n <= 2
+        else f"The loss of n = 1 against n = {config.n}, same σ, η and seed."
+    )
+
+
+@dataclass(frozen=True)
+class Law:
+    """How a run's loss falls at the end: kind POWER (L ≈ C t^exponent),
+    EXPONENTIAL (a straight line on log-linear axes) or NONE (nothing to fit);
+    `why` says which result (or which missing one) decides it."""
+
+    kind: str
+    why: str
+    exponent: float | None = None
+
+    @property
+    def power_text(self) -> str:
+        """ "t⁻³" for exponent -3 (only for POWER)."""
+        return "t" + f"{self.exponent:g}".translate(SUPERSCRIPT)
+
+    @property
+    def root_text(self) -> str:
+        """ "L⁻¹ᐟ³" for exponent -3: the power of L that is straight in t."""
+        return "L" + f"-1/{-self.exponent:g}".translate(SUPERSCRIPT)
+
+
+def _activation_law(config) -> Law | None:
+    name, alpha = config.activation, config.alpha
+    over = config.n > config.teachers
+    if name == "leaky_relu" and alpha == 1:
+        why = "linear activation (α = 1): least squares in Σwᵢ, linear for every n"
+        return Law(EXPONENTIAL, why)
+    if name == "leaky_relu" and alpha != 0:
+        shape = "|z|" if alpha == -1 else f"leaky ReLU with α = {alpha:g}"
+        return Law(NONE, f"{shape}: no paper proves a rate (an open question)")
+    if name == "erf":
+        why = "erf: no proven rate; extra students must die or merge instead"
+        return Law(NONE, why)
+    if name == "quadratic" and over:
+        why = "quadratic: over-parameterised matrix sensing, Θ(t⁻²) (Xiong et al. 2024)"
+        return Law(POWER, why, -2.0)
+    if name == "quadratic":
+        return Law(EXPONENTIAL, "quadratic with n ≤ m: exactly parameterised, linear")
+    return None
+
+
+def tail_law(config, status: str = "completed") -> Law:
+    """The law a run's tail follows, from its config and status (most decisive
+    first: divergence, finite samples, the activation, the optimiser, n and m)."""
+    if status == "diverged":
+        return Law(NONE, "the run diverged: no rate to read")
+    if config.method == "sgd":
+        return Law(NONE, f"finite samples (N = {config.samples:,}): L stops at a floor")
+    if (law := _activation_law(config)) is not None:
+        return law
+    if config.optimizer == "gauss_newton":
+        return Law(NONE, "Gauss–Newton preconditions the slow directions away")
+    if config.optimizer != "gd":
+        return Law(NONE, f"t⁻³ is plain GD's law; {config.optimizer}'s is open")
+    if config.teachers > 1:
+        return Law(NONE, f"m = {config.teachers} teachers: the t⁻³ law is for one")
+    if config.n == 1:
+        return Law(EXPONENTIAL, "one student: exponential (Yehudai & Shamir 2020)")
+    return Law(POWER, "n ≥ 2 students: Θ(t⁻³) (Xu & Du 2023)", -3.0)
+
+
+def floor_level(frame) -> float:
+    """Geometric mean of the loss over the last decade of time: the level a run
+    that has stopped falling sits at."""
+    fit = fit_power_tail(
+        frame["time"].to_numpy(float), frame["loss"].to_numpy(float), 0.0
+    )
+    return float("nan") if fit is None else fit.C
+
+
+def _decay(frame) -> str:
+    """The fitted rate, and where the decay stops (the rounding floor) if it does."""
+    t, loss = frame["time"].to_numpy(float), frame["loss"].to_numpy(float)
+    fit = fit_exponential_tail(t, loss)
+    if fit is None:
+        return "exponential decay is a straight line"
+    end = (
+        f"then the loss sits at the rounding floor near {loss.min():.0e} from "
+        f"t ≈ {fit.t_end:.3g} (the axis stops soon after)"
+        if fit.t_end < t[-1]
+        else "and it is still falling when the run ends"
+    )
+    return (
+        f"exponential decay is a straight line, here at rate λ = {fit.rate:.3g}; {end}"
+    )
+
+
+def _loss(trajectory, law: Law) -> str:
+    config, frame = trajectory.config, trajectory.metrics
+    if trajectory.status == "diverged":
+        return (
+            f"The run diverged after step {int(trajectory.steps[-1]):,}: the charts end "
+            "at its last finite record. No rate to read, so no guide."
+        )
+    if config.method == "sgd":
+        return (
+            f"Finite samples: the training loss (dashed) keeps falling, while the "
+            f"population loss L levels off near {floor_level(frame):.2g}: the students "
+            f"fit these {config.samples:,} inputs, not the teacher. No t⁻³ law holds "
+            "at a floor, so no guide."
+        )
+    if law.kind == POWER:
+        contrast = "; n = 1, dashed, falls exponentially" if config.n > 1 else ""
+        return (
+            f"The law here: {law.why}. The loss bends from fast decay onto the dotted "
+            f"C·{law.power_text} guide (fitted on the last decade{contrast}); below, "
+            f"the local exponent creeps to {law.exponent:g}, slowly.".replace(
+                "to -", "to −"
+            )
+        )
+    if law.kind == EXPONENTIAL:
+        return (
+            f"The law here: {law.why}. On these log-linear axes (t linear) "
+            f"{_decay(frame)}."
+        )
+    return (
+        f"No guide: {law.why}. Read the measured local exponent below (−3 would "
+        "be the paper's law)."
+    )
+
+
+def _inv_cbrt(config, law: Law) -> str:
+    if law.kind == POWER:
+        return (
+            f"In the slow phase {law.root_text} grows linearly in t: a straight line "
+            f"here is the {law.power_text} law; the dotted line is fitted on the "
+            "second half of the run."
+        )
+    if law.kind == EXPONENTIAL:
+        return (
+            "L⁻¹ᐟ³ is the straight line of a t⁻³ law, which does not apply: with "
+            "exponential decay it shoots up (and stops at the rounding floor). "
+            "No line is fitted."
+        )
+    return f"No line is fitted: {law.why}. L⁻¹ᐟ³ would be straight for a t⁻³ law."
+
+
+def _per_student(config, law: Law) -> dict[str, str]:
+    n, v = config.n, config.teacher_norm
+    if config.teachers > 1:
+        m = config.teachers
+        return {
+            "angles": f"θᵢ is the angle to one teacher; with m = {m} each line is "
+            "student i's angle to its nearest teacher (legend: at the last record).",
+            "balance": "h_max/h_min and H are defined for one teacher: instead, the "
+            "share of each teacher's norm its nearest students carry (1 = exactly).",
+            "norms": f"Theorem 6's band [‖v‖/4n, 4‖v‖/n] is for one teacher, so it is "
+            f"not drawn for m = {m}; students sharing a teacher split its norm.",
+            "potential": "Z is defined for one teacher: instead, each student's "
+            "nearest teacher over time, i.e. who carries whom.",
+        }
+    proved = config.activation == "relu" and config.optimizer == "gd"
+    if n == 1:
+        return {
+            "angles": "One student turns straight to the teacher: θ₁ → 0 exponentially.",
+            "balance": "h_max/h_min ≡ 1 for one student: balance is about sharing "
+            "the teacher among n ≥ 2.",
+            "norms": f"The one student's norm goes to ‖v‖ = {v:g}, inside the band "
+            "[‖v‖/4n, 4‖v‖/n] = [‖v‖/4, 4‖v‖].",
+            "potential": "Z ≡ 0 for one student (no zᵢ − zⱼ): no slow mode, the "
+            "reason n = 1 is fast.",
+        }
+    slow = law.kind == POWER and proved
+    return {
+        "angles": "Each student turns toward the teacher: fast while small (phase 1)"
+        + (", then θᵢ shrinks like 1/t." if slow else "."),
+        "balance": "The theorems keep h_max/h_min below 2 for small σ; at large σ it "
+        "can exceed 2 and t⁻³ still holds."
+        + ("" if proved else " (Proved for ReLU and plain GD.)"),
+        "norms": "Norms settle inside the shaded band [‖v‖/4n, 4‖v‖/n]: the implicit "
+        "regularisation of Theorem 6." + ("" if proved else " (Proved for ReLU GD.)"),
+        "potential": (
+            "Z = Σ‖zᵢ − zⱼ‖, the lower bound's potential, decays like 1/t: 1/Z "
+            "(below) is a straight line."
+            if slow
+            else "Z = Σ‖zᵢ − zⱼ‖, the lower bound's potential; its 1/t law is "
+            "proved for ReLU GD with n ≥ 2, so no line is fitted to 1/Z here."
+        ),
+    }
+
+
+def captions(trajectory) -> dict[str, str]:
+    """Chart name -> its caption for this run (loss, inv_cbrt, angles, balance,
+    norms, potential, geometry)."""
+    config = trajectory.config
+    law = tail_law(config, trajectory.status)
+    geometry = (
+        "Students as arrows from the origin: x along v̄, y along their main "
+        "orthogonal direction u (rescaled per step). Slide through the records."
+    )
+    if config.teachers > 1:
+        geometry += " With m teachers, v̄ is the first teacher's direction."
+    words = {
+        "loss": _loss(trajectory, law),
+        "inv_cbrt": _inv_cbrt(config, law),
+        **_per_student(config, law),
+    }
+    return {name: _with_claim(name, text) for name, text in words.items()} | {
+        "geometry": geometry
+    }
+
+
+def _with_claim(name: str, text: str) -> str:
+    """The caption and a link to the claim it illustrates on the Theory page."""
+    label, anchor = CLAIMS[name]
+    return f"{text} [{label} →](theory#{anchor})"
