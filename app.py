@@ -9,7 +9,11 @@ st.set_page_config(
     page_title="Single-Neuron Dynamics Lab",
     page_icon="🧠",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Collapsed in classroom mode (Prev / Next sit in the page); "auto" collapses
+    # it on phones and opens it on wider screens.
+    initial_sidebar_state="collapsed"
+    if st.query_params.get("classroom") == "1"
+    else "auto",
 )
 engine_warm_up()  # starts compiling once per server, before any page asks
 # Material icons: emoji need a colour font that headless browsers often lack.

@@ -9,6 +9,7 @@ early says why, with a way to run it again.
 
 import math
 import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,19 +21,13 @@ from ui.figures.projector import for_projector
 from ui.jobs import WAITING, Job, Task
 from ui.schema import Page
 
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-    "toImageButtonOptions": {"format": "svg"},
-}
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "svg"}}
+PLOTLY_CONFIG["modeBarButtonsToRemove"] = ["select2d", "lasso2d"]
 POLL_SECONDS = 0.75
-# Streamlit sizes text in rem: a larger root font enlarges every label and widget.
-PROJECTOR_CSS = """<style>
-html { font-size: 20px; }
-[data-testid="stSidebarNav"] span { font-size: 1.05rem; }
-[data-testid="stCaptionContainer"] { font-size: 0.95rem; }
-[data-testid="stPageLink"] p { white-space: normal; }
-</style>"""
+# Every page's layout (one column when narrow, ...), and classroom mode's on top.
+LAYOUT_CSS, PROJECTOR_CSS = (
+    Path(__file__).with_name(f"{f}.css") for f in ("layout", "classroom")
+)
 # The guided sequence of classroom mode: (page file, label, query).
 FIRST_STEP = {"n": "1", "d": "5", "sigma": "0.1", "eta": "0.05", "steps": "2000"}
 STEPS = (
@@ -54,26 +49,38 @@ def owner() -> tuple[str, str]:
 
 def begin(path: str) -> None:
     """Top of every page: the classroom flag (the router syncs it too; syncing
-    again is idempotent), the page this session shows, classroom mode drawn."""
+    again is idempotent), the page this session shows, classroom mode drawn:
+    its steps in the sidebar, and Prev / Next in the main area."""
     links.sync_classroom(path)
     st.session_state["page__path"] = path
     cache.visits()[owner()[0]] = path
+    st.html(LAYOUT_CSS)
     if warning := links.classroom_warning():
         st.warning(warning, icon="⚠️")
     if not links.classroom_on():
         return
     st.html(PROJECTOR_CSS)
+    # The step shown: the last of this page whose query the URL holds, else its
+    # first; -1 off the sequence (Prev hidden, Next is step 1).
+    file, query = f"views/{path or 'explore'}.py", st.query_params.to_dict().items()
+    mine = [i for i, step in enumerate(STEPS) if step[0] == file]
+    here = ([i for i in mine if STEPS[i][2].items() <= query] or mine[:1] or [-1])[-1]
+    with st.container(horizontal=True):
+        for number, arrow in ((here - 1, "← Prev: "), (here + 1, "Next: ")):
+            if 0 <= number < len(STEPS):
+                _step_link(number, arrow)
     with st.sidebar:
         st.markdown("**Classroom: step by step**")
-        for number, (file, label, query) in enumerate(STEPS, start=1):
-            step = query | {"classroom": "1"}
-            st.page_link(file, label=f"{number}. {label}", query_params=step)
-        st.page_link(
-            "views/explore.py",
-            label="Leave classroom mode",
-            icon="✖️",
-            query_params={"classroom": "0"},
-        )
+        for number in range(len(STEPS)):
+            _step_link(number)
+        leave = {"label": "Leave classroom mode", "query_params": {"classroom": "0"}}
+        st.page_link("views/explore.py", icon="✖️", **leave)
+
+
+def _step_link(number: int, prefix: str = "") -> None:
+    file, label, query = STEPS[number]
+    text = f"{prefix}{number + 1}. {label}"
+    st.page_link(file, label=text, query_params=query | {"classroom": "1"})
 
 
 def controls(page: Page, what: str = "view") -> tuple[dict, bool]:

@@ -17,6 +17,11 @@ from ui.figures.run import run_figures
 from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
 
+DOWNLOADS = (  # label, writer, file name, MIME type
+    ("Metrics (CSV)", to_csv, "metrics.csv", "text/csv"),
+    ("Run: config, weights, records (JSON)", to_json, "run.json", "application/json"),
+)
+
 
 def trajectory(job: Job):
     """The records so far (a finished run's whole Trajectory); None before any."""
@@ -97,23 +102,9 @@ def _geometry_with_slider(shown, caption: str) -> None:
 def _downloads(shown) -> None:
     st.markdown("**Data of this run**")
     st.caption("Exactly the records drawn above.")
-    for label, write, name, mime in (
-        ("Metrics (CSV)", to_csv, "metrics.csv", "text/csv"),
-        (
-            "Run: config, weights, records (JSON)",
-            to_json,
-            "run.json",
-            "application/json",
-        ),
-    ):
-        st.download_button(
-            label,
-            functools.partial(write, shown),
-            file_name=name,
-            mime=mime,
-            on_click="ignore",
-            key=f"explore_download_{name}",
-        )
+    for label, write, name, mime in DOWNLOADS:
+        data, key = functools.partial(write, shown), f"explore_download_{name}"
+        st.download_button(label, data, name, mime, key, on_click="ignore")
 
 
 def _draw(job: Job, contrast, charts: bool, band=None) -> None:
