@@ -337,7 +337,8 @@ def test_classroom_mode_survives_navigation(warm_server, page):
     yet the next page is still in classroom mode and says so in its URL."""
     page.goto(f"{warm_server}/compare?classroom=1")
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
-    page.get_by_role("link", name="4. Why: the three phases").click()
+    # The sidebar is collapsed in classroom mode: Next sits in the page.
+    page.get_by_role("link", name="Next: 4. Why: the three phases").click()
     page.wait_for_url("**/phases?*", timeout=TIMEOUT_MS)
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     assert "preset=theorem" in page.url
@@ -560,3 +561,78 @@ def test_a_frozen_tab_keeps_its_run_alive(warm_server, page):
     )
     assert "stopped polling" not in page.locator("[data-testid=stMain]").inner_text()
     page.get_by_role("button", name="Stop").click()
+
+
+ALL_PAGES = {  # URL path -> whether the page draws charts
+    "": True,
+    "compare": True,
+    "phases": True,
+    "toy_cases": True,
+    "theory": False,
+    "sweeps": True,
+}
+SIZES = [(1400, 1000), (1280, 720), (1024, 768), (390, 844)]
+# Problems a reader would see, found in the DOM: a chart title or legend running
+# out of its chart, a metric or caption cut (scroll width > client width), two
+# annotations of one chart on top of each other.
+LAYOUT_PROBLEMS = """() => {
+  const problems = [], box = e => e.getBoundingClientRect();
+  const seen = e => box(e).width > 0 && box(e).height > 0;
+  const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    if (!seen(plot) || !plot.layout) continue;
+    const frame = box(plot), name = (plot.layout.title || {}).text || '?';
+    for (const part of plot.querySelectorAll('.gtitle, .legend')) {
+      const r = box(part);
+      if (r.width > 0 && (r.left < frame.left - 1 || r.right > frame.right + 1))
+        problems.push(`${name}: ${part.getAttribute('class')} runs out of the chart`);
+    }
+    const notes = Array.from(plot.querySelectorAll('.annotation')).filter(seen);
+    notes.forEach((a, i) => notes.slice(i + 1).forEach(b => {
+      if (overlap(box(a), box(b)))
+        problems.push(`${name}: annotations "${a.textContent}" and "${b.textContent}" overlap`);
+    }));
+  }
+  const cut = '[data-testid=stMetric] *, [data-testid=stCaptionContainer], h1, h2, h3';
+  for (const e of document.querySelectorAll(cut))
+    if (seen(e) && e.scrollWidth > e.clientWidth + 1)
+      problems.push(`cut: "${e.textContent.slice(0, 60)}"`);
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
+def test_every_page_fits_at_every_size(warm_server, browser, width, height):
+    """Screenshots of every page at projector, laptop, small-laptop and phone
+    sizes (saved for a human to look at), each checked in the DOM: no chart title,
+    legend, metric or caption clipped, no two annotations on top of each other,
+    and nothing wider than the window."""
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for path, draws in ALL_PAGES.items():
+        page.goto(f"{warm_server}/{path}")
+        page.locator("h1").first.wait_for()
+        if draws:  # Sweeps draws heatmaps, the others lines
+            page.wait_for_selector(PLOT if path == "sweeps" else DRAWN)
+        if path == "":
+            page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 8")
+        time.sleep(1.5)  # let the last charts finish their layout at this width
+        no_exception(page)
+        name = path or "explore"
+        page.screenshot(path=SHOTS / f"page_{name}_{width}x{height}.png")
+        page.set_viewport_size({"width": width, "height": 4 * height})
+        time.sleep(1)
+        page.screenshot(path=SHOTS / f"page_{name}_{width}x{height}_tall.png")
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        wide = page.evaluate("document.documentElement.scrollWidth > innerWidth + 1")
+        problems[name] = found + (["the page is wider than the window"] if wide else [])
+        page.set_viewport_size({"width": width, "height": height})
+    context.close()
+    assert not {k: v for k, v in problems.items() if v}

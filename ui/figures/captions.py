@@ -14,10 +14,10 @@ POWER, EXPONENTIAL, NONE = "power", "exponential", "none"
 SUPERSCRIPT = str.maketrans("-0123456789/", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹ᐟ")
 # Where each chart's claim is stated on the Theory page: (label, anchor).
 CLAIMS = {
-    "loss": ("Theorems 1 and 2: exponential for n = 1, T⁻³ for n ≥ 2", "theorems"),
+    "loss": ("The theorems: exponential for n = 1, T⁻³ for n ≥ 2", "theorems"),
     "inv_cbrt": ("Theorem 6: L⁻¹ᐟ³ grows linearly", "three-phases"),
     "angles": ("Theorem 4: alignment", "three-phases"),
-    "balance": ("Theorem 4: balance h_max ≤ 2 h_min", "three-phases"),
+    "balance": ("Theorem 4: the students stay balanced", "three-phases"),
     "norms": ("Theorem 6: the norm band", "three-phases"),
     "potential": ("The potential Z and the lower bound", "the-potential-z"),
 }

@@ -14,6 +14,7 @@ PHASE_COLOURS = {
     "slow (T^-3)": "rgba(131, 45, 182, 0.09)",
 }
 PHASE_LABELS = {"alignment": "①", "H decay": "②", "slow (T^-3)": "③"}
+MIN_LABEL_SHARE = 0.06
 THRESHOLDS = (
     f"Phases detected from the run itself: ① alignment until θ_max ≤ {ALIGNED:g} rad; "
     f"② H decay while ¼‖r‖² ≥ {LINEAR_SHARE:g}·L; ③ slow phase (n ≥ 2) once the "
@@ -30,12 +31,18 @@ def shade_phases(
     col: int | None = None,
     label: bool = True,
 ) -> go.Figure:
-    """Shade each phase under the traces and number it at the top of the plot.
+    """Shade each phase under the traces and number it just above the plot (not
+    inside it, where the numbers would sit on markers and curves).
     Call after the traces: plotly skips shapes on subplots that have none.
 
     t_min : the first time the axis shows (> 0 on a log axis, where 0 has no place).
+    A phase narrower than MIN_LABEL_SHARE of the axis gets no number: on a linear
+    axis ① and ② are slivers at the left, and their numbers would sit on each other.
     """
     where = {"row": row, "col": col} if row is not None else {}
+    scale = np.log10 if log_x else (lambda x: x)
+    ends = [end for _, _, end in intervals if np.isfinite(end)]
+    span = scale(max(ends)) - scale(t_min) if ends else np.inf
     for name, start, end in intervals:
         start = max(start, t_min) if log_x else start
         if not end > start:
@@ -48,14 +55,14 @@ def shade_phases(
             layer="below",
             **where,
         )
-        if label:
+        if label and scale(end) - scale(start) >= MIN_LABEL_SHARE * span:
             # Annotations on a log axis take log10(x); shapes take x itself.
             middle = np.sqrt(start * end) if log_x else (start + end) / 2
             fig.add_annotation(
                 x=np.log10(middle) if log_x else middle,
                 y=1,
                 yref="y domain",  # row/col remap it to the subplot's axis
-                yanchor="top",
+                yanchor="bottom",
                 text=PHASE_LABELS[name],
                 showarrow=False,
                 font={"size": 12, "color": "#444444"},

@@ -118,15 +118,15 @@ def h_decay_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
 
 def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     """L^(-1/3) and 1/Z against linear t, each with a line fitted on the slow phase."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14)
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2)  # stacked: narrow-safe
     t = frame["time"].to_numpy(float)
     slow = t >= phases.t2 if not np.isnan(phases.t2) else np.zeros(t.shape, bool)
-    for col, (column, name, colour) in enumerate(
+    for row, (column, name, colour) in enumerate(
         [("loss_inv_cbrt", INV_CBRT, "#3f90da"), ("Z_inv", "1/Z", "#a96b59")], start=1
     ):
         y = frame[column].to_numpy(float)
         fig.add_trace(
-            look.line_trace(t, y, name, colour, frame["step"], False), row=1, col=col
+            look.line_trace(t, y, name, colour, frame["step"], False), row=row, col=1
         )
         fit = fit_line_tail(t[slow], y[slow], fraction=1.0) if slow.any() else None
         if fit is not None:
@@ -141,18 +141,20 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
                     np.round(t_fit / config.eta).astype(np.int64),
                     False,
                     dash="dot",
-                    group=f"fit{col}",
+                    group=f"fit{row}",
                 ),
-                row=1,
-                col=col,
+                row=row,
+                col=1,
             )
-        look.set_axes(fig, config, False, False, name, row=1, col=col)
-        shade_phases(fig, phases.intervals(), False, 0.0, row=1, col=col)
+        look.set_axes(fig, config, False, False, name, row=row, col=1)
+        shade_phases(fig, phases.intervals(), False, 0.0, row=row, col=1)
+    fig.update_xaxes(title=None, row=1, col=1)  # room for ③'s number below it
     if config.n == 1:
-        look.note_no_potential(fig, row=1, col=2, xref="x domain", yref="y domain")
+        look.note_no_potential(fig, row=2, col=1, xref="x domain", yref="y domain")
     return look.style(
         fig,
         f"{INV_CBRT} and 1/Z: straight lines in the slow phase",
         look.revision_key(config),
         rows=1,
+        height=2 * look.CHART_HEIGHT - 80,
     )

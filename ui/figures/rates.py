@@ -202,7 +202,7 @@ def loss_figure(
         fig,
         "Loss L and its local exponent",
         revision_key(config),
-        rows=1,
+        rows=2,  # up to six entries: loss, training loss, n = 1, guide, two rates
         height=LOSS_HEIGHT,
     )
 

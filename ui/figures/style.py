@@ -80,6 +80,9 @@ def style(
     width for the plot. `revision` keeps zoom across live redraws.
     """
     title_px, row_px, axis_px = 34, 22, 48
+    # Labels just above a plot (phase numbers) need a line between it and the title.
+    above = any(a.y == 1 and a.yanchor == "bottom" for a in fig.layout.annotations)
+    title_px += 18 * above
     fig.update_layout(
         title={
             "text": title,
