@@ -342,6 +342,7 @@ def test_classroom_mode_survives_navigation(warm_server, page):
     page.wait_for_url("**/phases?*", timeout=TIMEOUT_MS)
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     assert "preset=theorem" in page.url
+    page.locator("[data-testid=stExpandSidebarButton]").click()
     open_from_navigation(page, "Toy cases")
     page.wait_for_function(
         "location.search.includes('classroom=1')", timeout=TIMEOUT_MS

@@ -43,6 +43,13 @@ def teacher_colours(m: int) -> list[str]:
     return sample_colorscale("Cividis", list(np.linspace(0.0, 0.6, m)))
 
 
+def n_palette(k: int) -> list[str]:
+    """Colours for k ordered values of n (Compare's n = 2, 5, 10): a sequential
+    scale (Plasma, short of its pale end), so that on Compare colour means n,
+    never a student as on Explore's qualitative palette."""
+    return sample_colorscale("Plasma", list(np.linspace(0.05, 0.75, max(k, 1))))[:k]
+
+
 def show_student_legend(n: int) -> bool:
     """A legend helps up to 10 students; beyond, colour encodes the index."""
     return n <= QUALITATIVE_MAX
