@@ -637,3 +637,32 @@ def test_every_page_fits_at_every_size(warm_server, browser, width, height):
         page.set_viewport_size({"width": width, "height": height})
     context.close()
     assert not {k: v for k, v in problems.items() if v}
+
+
+def test_classroom_step_one_tells_the_truth_about_one_student(warm_server, browser):
+    """Classroom step 1 (n = 1) on a laptop: sidebar collapsed, Next in the page,
+    the loss on log-linear axes with an exponential fit and no t⁻³ anywhere."""
+    from ui.page import FIRST_STEP
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    query = urllib.parse.urlencode(FIRST_STEP | {"classroom": "1"})
+    page.goto(f"{warm_server}/?{query}")
+    page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 8")
+    time.sleep(1)
+    names = list(plot_data(page, LOSS))
+    assert any("e<sup>−" in name for name in names)
+    assert not any("t<sup>−3</sup>" in name for name in names)
+    axis = page.evaluate(f"t => ({FIND_CHART})(t).layout.xaxis.type", LOSS)
+    assert axis == "linear"
+    assert page.get_by_role("link", name="Next: 2. n = 2").is_visible()
+    assert not page.locator("[data-testid=stSidebarNav]").is_visible()
+    assert page.get_by_text("move n from 1 to 2").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "classroom_step1_1280x720.png")
+    page.set_viewport_size({"width": 1280, "height": 3600})
+    time.sleep(1)
+    page.screenshot(path=SHOTS / "classroom_step1_1280x720_tall.png")
+    assert not page.evaluate(LAYOUT_PROBLEMS)
+    context.close()

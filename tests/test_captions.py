@@ -6,8 +6,18 @@ import pytest
 
 from core import RunConfig, simulate
 from core.fits import fit_exponential_tail
-from ui.figures.captions import CLAIMS, EXPONENTIAL, NONE, POWER, captions, tail_law
+from ui.figures.captions import (
+    CLAIMS,
+    EXPONENTIAL,
+    NONE,
+    POWER,
+    captions,
+    prompt,
+    tail_law,
+)
+from ui.figures.hero import hero_figure
 from ui.figures.run import run_figures
+from ui.figures.style import CONTRAST_COLOUR
 
 T3 = "t<sup>−3</sup>"
 # id -> (config, law kind, caption words the loss chart must show, must not show)
@@ -166,3 +176,14 @@ def test_exponential_fit_recovers_the_rate_and_ignores_the_floor():
     assert fit.rate == pytest.approx(0.5, rel=1e-9)
     assert pytest.approx(3.0, rel=1e-9) == fit.C
     assert fit.t_end < t[-1]  # the floor is left out
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_hero_draws_n1_dashed_grey_whatever_the_n_on_screen(n):
+    config = RunConfig(n=n, d=5, sigma=0.1, eta=0.05, steps=500)
+    other = simulate(config.replace(n=2 if n == 1 else 1)).metrics
+    fig = hero_figure(simulate(config).metrics, config, other)
+    styles = {t.name: (t.line.color, t.line.dash) for t in fig.data}
+    assert styles["n = 1"] == (CONTRAST_COLOUR, "dash")
+    assert styles[f"n = {max(n, 2)}"] == ("#1f1f1f", None)
+    assert ("from 1 to 2" if n == 1 else f"from {n} to 1") in prompt(config)

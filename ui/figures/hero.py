@@ -13,14 +13,12 @@ HERO_HEIGHT = 260
 
 
 def hero_figure(frame: pd.DataFrame, config, other: pd.DataFrame) -> go.Figure:
-    """The run's loss (solid) and the contrast run's (dashed), log-log."""
+    """n = 1's loss dashed grey and the other run's solid black, log-log, as on
+    Explore's loss chart (where n = 1 is the dashed contrast too)."""
     n_other = 2 if config.n == 1 else 1
     fig = go.Figure()
-    runs = (
-        (frame, config.n, "#1f1f1f", None),
-        (other, n_other, CONTRAST_COLOUR, "dash"),
-    )
-    for data, n, colour, dash in sorted(runs, key=lambda run: run[1]):
+    for data, n in sorted(((frame, config.n), (other, n_other)), key=lambda r: r[1]):
+        colour, dash = (CONTRAST_COLOUR, "dash") if n == 1 else ("#1f1f1f", None)
         fig.add_trace(
             line_trace(
                 data["time"], data["loss"], f"n = {n}", colour, data["step"], True, dash
