@@ -633,7 +633,13 @@ def test_every_page_fits_at_every_size(warm_server, browser, width, height):
         page.screenshot(path=SHOTS / f"page_{name}_{width}x{height}_tall.png")
         found = page.evaluate(LAYOUT_PROBLEMS)
         wide = page.evaluate("document.documentElement.scrollWidth > innerWidth + 1")
-        problems[name] = found + (["the page is wider than the window"] if wide else [])
+        found += ["the page is wider than the window"] if wide else []
+        bars = "Array.from(document.querySelectorAll('.modebar-container'))"
+        shown = page.evaluate(
+            f"{bars}.some(e => getComputedStyle(e).display !== 'none')"
+        )
+        found += ["Plotly's mode bar on a touch screen"] if phone and shown else []
+        problems[name] = found
         page.set_viewport_size({"width": width, "height": height})
     context.close()
     assert not {k: v for k, v in problems.items() if v}
