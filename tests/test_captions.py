@@ -12,10 +12,9 @@ from ui.figures.captions import (
     NONE,
     POWER,
     captions,
-    prompt,
     tail_law,
 )
-from ui.figures.hero import hero_figure
+from ui.figures.hero import hero_figure, prompt
 from ui.figures.run import run_figures
 from ui.figures.style import CONTRAST_COLOUR
 

@@ -10,8 +10,7 @@ import streamlit as st
 from core import RunConfig, analysis
 from ui import cache, page, run_view, tasks, widgets
 from ui.fields import EXPLORE, LIMITS
-from ui.figures.captions import HEADLINE, hero_caption, prompt
-from ui.figures.hero import hero_figure
+from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5

@@ -21,41 +21,11 @@ CLAIMS = {
     "norms": ("Theorem 6: the norm band", "three-phases"),
     "potential": ("The potential Z and the lower bound", "the-potential-z"),
 }
-HEADLINE = (
-    "**One student learns a ReLU teacher exponentially fast; two or more learn it "
-    "only like t⁻³.** Gradient descent on the same problem, from the same start, "
-    "is exponentially slower when the student has more neurons than it needs "
-    "(Xu & Du, COLT 2023). Below: a live run, then six charts of what the proofs "
-    "track, each with what to look for and a link to its claim on the Theory page."
-)
 # Explore's diagnostic charts in two groups: (heading, chart names).
 GROUPS = (
     ("How fast: the loss", ("loss", "inv_cbrt")),
     ("Why: what the students do", ("angles", "balance", "norms", "potential")),
 )
-
-
-def prompt(config) -> str:
-    """What to do next, for the n on screen."""
-    if config.n == 1:
-        return (
-            "move **n** from 1 to 2 in the sidebar: one more student, the same "
-            "start, and the loss stalls onto t⁻³."
-        )
-    return (
-        f"move **n** from {config.n} to 1 in the sidebar to see the fast case on "
-        "its own, or to 2: the slow-down needs only one extra student."
-    )
-
-
-def hero_caption(config) -> str:
-    """The hero chart's one line: which two runs it compares."""
-    return (
-        f"The loss of n = 1 and n = 2 (here n = {config.n}) from the same start, "
-        f"σ = {config.sigma:g}, η = {config.eta:g}: exponential against t⁻³."
-        if config.n <= 2
-        else f"The loss of n = 1 against n = {config.n}, same σ, η and seed."
-    )
 
 
 @dataclass(frozen=True)

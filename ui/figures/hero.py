@@ -1,7 +1,8 @@
-"""Explore's small hero chart: the run on screen against its contrast (n = 1
-beside n >= 2, n = 2 beside n = 1), loss on log-log axes, nothing else.
+"""Explore's home: the headline, what to try next, and the small hero chart of
+the run on screen against its contrast (n = 1 beside n >= 2, n = 2 beside n = 1),
+loss on log-log axes, nothing else.
 
-Pure function: frames are `Trajectory.metrics`, `config` the run's RunConfig.
+Pure functions: frames are `Trajectory.metrics`, `config` the run's RunConfig.
 """
 
 import pandas as pd
@@ -10,6 +11,36 @@ import plotly.graph_objects as go
 from ui.figures.style import CONTRAST_COLOUR, line_trace, revision_key, set_axes, style
 
 HERO_HEIGHT = 260
+HEADLINE = (
+    "**One student learns a ReLU teacher exponentially fast; two or more learn it "
+    "only like t⁻³.** Gradient descent on the same problem, from the same start, "
+    "is exponentially slower when the student has more neurons than it needs "
+    "(Xu & Du, COLT 2023). Below: a live run, then six charts of what the proofs "
+    "track, each with what to look for and a link to its claim on the Theory page."
+)
+
+
+def prompt(config) -> str:
+    """What to do next, for the n on screen."""
+    if config.n == 1:
+        return (
+            "move **n** from 1 to 2 in the sidebar: one more student, the same "
+            "start, and the loss stalls onto t⁻³."
+        )
+    return (
+        f"move **n** from {config.n} to 1 in the sidebar to see the fast case on "
+        "its own, or to 2: the slow-down needs only one extra student."
+    )
+
+
+def hero_caption(config) -> str:
+    """The hero chart's one line: which two runs it compares."""
+    return (
+        f"The loss of n = 1 and n = 2 (here n = {config.n}) from the same start, "
+        f"σ = {config.sigma:g}, η = {config.eta:g}: exponential against t⁻³."
+        if config.n <= 2
+        else f"The loss of n = 1 against n = {config.n}, same σ, η and seed."
+    )
 
 
 def hero_figure(frame: pd.DataFrame, config, other: pd.DataFrame) -> go.Figure:
