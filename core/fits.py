@@ -7,6 +7,9 @@ import numpy as np
 
 # Fewer tail records than this make a guide that is mostly noise.
 MIN_TAIL_POINTS = 5
+# A loss this far below its start is past double precision's meaning for O(1)
+# weights: GD's floor at n = 1 is ~1e-31 of L(0), flow's solver bends below it.
+RELATIVE_FLOOR = 1e-29
 
 
 @dataclass(frozen=True)
@@ -91,14 +94,15 @@ def fit_exponential_tail(
     t: np.ndarray, y: np.ndarray, above_floor: float = 100.0
 ) -> ExpFit | None:
     """y ≈ C e^(-rate t), least squares of ln y on t over the second half (in time)
-    of the records still above_floor times above the run's lowest value: exponential
-    decay stops at the rounding floor (1e-31 for GD at n = 1), which must not bend
-    the fit. t, y : (R,). None when too few points."""
+    of the records still above_floor times above the run's lowest value and above
+    RELATIVE_FLOOR of its highest: exponential decay stops at the rounding floor
+    (1e-31 for GD at n = 1), and gradient flow's solver bends it below that; neither
+    may bend the fit. t, y : (R,). None when too few points."""
     mask = np.isfinite(t) & np.isfinite(y) & (y > 0)
     if not mask.any():
         return None
     t, y = t[mask], y[mask]
-    falling = y > above_floor * y.min()
+    falling = y > max(above_floor * y.min(), RELATIVE_FLOOR * y.max())
     if not falling.any():
         return None
     end = t[falling].max()

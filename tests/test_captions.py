@@ -24,7 +24,7 @@ RUNS = {
     "n1": (
         RunConfig(n=1, d=5, sigma=0.1, eta=0.05, steps=2000),
         EXPONENTIAL,
-        ["log-linear", "rate λ"],
+        ["log-linear", "rate λ", "double precision"],
         ["t⁻³ guide", "n ≥ 2 bends", "straight line here is the t⁻³"],
     ),
     "n3": (RunConfig(n=3, d=5, steps=20_000), POWER, ["C·t⁻³", "−3"], ["No guide"]),
@@ -186,3 +186,10 @@ def test_hero_draws_n1_dashed_grey_whatever_the_n_on_screen(n):
     assert styles["n = 1"] == (CONTRAST_COLOUR, "dash")
     assert styles[f"n = {max(n, 2)}"] == ("#1f1f1f", None)
     assert ("from 1 to 2" if n == 1 else f"from {n} to 1") in prompt(config)
+
+
+def test_gradient_flow_at_n1_is_fitted_above_the_solvers_floor():
+    run = simulate(RunConfig(n=1, d=5, method="flow", steps=100_000))
+    fit = fit_exponential_tail(run.time, run.loss)
+    assert fit.rate == pytest.approx(1.0, rel=0.05)  # GD's rate at n = 1, too
+    assert "falls past (flow)" in captions(run)["loss"]

@@ -99,14 +99,14 @@ def floor_level(frame) -> float:
 
 
 def _decay(frame) -> str:
-    """The fitted rate, and where the decay stops (the rounding floor) if it does."""
+    """The fitted rate, and where the decay leaves double precision, if it does."""
     t, loss = frame["time"].to_numpy(float), frame["loss"].to_numpy(float)
     fit = fit_exponential_tail(t, loss)
     if fit is None:
         return "exponential decay is a straight line"
     end = (
-        f"then the loss sits at the rounding floor near {loss.min():.0e} from "
-        f"t ≈ {fit.t_end:.3g} (the axis stops soon after)"
+        f"from t ≈ {fit.t_end:.3g} on the loss sits at (GD) or falls past (flow) "
+        "double precision's floor, ~1e-30 of its start, and the axis stops soon after"
         if fit.t_end < t[-1]
         else "and it is still falling when the run ends"
     )
