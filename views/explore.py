@@ -8,7 +8,7 @@ import secrets
 import streamlit as st
 
 from core import RunConfig, analysis
-from ui import cache, page, run_view, tasks, widgets
+from ui import cache, links, page, run_view, tasks, widgets
 from ui.fields import EXPLORE, LIMITS
 from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
 
@@ -152,7 +152,7 @@ if job is not None:
     band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
     other = _contrast(job.task.subject)
-    intro.markdown(f"**Try it:** {prompt(job.task.subject)}")
+    intro.markdown(f"**Try it:** {prompt(job.task.subject, links.classroom_on())}")
     if job.result is not None and other is not None:
         with hero:
             fig = hero_figure(job.result.metrics, job.task.subject, other)

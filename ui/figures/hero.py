@@ -20,16 +20,17 @@ HEADLINE = (
 )
 
 
-def prompt(config) -> str:
-    """What to do next, for the n on screen."""
+def prompt(config, classroom: bool = False) -> str:
+    """What to do next, for the n on screen (in classroom mode: or press Next)."""
+    where = "in the sidebar" + (" (or press Next above)" if classroom else "")
     if config.n == 1:
         return (
-            "move **n** from 1 to 2 in the sidebar: one more student, the same "
-            "start, and the loss stalls onto t⁻³."
+            f"move **n** from 1 to 2 {where}: one more student, the same start, "
+            "and the loss stalls onto t⁻³."
         )
     return (
-        f"move **n** from {config.n} to 1 in the sidebar to see the fast case on "
-        "its own, or to 2: the slow-down needs only one extra student."
+        f"move **n** from {config.n} to 1 {where} to see the fast case on its own, "
+        "or to 2: the slow-down needs only one extra student."
     )
 
 

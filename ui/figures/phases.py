@@ -46,17 +46,10 @@ def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     """θᵢ with the threshold that ends the alignment phase."""
     fig = angles_figure(frame, config)
     fig.add_hline(
-        y=ALIGNED, line={"color": look.GUIDE_COLOUR, "dash": "dot", "width": 1}
-    )
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        xanchor="right",
-        y=np.log10(ALIGNED),  # annotations on a log axis take log10(y)
-        yanchor="bottom",
-        text=f"θ = {ALIGNED:g} rad",
-        showarrow=False,
-        font={"size": 11, "color": look.GUIDE_COLOUR},
+        y=ALIGNED,
+        line={"color": look.GUIDE_COLOUR, "dash": "dot", "width": 1},
+        showlegend=True,  # named in the legend: a label on the plot sits on curves
+        name=f"θ = {ALIGNED:g} rad",
     )
     return shaded(fig, frame, phases)
 
