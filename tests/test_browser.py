@@ -672,3 +672,21 @@ def test_classroom_step_one_tells_the_truth_about_one_student(warm_server, brows
     page.screenshot(path=SHOTS / "classroom_step1_1280x720_tall.png")
     assert not page.evaluate(LAYOUT_PROBLEMS)
     context.close()
+
+
+def test_each_caption_links_to_its_claim_on_the_theory_page(warm_server, page):
+    load(page, warm_server)
+    page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 8")
+    links = page.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=stCaptionContainer] a'))"
+        ".map(a => a.href)"
+    )
+    claims = [link for link in links if "/theory#" in link]
+    assert len(claims) == 6  # one per diagnostic chart
+    anchors = {link.split("#")[1] for link in claims}
+    assert anchors == {"theorems", "three-phases", "the-potential-z"}
+    page.goto(claims[0])
+    page.locator("h1").filter(has_text="Theory").wait_for()
+    for anchor in anchors:
+        assert page.locator(f"[id='{anchor}']").count() == 1
+    no_exception(page)
