@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit import runtime
 
 import core
-from ui.fields import LIMITS
+from ui.run_fields import LIMITS
 from ui.jobs import JobRegistry
 
 

@@ -1,85 +1,37 @@
-"""Every parameter of every page, declared once, and the app's limits (DESIGN §4).
+"""Every page's parameters and presets, declared once (DESIGN §4).
 
 A link, a widget, a preset and a page's work all read these, so a value that one
 path refuses no other path reaches, and every message quotes the app's range.
-Adding a URL parameter to a page is one declaration here (a RunConfig field: one
-`config(...)` call); the Theory page's link reference lists it by itself.
+Adding a URL parameter to a page is one declaration here (a new RunConfig field:
+one `config(...)` in ui.run_fields, which also holds the app's limits); the
+Theory page's link reference lists it by itself.
 """
 
-from dataclasses import dataclass, field
-
 from core.config import MAX_SEED
+from core.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
 from core.toys import COLLAPSE_NS, TOYS
-from ui.jobs import JobLimits
-from ui.schema import Field, Page, Preset, config
-from ui.sweep_plan import (
-    AXES,
-    FIXED_FIELDS,
-    SUMMARIES,
+from ui.run_fields import (
+    ETA,
+    MODEL,
+    NORM,
+    OPTIMISER,
+    SEED,
+    SIGMA,
+    STEPS,
+    D,
+    N,
+    batch_within_samples,
+    d_within_caps,
     other_than_x,
+    samples_within_caps,
     unswept,
     values_of,
 )
+from ui.schema import Field, Page, Preset, config
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What one hosted server runs, for every page alike."""
-
-    jobs: JobLimits = field(default_factory=JobLimits)  # slots, 120 s cap, 10 s poll
-    # Finite-sample GD holds samples x d inputs (1e7 floats = 80 MB per run) and
-    # records full (n, d) weights (~180 records x 2e4 = 29 MB).
-    sgd_samples_times_d: int = 10_000_000
-    sgd_n_times_d: int = 20_000
-    # Flow factors an (n k)-square Jacobian per solver step, k = min(d, n + 1): 1.7 s
-    # at n k = 2550 (n = 50, d = 10 000), 0.3 s at 930; Stop would wait for a step.
-    flow_n_times_k: int = 930
-    view_seconds: float = 60.0  # estimated compute of a Compare, Phases, Sweeps view
-    seed_seconds: float = 30.0  # estimated compute of Explore's extra seeds
-    sweep_axis_values: int = 10
-    sweep_runs: int = 200
-    sweep_steps: int = 10**6
-
-
-LIMITS = Limits()
-ND, SD, NK = LIMITS.sgd_n_times_d, LIMITS.sgd_samples_times_d, LIMITS.flow_n_times_k
 _GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
 
 
-def _d(d: Field, values) -> Field:
-    """d within the product caps of finite-sample GD and of gradient flow."""
-    n, method = values["n"], values["method"]
-    if method == "sgd":
-        why = f"finite-sample GD: n * d ≤ {ND:,} in this app, here n = {n}"
-        return d.narrowed(ND // n, why)
-    if method == "flow" and NK // n < n + 1:
-        why = f"gradient flow: n * min(d, n + 1) ≤ {NK} in this app, here n = {n}"
-        return d.narrowed(NK // n, why)
-    return d
-
-
-def _samples(samples: Field, values) -> Field:  # drawn for sgd only
-    if values["method"] != "sgd":
-        return samples.but(widget="")
-    why = (
-        f"finite-sample GD: samples * d ≤ {SD:,} in this app, here d = {values['d']:,}"
-    )
-    return samples.narrowed(SD // values["d"], why)
-
-
-def _batch(batch: Field, values) -> Field:  # drawn for sgd only, ≤ samples
-    if values["method"] != "sgd":
-        return batch.but(widget="")
-    return batch.narrowed(values["samples"], "at most samples")
-
-
-N = config("n", "int", 1, 50, label="Students n", widget="slider")
-D = config("d", "int", 1, 10_000, label="Dimension d", widget="number", advanced=True)
-SIGMA = config("sigma", "float", 1e-8, 100.0, label="Initial scale σ", widget="log")
-ETA = config("eta", "float", 1e-5, 10.0, label="Step size η", widget="log")
-STEPS = config("steps", "int", 1, 10**8, label="Steps T", widget="log")
-SEED = config("seed", "int", 0, MAX_SEED, label="Seed", widget="number", advanced=True)
-NORM = config("teacher_norm", "float", 1e-3, 1000.0, label="Teacher norm ‖v‖")
 PAPER = {"seed": 0, "method": "gd", "teacher_norm": 1.0}
 SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
 EXPLORE = Page(
@@ -91,7 +43,7 @@ EXPLORE = Page(
         ).but(names={"gd": "GD", "flow": "Gradient flow", "sgd": "Finite-sample GD"}),
         N,
         D.but(help="Costs the same for any d: the run lives in span{v, wᵢ(0)}.").but(
-            given=_d
+            given=d_within_caps
         ),
         SIGMA.but(help="W₀ = σ · N(0, I), log scale."),
         ETA.but(help="GD diverges above about η = 4/n."),
@@ -105,11 +57,19 @@ EXPLORE = Page(
         ),
         NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁."),
         config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
-            advanced=True, given=_samples
+            advanced=True, given=samples_within_caps
         ),
         config(
-            "batch", "int", 1, 100_000, none="full", widget="number", given=_batch
+            "batch",
+            "int",
+            1,
+            100_000,
+            none="full",
+            widget="number",
+            given=batch_within_samples,
         ).but(label="Batch (empty = full batch)", advanced=True),
+        *MODEL,
+        *OPTIMISER,
     ),
     {
         "figure1": Preset(

@@ -77,7 +77,10 @@ def read(page: Page, query: Mapping[str, str]) -> Link:
             values |= page.presets[name].values if name in page.presets else {}
     for declared in page.fields:
         here = declared.at(values)
-        if here is not None and declared.name in query:
+        if here is not None and declared.name in query and here.unused:
+            reason = f"{here.name} {here.unused}"
+            warnings.append(_warning(here, query[here.name], reason, here.default))
+        elif here is not None and declared.name in query:
             warnings += read_field(page, here, query[declared.name], values)
     values, notes = page.settle(values)
     warnings += notes
@@ -132,7 +135,7 @@ def write(page: Page, values: Mapping) -> dict[str, str]:
     query = {
         f.name: here.text(values[f.name])
         for f in page.fields
-        if (here := f.at(values)) is not None
+        if (here := f.at(values)) is not None and not here.unused
     }
     if page.presets:
         query[PRESET] = matching_preset(page, values)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import RunConfig
+from core.config import ConfigError
 
 # ASCII only: float() also reads "١٢" and "1_000", which a link must not smuggle in.
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -40,6 +41,10 @@ class Field:
     given(field, values) -> field : this field as the values before it shape it.
     why : what tightened the range (set by `given`), quoted in messages.
     resets : fields that go back to their defaults when this one changes.
+    group : the sidebar heading it is drawn under ("Model", "Optimiser").
+    unused : why this run does not read it (set by `given`: beta under plain
+        GD): then it is not drawn, not linked, not passed to RunConfig, and a
+        link that sets it is warned with this reason.
     """
 
     name: str
@@ -62,6 +67,8 @@ class Field:
     why: str = ""
     meaning: str = ""
     resets: tuple = ()
+    group: str = ""
+    unused: str = ""
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind
@@ -195,8 +202,12 @@ class Page:
         return {f.name: f.default for f in self.fields}
 
     def config_values(self, values: Mapping) -> dict:
-        """The RunConfig fields among `values`."""
-        return {f.name: values[f.name] for f in self.fields if f.config}
+        """The RunConfig fields among `values` that the run reads."""
+        return {
+            f.name: values[f.name]
+            for f in self.fields
+            if f.config and not (f.at(values) or f).unused
+        }
 
     def resets(self, name: str, values: Mapping) -> dict:
         """The defaults of the fields that field `name` resets, given `values`."""
@@ -212,7 +223,7 @@ class Page:
         for declared in self.fields:
             name, current = declared.name, settled[declared.name]
             here = declared.at(settled)
-            if here is not None and not here.admits(current):
+            if here is not None and not here.unused and not here.admits(current):
                 settled[name] = here.clamp(current)
                 settled |= self.resets(name, settled)
                 notes.append(
@@ -220,4 +231,21 @@ class Page:
                     f"here: {name} must be {here.allowed()}; using {name} = "
                     f"{here.text(settled[name])}."
                 )
+        return self._engine_settle(settled, notes)
+
+    def _engine_settle(self, settled: dict, notes: list) -> tuple[dict, list[str]]:
+        """What the engine refuses of a combination no field's range caught
+        (Gauss-Newton at n = 50): the field it names back to its default."""
+        for _ in self.fields:
+            try:
+                RunConfig(**self.config_values(settled))
+                break
+            except ConfigError as error:
+                name = error.field
+                here = self.field(name).at(settled) if name in settled else None
+                default = here.default if here else None
+                if here is None or settled[name] == default:
+                    return self.defaults(), [*notes, f"{error}; using the defaults."]
+                settled[name] = default
+                notes.append(f"{error}; using {name} = {here.text(default)}.")
         return settled, notes

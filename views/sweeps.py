@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from ui import page, tasks
-from ui.fields import LIMITS, SWEEPS
+from ui.fields import SWEEPS
+from ui.run_fields import LIMITS
 from ui.figures.sweep import sweep_heatmap
-from ui.sweep_plan import AXES, cli_command, plan_of, too_large
+from core.sweep_plan import AXES, cli_command, plan_of, too_large
 
 JOB = "sweeps_job"
 CAPTIONS = {

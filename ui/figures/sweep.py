@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.sweep_plan import AXES, SUMMARIES
 from ui.figures.style import style
-from ui.sweep_plan import AXES, SUMMARIES
 
 # Cells without a value: (code, fill, cell text). Greys, told apart by their text.
 STATES = {

@@ -1,16 +1,16 @@
-"""A sweep as the Sweeps page asks for it: two axes, their values, seeds, the rest.
+"""A two-axis sweep as the Sweeps page asks for it: two axes, their values,
+seeds, the rest (core.sweep runs it; this says which runs and how to name them).
 
 AXES (what a sweep may vary) and SUMMARIES (what a cell is coloured by) are the
 options of the page's `x`, `y` and `summary` parameters (ui.fields) and what the
 heatmap reads; `SweepPlan.configs()` is the exact list of runs, `too_large` says
-why a plan exceeds the hosted limits and `cli_command` gives it to the CLI. The
-`given` functions at the end shape those parameters by the axes chosen.
+why a plan exceeds given limits and `cli_command` gives it to the CLI.
 """
 
 from dataclasses import dataclass
 
-import core
-from core import RunConfig
+from .config import RunConfig
+from .warmup import estimate_seconds
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def plan_of(values) -> SweepPlan:
 
 
 def too_large(plan: SweepPlan, limits) -> list[str]:
-    """Each way the plan exceeds the hosted limits (ui.fields.LIMITS; empty: it
+    """Each way the plan exceeds the hosted limits (ui.run_fields.LIMITS; empty: it
     runs here)."""
     most = limits.sweep_axis_values
     reasons = [
@@ -127,7 +127,7 @@ def too_large(plan: SweepPlan, limits) -> list[str]:
     if plan.steps > limits.sweep_steps:
         reasons.append(f"{plan.steps:,} steps per run (at most {limits.sweep_steps:,})")
     if not reasons:  # the estimate walks every config: only for plausible plans
-        seconds = sum(core.estimate_seconds(c) for c in plan.configs())
+        seconds = sum(estimate_seconds(c) for c in plan.configs())
         if seconds > limits.view_seconds:
             reasons.append(
                 f"about {seconds:,.0f} s of compute (at most {limits.view_seconds:g} s)"
@@ -153,29 +153,3 @@ def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
         "--out sweep.csv",
     ]
     return "python -m core sweep " + " ".join(parts)
-
-
-def values_of(axis: str, field_of):
-    """`given` of xs (ys): the values of the field that `x` (`y`) names, parsed by
-    field_of(name), the app's declaration of that field."""
-
-    def given(values_field, values):
-        chosen = AXES[values[axis]]
-        label = f"Values of {chosen.symbol}"
-        default = list(chosen.defaults)
-        return values_field.but(
-            item=field_of(chosen.name), default=default, label=label
-        )
-
-    return given
-
-
-def other_than_x(y, values):
-    """`given` of y: any axis but x."""
-    others = tuple(a for a in AXES if a != values["x"])
-    return y.but(options=others, default=others[0])
-
-
-def unswept(field, values):
-    """`given` of a fixed field: no parameter at all while it is swept."""
-    return None if field.name in (values["x"], values["y"]) else field
