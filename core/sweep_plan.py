@@ -1,5 +1,6 @@
-"""A two-axis sweep as the Sweeps page asks for it: two axes, their values,
-seeds, the rest (core.sweep runs it; this says which runs and how to name them).
+"""Plans of runs a page asks for (which runs, how to name them; core.sweep and
+the app's jobs run them): a seed ensemble, Explore's band, cut to a work cap;
+and a two-axis sweep: two axes, their values, seeds, the rest.
 
 AXES (what a sweep may vary) and SUMMARIES (what a cell is coloured by) are the
 options of the page's `x`, `y` and `summary` parameters (ui.fields) and what the
@@ -7,9 +8,10 @@ heatmap reads; `SweepPlan.configs()` is the exact list of runs, `too_large` says
 why a plan exceeds given limits and `cli_command` gives it to the CLI.
 """
 
+import math
 from dataclasses import dataclass
 
-from .config import RunConfig
+from .config import MAX_SEED, RunConfig
 from .warmup import estimate_seconds
 
 
@@ -153,3 +155,35 @@ def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
         "--out sweep.csv",
     ]
     return "python -m core sweep " + " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Seeds config.seed, ..., config.seed + seeds - 1 of `config`; `asked` is the
+    K the user chose (larger than `seeds` when the work cap cut it)."""
+
+    config: RunConfig
+    seeds: int
+    asked: int
+
+    @property
+    def last_seed(self) -> int:
+        return self.config.seed + self.seeds - 1
+
+    def configs(self) -> list[RunConfig]:
+        """The extra seeds (the chosen one is the page's own run)."""
+        first = self.config.seed
+        return [self.config.replace(seed=first + k) for k in range(1, self.seeds)]
+
+    def seconds(self, seeds: int | None = None) -> float:
+        """Estimated compute of the extra seeds of `seeds` (default: this plan's)."""
+        extra = (self.seeds if seeds is None else seeds) - 1
+        return extra * estimate_seconds(self.config)
+
+
+def ensemble_plan(config: RunConfig, asked: int, max_seconds: float) -> Ensemble:
+    """The ensemble of `asked` seeds, cut to what max_seconds of estimated work
+    and the seed range allow (at least the chosen seed itself)."""
+    per_seed = estimate_seconds(config)
+    fit = 1 + math.floor(max_seconds / per_seed) if per_seed > 0 else asked
+    return Ensemble(config, max(1, min(asked, fit, MAX_SEED - config.seed + 1)), asked)

@@ -8,6 +8,7 @@ Theory page's link reference lists it by itself.
 """
 
 from core.config import MAX_SEED
+from core.experiments import EXPERIMENTS
 from core.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
 from core.toys import COLLAPSE_NS, TOYS
 from ui.run_fields import (
@@ -27,12 +28,11 @@ from ui.run_fields import (
     unswept,
     values_of,
 )
-from ui.schema import Field, Page, Preset, config
+from ui.schema import Field, Page, config, presets
 
 _GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
 
 
-PAPER = {"seed": 0, "method": "gd", "teacher_norm": 1.0}
 SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
 EXPLORE = Page(
     "explore",
@@ -71,30 +71,8 @@ EXPLORE = Page(
         *MODEL,
         *OPTIMISER,
     ),
-    {
-        "figure1": Preset(
-            "Paper's Figure 1 (n = 5)",
-            PAPER | {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000},
-            "σ = 0.1, η = 0.05, ‖v‖ = 1, d = 5 to T = 50 000 (paper notes §8).",
-        ),
-        "theorem": Preset(
-            "Theorem-like small σ",
-            PAPER | {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000},
-            "σ = 1e-4, η = 0.01: the three phases separate cleanly (paper notes §10).",
-        ),
-        "n1-vs-n2": Preset(
-            "n = 1 vs n = 2",
-            PAPER | {"n": 2, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 5_000},
-            "Two students against the n = 1 curve: the exponential loses to t⁻³.",
-        ),
-        "long": Preset(
-            "Long horizon (1e7 steps)",
-            PAPER | {"n": 3, "d": 10, "sigma": 0.01, "eta": 0.1, "steps": 10**7},
-            "Slow phase over five decades: L^{-1/3} and 1/Z stay straight lines.",
-        ),
-    },
+    presets("explore"),
 )
-FIGURE1 = {"ns": [2, 5, 10], "seeds": 5, "d": 5, "sigma": 0.1, "eta": 0.05}
 COMPARE = Page(
     "compare",
     "Compare",
@@ -108,17 +86,9 @@ COMPARE = Page(
         ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
         STEPS.but(default=50_000, low=1_000, high=200_000, advanced=True),
     ),
-    {
-        "figure1": Preset("Paper's Figure 1 (d = 5)", FIGURE1 | {"steps": 50_000}),
-        "figure1-d10": Preset("Figure 1 at d = 10", FIGURE1 | {"d": 10}),
-        "n1-vs-n2": Preset(
-            "n = 1 vs n = 2, 10 seeds", FIGURE1 | {"ns": [2], "seeds": 10}
-        ),
-    },
+    presets("compare"),
 )
 AT_CHOICES = (1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
-THEOREM = {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000, "seed": 0}
-FIGURE1_RUN = {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000, "seed": 0}
 PHASES = Page(
     "phases",
     "Phases",
@@ -135,16 +105,7 @@ PHASES = Page(
         .but(options=AT_CHOICES)
         .but(label="Spectrum at steps", meaning="steps where the spectrum is shown"),
     ),
-    {
-        "theorem": Preset("Theorem-like: small σ, n = 3", THEOREM),
-        "figure1": Preset("Figure 1's σ = 0.1, n = 5", FIGURE1_RUN),
-        # Measured: final h_max/h_min = 19, slope -3.00 (paper notes §8: balance fails).
-        "large-sigma": Preset(
-            "Large σ = 1: balance fails",
-            FIGURE1_RUN | {"sigma": 1.0, "eta": 0.02, "steps": 100_000},
-        ),
-        "n1": Preset("n = 1: no slow phase", THEOREM | {"n": 1}),
-    },
+    presets("phases"),
 )
 WITH_N = ("toy3", "toy3+eps", "remark26")  # toys 1 and 2 fix their own n
 TOY_CASES = Page(
@@ -207,4 +168,50 @@ SWEEPS = Page(
         Field("method", "gd", "choice", options=("gd",), why=_GD_ONLY),
     ),
 )
-PAGES = {page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS)}
+
+
+def _knob(knob: Field, values) -> Field:
+    """An experiment's knob, at the experiment's default; unused by the others."""
+    knobs = EXPERIMENTS[values["experiment"]].knobs
+    if knob.name not in knobs:
+        return knob.but(unused=f"is not a knob of experiment {values['experiment']}")
+    return knob.but(default=knobs[knob.name])
+
+
+KNOBS = (
+    N.but(high=12, widget="number"),
+    D.but(high=100, advanced=False),
+    SIGMA.but(low=1e-6, high=1.0),
+    ETA.but(high=1.0),
+    STEPS.but(low=100, high=10**6, label="Steps T per run"),
+    Field(
+        "newton_steps", 300, "int", 10, 10_000, widget="log", label="Gauss–Newton steps"
+    ),
+    Field("k", 8, "int", 2, 12, widget="number", label="Teachers k (= d)"),
+)
+BEYOND = Page(
+    "beyond",
+    "Beyond the paper",
+    (
+        Field("experiment", "activation", "choice", options=tuple(EXPERIMENTS)).but(
+            widget="radio",
+            label="Question",
+            meaning="which experiment",
+            names={
+                "activation": "1 · Is it ReLU's kink?",
+                "initialisation": "2 · Is it the initialisation?",
+                "optimiser": "3 · Can an optimiser fix it?",
+                "teachers": "4 · Several teachers",
+            },
+            resets=("seeds", *(k.name for k in KNOBS)),
+        ),
+        Field("seeds", 3, "int", 1, 200, widget="number", label="Seeds per curve").but(
+            given=lambda f, v: f.but(default=EXPERIMENTS[v["experiment"]].seeds)
+        ),
+        *(knob.but(given=_knob, config=False, group="Knobs") for knob in KNOBS),
+    ),
+    presets("beyond"),
+)
+PAGES = {
+    page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS, BEYOND)
+}

@@ -65,7 +65,7 @@ def _warning(field: Field, raw, reason: str, safe) -> str:
 def read(page: Page, query: Mapping[str, str]) -> Link:
     """Validate a link field by field, in declaration order; a refused value keeps
     its safe one (the preset's, else the default)."""
-    values, warnings = page.defaults(), []
+    values, warnings, preset = page.defaults(), [], {}
     if page.presets and PRESET in query:
         chosen = Field(PRESET, CUSTOM, "choice", options=(*page.presets, CUSTOM))
         try:
@@ -74,9 +74,12 @@ def read(page: Page, query: Mapping[str, str]) -> Link:
             reason = f"preset must be {error}"
             warnings.append(_warning(chosen, query[PRESET], reason, CUSTOM))
         else:
-            values |= page.presets[name].values if name in page.presets else {}
+            preset = page.presets[name].values if name in page.presets else {}
+            values |= preset
     for declared in page.fields:
         here = declared.at(values)
+        if here is not None and declared.name not in {**query, **preset}:
+            values[declared.name] = here.default  # as the values before it say
         if here is not None and declared.name in query and here.unused:
             reason = f"{here.name} {here.unused}"
             warnings.append(_warning(here, query[here.name], reason, here.default))

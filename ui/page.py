@@ -15,9 +15,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import cache, links, widgets
-from ui.run_fields import LIMITS
 from ui.figures.projector import for_projector
 from ui.jobs import WAITING, Job, Task
+from ui.run_fields import LIMITS
 from ui.schema import Page
 
 PLOTLY_CONFIG = {

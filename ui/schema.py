@@ -10,8 +10,10 @@ a link's value is refused, a widget cannot reach it, `settle` pulls it back.
 import dataclasses
 import math
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core import RunConfig
@@ -186,6 +188,16 @@ class Preset:
     description: str = ""
 
 
+PRESETS = Path(__file__).with_name("presets.toml")
+
+
+def presets(page: str) -> dict[str, Preset]:
+    """The presets of `page` in ui/presets.toml, in file order."""
+    with PRESETS.open("rb") as file:
+        table = tomllib.load(file).get(page, {})
+    return {name: Preset(**preset) for name, preset in table.items()}
+
+
 @dataclass(frozen=True)
 class Page:
     """A page's parameters in link order, and its presets (name -> Preset)."""
@@ -195,11 +207,28 @@ class Page:
     fields: tuple[Field, ...]
     presets: Mapping[str, Preset] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Each preset's values complete: plus the defaults of the fields they
+        reset (an experiment's knobs), unless the preset names them."""
+        full = {}
+        for name, preset in self.presets.items():
+            values = dict(preset.values)
+            for key in preset.values:
+                values = self.resets(key, values) | values
+            full[name] = dataclasses.replace(preset, values=values)
+        object.__setattr__(self, "presets", full)
+
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
     def defaults(self) -> dict:
-        return {f.name: f.default for f in self.fields}
+        """Each field's default given the defaults before it (an experiment's
+        knobs take that experiment's values)."""
+        values = {}
+        for f in self.fields:
+            values[f.name] = f.default
+            values[f.name] = (f.at(values) or f).default
+        return values
 
     def config_values(self, values: Mapping) -> dict:
         """The RunConfig fields among `values` that the run reads."""
