@@ -217,5 +217,5 @@ def table(frame: pd.DataFrame, digits: int) -> None:
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = [f"{x:.{digits}g}" for x in shown[column]]
+            shown[column] = [f"{x:.{digits}g}" if x == x else "—" for x in shown[column]]
     st.dataframe(shown, hide_index=True)

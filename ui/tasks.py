@@ -183,7 +183,7 @@ def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
         return runs
 
     key = ("experiment", plan.key, seeds, tuple(sorted(knobs.items())))
-    return Task(key, sum(weights), work)
+    return Task(key, sum(weights), work, (plan.key, len(todo)))
 
 
 def sweep(key, configs: list[RunConfig]) -> Task:

@@ -7,11 +7,11 @@ filling in as runs finish, its caption, the table as CSV.
 import pandas as pd
 import streamlit as st
 
+from core.sweep_plan import AXES, cli_command, plan_of, too_large
 from ui import page, tasks
 from ui.fields import SWEEPS
-from ui.run_fields import LIMITS
 from ui.figures.sweep import sweep_heatmap
-from core.sweep_plan import AXES, cli_command, plan_of, too_large
+from ui.run_fields import LIMITS
 
 JOB = "sweeps_job"
 CAPTIONS = {
