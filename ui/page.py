@@ -213,9 +213,11 @@ def chart(fig, key: str, caption: str) -> None:
 
 
 def table(frame: pd.DataFrame, digits: int) -> None:
-    """A small table with float columns shown to `digits` significant digits."""
+    """A small table with float columns shown to `digits` significant digits
+    (— where nothing was measured: NaN)."""
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = [f"{x:.{digits}g}" if x == x else "—" for x in shown[column]]
+            text = [f"{x:.{digits}g}" for x in shown[column]]
+            shown[column] = [t if t != "nan" else "—" for t in text]
     st.dataframe(shown, hide_index=True)

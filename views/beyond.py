@@ -63,78 +63,71 @@ def _more_seeds(seeds: int) -> None:
 def _charts(key: str, runs: list, revision: str) -> None:
     """The experiment's two charts from the runs so far."""
     plan, loss = EXPERIMENTS[key], beyond.bands(runs, "loss")
-    guides = plan.guides
     left, right = st.columns(2, gap="medium")
     if key == "teachers":
-        with right:
-            page.chart(
-                curves(
-                    loss,
-                    "loss",
-                    "Loss, median over seeds",
-                    "loss L",
-                    revision,
-                    x="step",
-                ),
-                f"{key}_loss",
-                "The median hides the stuck seeds: the band's top edge is where "
-                "they sit, at L ≈ 0.02 (the commonest spurious minimum).",
-            )
+        table = beyond.measure(plan, runs)
+        stuck = int(table.filter(like="ended with").sum().sum())
         with left:
-            table = beyond.measure(plan, runs)
             page.chart(
                 spurious_bars(table, revision),
                 f"{key}_bars",
                 "Bars: this lab's share, with the seed counts and 95 % Wilson "
                 "intervals; diamonds: Safran & Shamir's published percentage.",
             )
+        with right:
+            fig = curves(loss, "loss", "Loss, median over seeds", "loss L", revision)
+            words = (
+                f"The median hides the {stuck} stuck seed(s): they sit at the top "
+                "of the bands (their final losses are in the table)."
+                if stuck
+                else "No seed ended above L = 1e-3 here."
+            )
+            page.chart(fig, f"{key}_loss", words)
         return
     with left:
         x = "step" if key == "optimiser" else "time"
         title = "Loss against iterations" if key == "optimiser" else "Loss L(t)"
         page.chart(
-            curves(loss, "loss", title, "loss L", revision, x=x, guides=guides),
+            curves(loss, "loss", title, "loss L", revision, x=x, guides=plan.guides),
             f"{key}_loss",
             "Medians over seeds with their 10–90 % bands; dotted: the power laws, "
             "each through the curve whose own tail is nearest it.",
         )
     with right:
-        if key == "optimiser":
-            fig = curves(
-                loss,
-                "loss",
-                "Loss against wall-clock time",
-                "loss L",
-                revision,
-                x="seconds",
-            )
-            words = "Seconds: each curve's steps times its measured cost per step."
-        elif key == "initialisation":
-            balance = beyond.bands(runs, "balance")
-            fig = curves(
-                balance,
-                "balance",
-                "Balance h_max/h_min",
-                "h_max/h_min",
-                revision,
-                lines=((2.0, "bound 2"),),
-            )
-            words = "The theorems keep h_max/h_min ≤ 2 once the students align."
-        else:
-            local = beyond.bands(runs, "local_exponent")
-            fig = curves(
-                local,
-                "local_exponent",
-                "Local exponent d ln L / d ln t",
-                "exponent",
-                revision,
-                log_y=False,
-                lines=((-3.0, "−3"), (-2.0, "−2")),
-            )
-            words = (
-                "−3 for ReLU's law, −2 for the quadratic's; at the floor it is noise."
-            )
-        page.chart(fig, f"{key}_right", words)
+        page.chart(*_right_chart(key, runs, loss, revision))
+
+
+def _right_chart(key: str, runs: list, loss: dict, revision: str):
+    """(figure, chart key, caption) of the experiment's second chart."""
+    if key == "optimiser":
+        fig = curves(loss, "loss", "Loss against wall-clock time", "loss L",
+                     revision, x="seconds")  # fmt: skip
+        return (
+            fig,
+            f"{key}_right",
+            ("Seconds: each curve's steps times its own measured cost per step."),
+        )
+    if key == "initialisation":
+        balance = beyond.bands(runs, "balance")
+        fig = curves(balance, "balance", "Balance h_max/h_min", "h_max/h_min",
+                     revision, lines=((2.0, "bound 2"),))  # fmt: skip
+        return (
+            fig,
+            f"{key}_right",
+            ("The theorems keep h_max/h_min ≤ 2 once the students align."),
+        )
+    local = beyond.bands(runs, "local_exponent")
+    fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
+                 "exponent", revision, log_y=False,
+                 lines=((-3.0, "−3"), (-2.0, "−2")), y_range=(-5, 0.5))  # fmt: skip
+    return (
+        fig,
+        f"{key}_right",
+        (
+            "−3 for ReLU's law, −2 for the quadratic's; curves that reach the rounding "
+            "floor (linear, erf) leave the chart: there the exponent is noise."
+        ),
+    )
 
 
 def _live(job) -> None:

@@ -65,10 +65,12 @@ def curves(
     log_y: bool = True,
     guides: tuple = (),
     lines: tuple = (),
+    y_range: tuple | None = None,
 ) -> go.Figure:
     """Median and band of `column` per arm against `x` on log axes (y linear if
     not log_y); `guides` (exponent, label) as power laws, `lines` (y, label) as
-    horizontal references (the bound 2, the exponent -3)."""
+    horizontal references (the bound 2, the exponent -3); y_range fixes the
+    y axis (a local exponent of -60 at an exponential's floor says nothing)."""
     fig = go.Figure()
     colours = arm_colours(bands)
     for arm, frame in bands.items():
@@ -78,13 +80,16 @@ def curves(
     for y, label in lines:
         fig.add_hline(y=y, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5})
         fig.add_annotation(
-            x=0, xref="paper", xanchor="left", y=y, yanchor="bottom", text=label,
+            x=1, xref="paper", xanchor="right", y=y, yanchor="bottom", text=label,
             showarrow=False, font={"size": 12, "color": GUIDE_COLOUR},
+            bgcolor="rgba(255, 255, 255, 0.7)",
         )  # fmt: skip
     fig.update_xaxes(title=X_TITLES[x], type="log", exponentformat="power")
     fig.update_yaxes(
         title=y_title, type="log" if log_y else "linear", exponentformat="power"
     )
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
     rows = legend_rows(len(bands) + len(guides))
     return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
 
@@ -94,17 +99,20 @@ def spurious_bars(table: pd.DataFrame, revision: str) -> go.Figure:
     95 % Wilson intervals) beside Safran & Shamir's percentage (diamonds)."""
     bad_column = next(c for c in table.columns if c.startswith("ended with"))
     share = 100 * table["fraction"]
+    counts = [
+        f"{bad} of {seeds}"
+        for bad, seeds in zip(table[bad_column], table["seeds"], strict=True)
+    ]
+    # The counts go under each bar's name: above the bar they meet its interval.
+    names = [f"{a}<br>{c} seeds" for a, c in zip(table["arm"], counts, strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=table["arm"],
+            x=names,
             y=share,
             name="this lab",
             marker_color=PETROFF_10[0],
-            text=[
-                f"{b} of {s}"
-                for b, s in zip(table[bad_column], table["seeds"], strict=True)
-            ],
-            textposition="outside",
+            text=counts,
+            textposition="none",
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -118,7 +126,7 @@ def spurious_bars(table: pd.DataFrame, revision: str) -> go.Figure:
     paper = table["Safran & Shamir (%)"]
     fig.add_trace(
         go.Scatter(
-            x=table["arm"][paper.notna()],
+            x=[name for name, known in zip(names, paper.notna(), strict=True) if known],
             y=paper[paper.notna()],
             mode="markers",
             name="Safran & Shamir (2018), 1000 starts",
