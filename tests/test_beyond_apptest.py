@@ -56,7 +56,9 @@ def measured(at: AppTest):
 @pytest.mark.parametrize("preset", [p for p in BEYOND.presets if p != "kink-long"])
 def test_each_preset_draws_two_charts_and_its_table(preset):
     at = open_beyond(preset=preset)
-    assert not at.exception and not at.warning and not at.error
+    assert not at.exception
+    assert not at.warning
+    assert not at.error
     assert len(at.get("plotly_chart")) == 2
     assert at.query_params["preset"] == preset
     assert at.query_params["experiment"] == BEYOND.presets[preset].values["experiment"]
@@ -67,7 +69,8 @@ def test_an_experiment_by_link_takes_its_own_defaults():
     at = open_beyond(experiment="teachers")
     assert not at.warning
     # The experiment's seeds and steps, not another experiment's.
-    assert at.query_params["seeds"] == "30" and at.query_params["steps"] == "5000"
+    assert at.query_params["seeds"] == "30"
+    assert at.query_params["steps"] == "5000"
     assert "n" not in at.query_params  # not a knob of this experiment
 
 
@@ -141,7 +144,9 @@ def open_explore(**query) -> AppTest:
 )
 def test_good_model_and_optimiser_links_run_exactly(query):
     at = open_explore(**query)
-    assert not at.exception and not at.warning and not at.error
+    assert not at.exception
+    assert not at.warning
+    assert not at.error
     for name, value in query.items():
         assert at.query_params[name] == EXPLORE.field(name).text(
             EXPLORE.field(name).parse(value)
@@ -149,7 +154,8 @@ def test_good_model_and_optimiser_links_run_exactly(query):
     job = at.session_state["explore_job"]
     expected = RunConfig(**{k: EXPLORE.field(k).parse(v) for k, v in query.items()})
     assert job.task.subject == expected
-    assert job.result is not None and job.result.status != "error"
+    assert job.result is not None
+    assert job.result.status != "error"
 
 
 @pytest.mark.parametrize(
@@ -179,10 +185,12 @@ def test_bad_model_and_optimiser_links_warn_and_fall_back(query, named):
 def test_optimiser_parameters_show_only_with_their_optimiser():
     at = open_explore(steps="2000")
     keys = {w.key for w in at.number_input} | {w.key for w in at.select_slider}
-    assert "explore_beta" not in keys and "explore_lam" not in keys
+    assert "explore_beta" not in keys
+    assert "explore_lam" not in keys
     at = open_explore(optimizer="gauss_newton", steps="50")
     keys = {w.key for w in at.number_input} | {w.key for w in at.select_slider}
-    assert "explore_lam" in keys and "explore_beta" not in keys
+    assert "explore_lam" in keys
+    assert "explore_beta" not in keys
 
 
 def test_gauss_newton_then_many_students_is_refused_with_a_note_not_a_crash():
