@@ -33,18 +33,41 @@ AXES = {
         # 4/n = 0.8 at n = 5: the last value shows where GD diverges.
         Axis("eta", "step size η", "η", (0.05, 0.1, 0.2, 0.5, 1.0)),
         Axis("d", "dimension d", "d", (2, 10, 100, 1000)),
+        # Swept alone, alpha runs leaky_relu (plan_of): from ReLU to linear.
+        Axis("alpha", "leaky slope α", "α", (0.0, 0.2, 0.5, 1.0)),
+        Axis(
+            "activation",
+            "activation",
+            "σ(·)",
+            ("erf", "leaky_relu", "quadratic", "relu"),
+        ),
+        Axis(
+            "optimizer",
+            "optimiser",
+            "optimiser",
+            ("gauss_newton", "gd", "momentum", "nesterov"),
+        ),
+        Axis(
+            "init",
+            "initialisation",
+            "init",
+            ("gaussian", "orthogonal", "sphere", "student_t", "uniform"),
+        ),
+        Axis("teachers", "teachers m", "m", (1, 2, 3)),
     )
 }
 FIXED_FIELDS = ("n", "d", "sigma", "eta", "teacher_norm")
+DEFAULT = RunConfig()
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER:8786"
 
 
 @dataclass(frozen=True)
 class Summary:
-    """A column of core.sweep's table and how its heatmap is coloured.
+    """A column of a sweep's table and how its heatmap is coloured.
 
     short : colour-bar title.  log : colour by log10 (the value spans decades).
     mid : centre of a diverging scale, the theory's reference value (None: sequential).
+    reduce : how a cell combines its seeds: "median", or "mean" (a share of seeds).
     """
 
     name: str
@@ -52,21 +75,31 @@ class Summary:
     short: str
     log: bool
     mid: float | None
+    reduce: str = "median"
 
 
 SUMMARIES = {
     s.name: s
     for s in (
         Summary("final_loss", "final loss L(T)", "L(T)", True, None),
-        Summary("tail_exponent", "tail exponent of L(t)", "slope", False, -3.0),
+        Summary(
+            "tail_exponent", "tail exponent of L(t), fit over t in [t_end/10, t_end]",
+            "slope", False, -3.0,
+        ),
         Summary("tail_C", "C in L ≈ C·(ηt)⁻³", "C", True, None),
         Summary("t_below_1e-6", "first t with L < 1e-6", "t", True, None),
         Summary("t_below_1e-9", "first t with L < 1e-9", "t", True, None),
+        Summary("steps_below_1e-9", "steps to L < 1e-9", "steps", True, None),
+        Summary("seconds_below_1e-9", "wall seconds to L < 1e-9", "s", True, None),
+        Summary(
+            "above_1e-3_final", "share of seeds ending with L ≥ 1e-3", "share",
+            False, None, reduce="mean",
+        ),
         Summary("balance_final", "balance h_max/h_min at T", "h_max/h_min", False, 2.0),
         Summary("norm_min_final", "smallest ‖wᵢ‖ at T", "min ‖wᵢ‖", False, None),
         Summary("norm_max_final", "largest ‖wᵢ‖ at T", "max ‖wᵢ‖", False, None),
     )
-}
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,7 +140,10 @@ class SweepPlan:
 
 def plan_of(values) -> SweepPlan:
     """The plan of the Sweeps page's values (ui.fields.SWEEPS)."""
-    fixed = {f: values[f] for f in FIXED_FIELDS if f not in (values["x"], values["y"])}
+    axes = (values["x"], values["y"])
+    fixed = {f: values[f] for f in FIXED_FIELDS if f not in axes}
+    if "alpha" in axes and "activation" not in axes:
+        fixed["activation"] = "leaky_relu"  # the only activation alpha shapes
     base = RunConfig(steps=values["steps"], seed=values["seed"], **fixed)
     xs, ys = tuple(values["xs"]), tuple(values["ys"])
     return SweepPlan(
@@ -144,7 +180,12 @@ def value_list(values) -> str:
 
 def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
     """The same sweep, headless: `python -m core sweep ...` writing sweep.csv."""
-    flags = {field: value_list([getattr(plan.base, field)]) for field in FIXED_FIELDS}
+    changed = [f for f, v in plan.base.to_dict().items() if v != getattr(DEFAULT, f)]
+    fixed = [
+        *FIXED_FIELDS,
+        *(f for f in changed if f not in (*FIXED_FIELDS, "seed", "steps")),
+    ]
+    flags = {field: value_list([getattr(plan.base, field)]) for field in fixed}
     flags |= {plan.x: value_list(plan.xs), plan.y: value_list(plan.ys)}
     first, last = plan.base.seed, plan.base.seed + plan.seeds - 1
     parts = [f"--{k.replace('_', '-')} {v}" for k, v in flags.items()]

@@ -19,7 +19,7 @@ from core.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
 from ui.jobs import Job, Stopped, Task
 
 CHUNK_SECONDS = 0.25
-SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS]
+SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS, "seconds", "seconds_below_1e-9"]
 
 
 def config_key(config: RunConfig) -> tuple:
@@ -203,7 +203,12 @@ def sweep(key, configs: list[RunConfig]) -> Task:
 
 def _row(config: RunConfig, meter: Meter) -> dict:
     try:
-        return config.to_dict() | core.summarise(meter.run(config))
+        started = time.perf_counter()
+        row = config.to_dict() | core.summarise(meter.run(config))
+        # Wall time is this server's, so it is the page's column, not core.sweep's.
+        seconds = time.perf_counter() - started
+        below = row["steps_below_1e-9"] / config.steps * seconds
+        return row | {"seconds": seconds, "seconds_below_1e-9": below}
     except Stopped:
         raise
     # A failed run is a row that says why, as in core.sweep: the rest go on.
