@@ -78,7 +78,7 @@ def test_an_experiment_by_link_takes_its_own_defaults():
     ("query", "named"),
     [
         ({"experiment": "tanh"}, "experiment"),
-        ({"experiment": "teachers", "n": "4"}, "n is not a knob"),
+        ({"experiment": "teachers", "n": "4"}, "n is a knob of experiment activation"),
         ({"experiment": "teachers", "k": "99"}, "k must be an integer in [2, 12]"),
         ({"seeds": "0"}, "seeds must be"),
         ({"steps": "1e9"}, "steps must be"),
@@ -207,3 +207,52 @@ def test_adam_says_it_is_coordinate_dependent_where_it_is_chosen():
     (select,) = [s for s in at.selectbox if s.key == "explore_optimizer"]
     assert "rotation-equivariant" in select.help
     assert "coordinate-dependent" in select.format_func("adam")
+
+
+# Compare along any one field, by link.
+
+
+def open_compare(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = str(value)
+    return settle(at.switch_page("views/compare.py").run())
+
+
+def test_compare_along_optimizer_by_link_runs_the_same_seeds_for_each():
+    at = open_compare(
+        along="optimizer", values="gd,momentum", n=3, seeds=2, steps=20_000, eta=0.1
+    )
+    assert not at.exception
+    assert not at.warning
+    assert [t.value for t in at.title] == ["Compare along optimizer"]
+    table = measured(at)
+    assert list(table.index) == ["optimizer = gd", "optimizer = momentum"]
+    # Heavy-ball momentum (beta = 0.9) reaches L < 1e-9 in about (1 - beta) of
+    # GD's steps: the same exponent, a tenfold smaller constant.
+    gd, momentum = table["steps to L < 1e-09"].astype(float)
+    assert 0.05 < momentum / gd < 0.2
+    assert at.query_params["along"] == "optimizer"
+    assert "ns" not in at.query_params  # read only along n
+
+
+def test_compare_along_alpha_reaches_linear_convergence_at_alpha_one():
+    at = open_compare(preset="alpha")
+    table = measured(at)
+    assert table.loc["alpha = 1.0", "tail"] == "at the floor"
+    assert float(table.loc["alpha = 1.0", "steps to L < 1e-09"]) < 200
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"along": "optimizer", "values": "gd,sgd"}, "Ignored 'sgd' in values"),
+        ({"along": "sigma", "sigma": "0.3"}, "sigma is the compared field"),
+        ({"along": "optimizer", "ns": "2,3"}, "ns is read when along = n"),
+        ({"along": "colour"}, "along must be one of"),
+    ],
+)
+def test_compare_along_bad_values_warn(query, named):
+    at = open_compare(steps=2000, seeds=1, **query)
+    assert not at.exception
+    assert any(named in w.value for w in at.warning), [w.value for w in at.warning]

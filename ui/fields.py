@@ -73,17 +73,62 @@ EXPLORE = Page(
     ),
     presets("explore"),
 )
+
+
+def _axis_values(name: str, axis: str, default: list, hint: str) -> Field:
+    """xs (ys, values): comma-separated values of the field that `axis` names."""
+    given = values_of(axis, EXPLORE.field)
+    return Field(name, default, "list", most=1000, lenient=True, given=given).but(
+        widget="text", help=f"Comma-separated, e.g. {hint}."
+    )
+
+
+AXIS_NAMES = {name: axis.label for name, axis in AXES.items()}
+
+
+def _along(f: Field, values) -> Field:
+    """Compare's fields by what it compares: n against n = 1 (ns), or the values
+    of the field `along` at a fixed n; the compared field is no fixed knob."""
+    along, name = values["along"], f.name
+    if name in ("values", "n") and along == "n":
+        return f.but(unused="is read when along is not n (then ns compares n)")
+    if name == "values":
+        return values_of("along", EXPLORE.field)(f, values)
+    if name == "ns" and along != "n":
+        return f.but(unused=f"is read when along = n (here along = {along})")
+    return f.but(unused="is the compared field: see values") if name == along else f
+
+
 COMPARE = Page(
     "compare",
     "Compare",
     (
+        Field("along", "n", "choice", options=tuple(AXES), widget="select").but(
+            label="Compare along",
+            names=AXIS_NAMES,
+            resets=("values",),
+            help="n: n = 1 against each n (the paper's Figure 1); any other field: "
+            "one curve per value, the same seeds.",
+        ),
+        _axis_values("values", "along", [], "gd, momentum, adam: one curve each").but(
+            given=_along,
+            most=8,
+            meaning="the values of the field along, one curve each",
+        ),
         Field("ns", [2, 5, 10], "list", item=Field("ns", 2, "int", 2, 20), most=5)
         .but(options=(2, 3, 4, 5, 6, 8, 10, 12, 15, 20), widget="multiselect")
-        .but(label="Students n (against n = 1)", meaning="the n compared with n = 1"),
+        .but(label="Students n (against n = 1)", meaning="the n compared with n = 1")
+        .but(given=_along),
+        N.but(high=20, given=_along),
         SEEDS.but(default=5),
-        D.but(default=5),
-        SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
-        ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
+        *(
+            f.but(given=_along)
+            for f in (
+                D.but(default=5),
+                SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
+                ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
+            )
+        ),
         STEPS.but(default=50_000, low=1_000, high=200_000, advanced=True),
     ),
     presets("compare"),
@@ -130,16 +175,6 @@ TOY_CASES = Page(
 )
 
 
-def _axis_values(axis: str, default: list, example: str) -> Field:
-    """xs (ys): comma-separated values of the field that `x` (`y`) names."""
-    hint = f"Comma-separated, e.g. {example}. Cells are equally spaced."
-    given = values_of(axis, EXPLORE.field)
-    return Field(f"{axis}s", default, "list", most=1000, lenient=True, given=given).but(
-        widget="text", help=hint
-    )
-
-
-AXIS_NAMES = {name: axis.label for name, axis in AXES.items()}
 SWEEPS = Page(
     "sweeps",
     "Sweeps",
@@ -147,11 +182,11 @@ SWEEPS = Page(
         Field(
             "x", "n", "choice", options=tuple(AXES), label="Across (x)", widget="select"
         ).but(names=AXIS_NAMES, resets=("xs",)),
-        _axis_values("x", [1, 2, 5], "1, 2, 5"),
+        _axis_values("xs", "x", [1, 2, 5], "1, 2, 5. Cells are equally spaced"),
         Field(
             "y", "sigma", "choice", label="Down (y)", widget="select", names=AXIS_NAMES
         ).but(given=other_than_x, resets=("ys",)),
-        _axis_values("y", [0.01, 0.1], "0.01, 0.1"),
+        _axis_values("ys", "y", [0.01, 0.1], "0.01, 0.1. Cells are equally spaced"),
         Field(
             "summary", "final_loss", "choice", options=tuple(SUMMARIES), widget="select"
         ).but(label="Colour by", names={k: s.label for k, s in SUMMARIES.items()}),
@@ -174,7 +209,8 @@ def _knob(knob: Field, values) -> Field:
     """An experiment's knob, at the experiment's default; unused by the others."""
     knobs = EXPERIMENTS[values["experiment"]].knobs
     if knob.name not in knobs:
-        return knob.but(unused=f"is not a knob of experiment {values['experiment']}")
+        having = [k for k, e in EXPERIMENTS.items() if knob.name in e.knobs]
+        return knob.but(unused=f"is a knob of experiment {' and '.join(having)} only")
     return knob.but(default=knobs[knob.name])
 
 

@@ -165,7 +165,8 @@ def link_reference(pages=None) -> pd.DataFrame:
                     "page": page.title,
                     "name": f.name,
                     "meaning": f.meaning or f.label or f.help,
-                    "allowed": here.range_text() + (f"; {f.why}" if f.why else ""),
+                    "allowed": here.range_text()
+                    + "".join(f"; {why}" for why in (f.why, here.unused) if why),
                     "default": here.text(f.default),
                 }
             )

@@ -93,7 +93,8 @@ class Field:
         if self.kind == "choice":
             return "one of " + ", ".join(map(str, self.options))
         if self.kind == "list":
-            return f"1 to {self.most:,} comma-separated, each {self.item.allowed()}"
+            each = self.item.allowed() if self.item else "a value of the field named"
+            return f"1 to {self.most:,} comma-separated, each {each}"
         if self.kind == "int":
             span = f"[{self.low:,}, {self.high:,}]"
             return span + (f" or {self.none}" if self.none else "")
