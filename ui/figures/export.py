@@ -105,8 +105,8 @@ def static_export_ready(out: Path) -> None:
         raise InputError(
             "--out", f"a {out.suffix} needs kaleido: pip install -r requirements.txt"
         )
-    path = os.environ.get("BROWSER_PATH") or CHROMIUM
-    path = path if os.access(path, os.X_OK) else shutil.which("chromium") or path
+    found = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    path = os.environ.get("BROWSER_PATH") or found or CHROMIUM
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         raise InputError(
             "--out",
