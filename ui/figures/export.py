@@ -151,9 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         out = writable_out(args.out, FORMATS)
+        compute = args.build(args)  # every input checked, nothing computed yet
         if out.suffix != ".json":
             static_export_ready(out)
-        charts = args.build(args)()
+        charts = compute()
         try:
             files = write(charts, out, args.scale)
         except OSError as error:
