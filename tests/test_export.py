@@ -132,10 +132,8 @@ def test_on_screen_and_on_disk_are_one_figure(tmp_path):
     job_registry().stop_all()
     sys.modules["__main__"] = main  # AppTest leaves app.py there
     assert not at.exception
-    shown = {
-        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
-        for c in at.get("plotly_chart")
-    }
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    shown = {spec["layout"]["title"]["text"]: spec for spec in specs}
     export.main(["explore", *SMALL, "--out", str(tmp_path / "x.json")])
     for name in EXPLORE:
         written = json.loads((tmp_path / f"x-{name}.json").read_text())
@@ -246,8 +244,4 @@ def test_bad_input_is_refused_before_anything_is_computed(
     with pytest.raises(SystemExit) as stop:
         export.main(argv)
     check_refusal(stop.value.code, capsys.readouterr().err, flag, words)
-    assert sorted(p.name for p in inputs.iterdir()) == [
-        "bad.json",
-        "dir.pdf",
-        "other.json",
-    ]
+    assert {p.name for p in inputs.iterdir()} == {"bad.json", "dir.pdf", "other.json"}
