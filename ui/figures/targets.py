@@ -70,7 +70,8 @@ def read_run(path: Path) -> SavedRun:
     except ConfigError as error:
         raise InputError("--run", f'"config" in {path}: {error}') from None
     try:
-        metrics = pd.DataFrame(doc["records"], dtype=float)
+        # Each column's own dtype (step stays int64), null as NaN, as it was drawn.
+        metrics = pd.DataFrame(doc["records"]).apply(pd.to_numeric)
         steps = metrics["step"].to_numpy(np.int64)
     except (ValueError, TypeError, KeyError) as error:
         raise InputError(
