@@ -1,9 +1,8 @@
 """python -m ui.export: every target and format really written, the very figures
 the app shows, and bad input refused before anything is computed (exit status 2).
 
-The refused commands carry work that would take hours (1e10 GD steps): a CLI that
-computed first would still be running at the timeout. The exports share one
-kaleido server (one Chromium), started once for the module.
+Refused commands carry hours of work (1e10 steps) or an engine that fails if
+called. The exports share one kaleido server (one Chromium) for the module.
 """
 
 import concurrent.futures
@@ -24,7 +23,8 @@ from core import RunConfig, simulate
 from core.export import to_json
 from ui.cache import engine_warm_up, job_registry
 from ui.figures import export
-from ui.figures.pages import contrast_config, explore_figures
+from ui.figures.pages import contrast_config, explore_figures, html_page
+from ui.page import HTML_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--n", "2", "--d", "5", "--steps", "1000"]
@@ -32,10 +32,6 @@ CONFIG = RunConfig(n=2, d=5, steps=1000)
 EXPLORE = ["loss", "inv_cbrt", "angles", "balance", "norms", "potential", "geometry"]
 HOURS = ["--steps", "1e10"]
 TIMEOUT = 60
-# Plotly hands kaleido its browser options on every call; the shared server has them.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The kopts argument is ignored if using a server:UserWarning"
-)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +69,7 @@ def test_explore_writes_one_png_per_chart_at_three_times_its_size(tmp_path, chro
     for name, fig in charts.items():
         head = (tmp_path / f"run-{name}.png").read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n"
-        assert head[12:16] == b"IHDR"
+        assert head[12:16] == b"IHDR"  # its width and height follow
         assert struct.unpack(">II", head[16:24]) == (3 * 700, 3 * fig.layout.height)
 
 
@@ -141,6 +137,15 @@ def test_on_screen_and_on_disk_are_one_figure(tmp_path):
     assert not shown
 
 
+def test_all_figures_is_one_offline_html_whose_charts_save_svg():
+    charts = charts_of(CONFIG)
+    page = html_page(charts, "Explore: n = 2", HTML_CONFIG)
+    assert page.count("plotly.js v") == 1  # the library, embedded once
+    assert page.count("Plotly.newPlot(") == len(charts) == 7
+    assert '"format": "svg"' in page
+    assert "<script src=" not in page  # nothing fetched: it works offline
+
+
 NOT_A_RUN = '{"config": {"n": 2}, "records": {"step": [0, 1]}, "status": "completed"}'
 # case: (argv, the flag named, words of the message); run in a subprocess.
 SUBPROCESS = {
@@ -155,29 +160,22 @@ SUBPROCESS = {
     ),
 }
 # The same answer in this process, with an engine that fails the test if called.
+PDF = ["--out", "x.pdf"]
 IN_PROCESS = {
-    "unknown toy": (["toys", "toy9", "--out", "x.pdf"], "case", "invalid choice"),
-    "no folder": (["explore", *HOURS, "--out", "no/x.pdf"], "--out", "does not exist"),
-    "out is a folder": (["explore", *HOURS, "--out", "dir.pdf"], "--out", "directory"),
-    "unknown flag": (["explore", "--m", "2", "--out", "x.pdf"], "--m", "unrecognized"),
+    "unknown toy": (["toys", "toy9", *PDF], "case", "invalid choice"),
+    "no folder": (["explore", "--out", "no/x.pdf"], "--out", "does not exist"),
+    "out is a folder": (["explore", "--out", "dir.pdf"], "--out", "directory"),
+    "unknown flag": (["explore", "--m", "2", *PDF], "--m", "unrecognized"),
     "scale": (["explore", "--scale", "0", "--out", "x.png"], "--scale", "0.5 to 10"),
-    "phases method": (
-        ["phases", "--method", "flow", *HOURS, "--out", "x.pdf"],
-        "--method",
-        "GD runs",
-    ),
-    "phases weights": (["phases", "--W0", "w.npy", "--out", "x.pdf"], "--W0", ""),
-    "run not a run": (
-        ["explore", "--run", "other.json", "--out", "x.pdf"],
-        "--run",
-        "metrics",
-    ),
+    "phases method": (["phases", "--method", "flow", *PDF], "--method", ""),
+    "phases weights": (["phases", "--W0", "w.npy", *PDF], "--W0", ""),
+    "run not a run": (["explore", "--run", "other.json", *PDF], "--run", "metrics"),
     "run and flags": (
-        ["explore", "--run", "other.json", *HOURS, "--out", "x.pdf"],
+        ["explore", "--run", "r.json", "--d", "3", *PDF],
         "--run",
-        "without --steps",
+        "without",
     ),
-    "run missing": (["explore", "--run", "none.json", "--out", "x.pdf"], "--run", ""),
+    "run missing": (["explore", "--run", "none.json", *PDF], "--run", ""),
 }
 
 

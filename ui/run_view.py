@@ -94,7 +94,8 @@ def _downloads(shown, charts) -> None:
         "Exactly the records drawn above. The charts' camera saves PNG (3x); in the "
         "HTML file, which works offline, it saves SVG."
     )
-    whole = functools.partial(html_page, charts, "Explore", page.HTML_CONFIG)
+    title = f"Explore: {shown.config.to_dict()}"
+    whole = functools.partial(html_page, charts, title, page.HTML_CONFIG)
     for label, data, name, mime in (
         ("Metrics (CSV)", functools.partial(to_csv, shown), "metrics.csv", "text/csv"),
         (

@@ -132,16 +132,24 @@ def write(charts: dict, out: Path, scale: float = 3.0) -> list[Path]:
         for fig, file in zip(figures, files, strict=True):
             file.write_text(fig.to_json())
         return files
-    import plotly.io as pio  # kaleido starts one Chromium for all the charts
+    import kaleido  # one Chromium renders all the charts
 
-    pio.write_images(
-        figures,
-        files,
-        format=out.suffix[1:],
-        width=[fig.layout.width or WIDTH for fig in figures],
-        height=[fig.layout.height or HEIGHT for fig in figures],
-        scale=scale if out.suffix == ".png" else 1,
-    )
+    png = out.suffix == ".png"
+    specs = [
+        {
+            "fig": fig.to_dict(),
+            "path": file,
+            "opts": {
+                "format": out.suffix[1:],
+                "width": fig.layout.width or WIDTH,
+                "height": fig.layout.height or HEIGHT,
+                "scale": scale if png else 1,
+            },
+        }
+        for fig, file in zip(figures, files, strict=True)
+    ]
+    # Plotly's write_images drops kaleido's render errors: a chart would go missing.
+    kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
     return files
 
 

@@ -99,12 +99,13 @@ def toy_figures(name: str, view) -> dict[str, go.Figure]:
 
 def html_page(charts: dict[str, go.Figure], title: str, config: dict) -> str:
     """One self-contained HTML file with every chart, plotly.js embedded once
-    (it works offline); config: Plotly's chart config (the mode bar's)."""
+    (it works offline), under `title` (what they show); config: Plotly's chart
+    config (the mode bar's)."""
     parts = [
         fig.to_html(full_html=False, include_plotlyjs=index == 0, config=config)
         for index, fig in enumerate(charts.values())
     ]
-    head = f'<meta charset="utf-8"><title>{html.escape(title)}</title>'
-    return (
-        f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(parts)}</body></html>"
-    )
+    title = html.escape(title)
+    head = f'<meta charset="utf-8"><title>{title}</title>'
+    body = f"<p>{title}</p>{''.join(parts)}"
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
