@@ -12,7 +12,7 @@ from core.sweep import CONFIG_COLUMNS
 from ui import links
 from ui.fields import SWEEPS
 from ui.figures.sweep import STATES, sweep_cells, sweep_heatmap
-from ui.sweep_plan import SweepPlan, plan_of
+from core.sweep_plan import SweepPlan, plan_of
 
 
 def plan_of_link(query) -> SweepPlan:

@@ -15,9 +15,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import cache, links, widgets
-from ui.fields import LIMITS
 from ui.figures.projector import for_projector
 from ui.jobs import WAITING, Job, Task
+from ui.run_fields import LIMITS
 from ui.schema import Page
 
 PLOTLY_CONFIG = {
@@ -216,9 +216,11 @@ def chart(fig, key: str, caption: str) -> None:
 
 
 def table(frame: pd.DataFrame, digits: int) -> None:
-    """A small table with float columns shown to `digits` significant digits."""
+    """A small table with float columns shown to `digits` significant digits
+    (— where nothing was measured: NaN)."""
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = [f"{x:.{digits}g}" for x in shown[column]]
+            text = [f"{x:.{digits}g}" for x in shown[column]]
+            shown[column] = [t if t != "nan" else "—" for t in text]
     st.dataframe(shown, hide_index=True)

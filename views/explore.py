@@ -9,8 +9,9 @@ import streamlit as st
 
 from core import RunConfig, analysis
 from ui import cache, page, run_view, tasks, widgets
-from ui.fields import EXPLORE, LIMITS
+from ui.fields import EXPLORE
 from ui.figures.pages import contrast_config
+from ui.run_fields import LIMITS
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
