@@ -24,7 +24,7 @@ from core.export import to_json
 from ui.cache import engine_warm_up, job_registry
 from ui.figures import export
 from ui.figures.pages import contrast_config, explore_figures, html_page
-from ui.page import HTML_CONFIG
+from ui.page import PLOTLY_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--n", "2", "--d", "5", "--steps", "1000"]
@@ -139,10 +139,11 @@ def test_on_screen_and_on_disk_are_one_figure(tmp_path):
 
 def test_all_figures_is_one_offline_html_whose_charts_save_svg():
     charts = charts_of(CONFIG)
-    page = html_page(charts, "Explore: n = 2", HTML_CONFIG)
+    page = html_page(charts, "Explore: n = 2", PLOTLY_CONFIG)
     assert page.count("plotly.js v") == 1  # the library, embedded once
     assert page.count("Plotly.newPlot(") == len(charts) == 7
     assert '"format": "svg"' in page
+    assert PLOTLY_CONFIG["toImageButtonOptions"] == {"format": "png", "scale": 3}
     assert "<script src=" not in page  # nothing fetched: it works offline
 
 

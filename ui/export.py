@@ -1,5 +1,4 @@
-"""python -m ui.export TARGET --out FILE: the app's figures as files (PDF, PNG,
-SVG, Plotly JSON); the work is in ui.figures.export."""
+"""python -m ui.export TARGET --out FILE: figures as files (ui.figures.export)."""
 
 import sys
 

@@ -23,11 +23,9 @@ from ui.schema import Page
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-    # The camera saves a PNG at 3x the chart's pixels; the charts of an "All
-    # figures" HTML file save SVG instead (HTML_CONFIG): both, no custom JS.
+    # PNG at 3x the chart's pixels; SVG from an "All figures" HTML (html_page).
     "toImageButtonOptions": {"format": "png", "scale": 3},
 }
-HTML_CONFIG = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": "svg"}}
 POLL_SECONDS = 0.75
 # Streamlit sizes text in rem: a larger root font enlarges every label and widget.
 PROJECTOR_CSS = """<style>

@@ -95,7 +95,7 @@ def _downloads(shown, charts) -> None:
         "HTML file, which works offline, it saves SVG."
     )
     title = f"Explore: {shown.config.to_dict()}"
-    whole = functools.partial(html_page, charts, title, page.HTML_CONFIG)
+    whole = functools.partial(html_page, charts, title, page.PLOTLY_CONFIG)
     for label, data, name, mime in (
         ("Metrics (CSV)", functools.partial(to_csv, shown), "metrics.csv", "text/csv"),
         (

@@ -99,8 +99,9 @@ def toy_figures(name: str, view) -> dict[str, go.Figure]:
 
 def html_page(charts: dict[str, go.Figure], title: str, config: dict) -> str:
     """One self-contained HTML file with every chart, plotly.js embedded once
-    (it works offline), under `title` (what they show); config: Plotly's chart
-    config (the mode bar's)."""
+    (it works offline), under `title` (what they show); config: the app's chart
+    config, whose camera here saves SVG (the app's saves PNG)."""
+    config = config | {"toImageButtonOptions": {"format": "svg"}}
     parts = [
         fig.to_html(full_html=False, include_plotlyjs=index == 0, config=config)
         for index, fig in enumerate(charts.values())
