@@ -23,7 +23,8 @@ from ui.schema import Page
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-    "toImageButtonOptions": {"format": "svg"},
+    # PNG at 3x the chart's pixels; SVG from an "All figures" HTML (html_page).
+    "toImageButtonOptions": {"format": "png", "scale": 3},
 }
 POLL_SECONDS = 0.75
 # Streamlit sizes text in rem: a larger root font enlarges every label and widget.

@@ -12,8 +12,11 @@ import streamlit as st
 
 from core.export import to_csv, to_json
 from ui import figures, page
+from ui.figures.pages import explore_figures, html_page
 from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
+
+COLUMNS = (("loss", "angles", "norms"), ("inv_cbrt", "balance", "potential"))
 
 
 def trajectory(job: Job):
@@ -54,32 +57,21 @@ def _charts(shown, captions, contrast, live: bool, band=None) -> None:
     def _chart(name: str, fig) -> None:
         page.chart(fig, f"explore_chart_{name}", captions[name])
 
-    frame, config = shown.metrics, shown.config
+    config, charts = shown.config, explore_figures(shown, contrast, band)
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
-    left, right = st.columns(2, gap="medium")
-    with left:
-        # t⁻³ is the population-GD law: no guide for diverged or finite-sample runs.
-        fit_tail = shown.status != "diverged" and config.method != "sgd"
-        _chart("loss", figures.loss_figure(frame, config, contrast, fit_tail, band))
-        _chart("angles", figures.angles_figure(frame, config))
-        _chart("norms", figures.norms_figure(frame, config))
-    with right:
-        _chart("inv_cbrt", figures.inverse_cube_root_figure(frame, config, band))
-        _chart("balance", figures.balance_figure(frame, config))
-        _chart("potential", figures.potential_figure(frame, config))
+    for column, names in zip(st.columns(2, gap="medium"), COLUMNS, strict=True):
+        with column:
+            for name in names:
+                _chart(name, charts[name])
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if live:
-            last = len(shown.steps) - 1
-            _chart(
-                "geometry",
-                figures.geometry_figure(shown.coords, shown.steps, last, config),
-            )
+            _chart("geometry", charts["geometry"])
         else:
             st.fragment(_geometry_with_slider)(shown, captions["geometry"])
     with right:
-        _downloads(shown)
+        _downloads(shown, charts)
 
 
 def _geometry_with_slider(shown, caption: str) -> None:
@@ -96,21 +88,27 @@ def _geometry_with_slider(shown, caption: str) -> None:
     page.chart(fig, "explore_chart_geometry", caption)
 
 
-def _downloads(shown) -> None:
+def _downloads(shown, charts) -> None:
     st.markdown("**Data of this run**")
-    st.caption("Exactly the records drawn above.")
-    for label, write, name, mime in (
-        ("Metrics (CSV)", to_csv, "metrics.csv", "text/csv"),
+    st.caption(
+        "Exactly the records drawn above. The charts' camera saves PNG (3x); in the "
+        "HTML file, which works offline, it saves SVG."
+    )
+    title = f"Explore: {shown.config.to_dict()}"
+    whole = functools.partial(html_page, charts, title, page.PLOTLY_CONFIG)
+    for label, data, name, mime in (
+        ("Metrics (CSV)", functools.partial(to_csv, shown), "metrics.csv", "text/csv"),
         (
             "Run: config, weights, records (JSON)",
-            to_json,
+            functools.partial(to_json, shown),
             "run.json",
             "application/json",
         ),
+        ("All figures (HTML, works offline)", whole, "figures.html", "text/html"),
     ):
         st.download_button(
             label,
-            functools.partial(write, shown),
+            data,
             file_name=name,
             mime=mime,
             on_click="ignore",

@@ -13,7 +13,8 @@ from core.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
 from ui.figures.beyond import curves
-from ui.figures.compare import EXPONENT_FROM, figure1_exponent, figure1_loss
+from ui.figures.compare import EXPONENT_FROM
+from ui.figures.pages import figure1_figures
 
 
 def along(values: dict) -> None:
@@ -88,18 +89,18 @@ st.caption(
     f"seeds 0–{values['seeds'] - 1}: lines are medians over seeds, bands the "
     f"{low}–{high} % range (paper notes §8)."
 )
-revision = f"compare|{sorted(values.items())}"
+charts = figure1_figures(left, whole, values)
 one, two = st.columns(2, gap="medium")
 with one:
     page.chart(
-        figure1_loss(left, revision),
+        charts["loss"],
         "compare_loss",
         f"n = 1 (black) is a straight line on the log axis: exponential; it crosses "
         f"below every n ≥ 2 within the first {LEFT_STEPS} iterations.",
     )
 with two:
     page.chart(
-        figure1_exponent(whole, revision),
+        charts["exponent"],
         "compare_exponent",
         f"ln L / ln(ηT) from {EXPONENT_FROM} iterations on: each n ≥ 2 creeps toward −3, "
         "logarithmically slowly (n = 1 has left the chart).",

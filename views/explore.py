@@ -10,14 +10,13 @@ import streamlit as st
 from core import RunConfig, analysis
 from ui import cache, page, run_view, tasks, widgets
 from ui.fields import EXPLORE
+from ui.figures.pages import contrast_config
 from ui.run_fields import LIMITS
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
 # A run this short is awaited in the request, so its final charts draw at once.
 AWAIT_SECONDS = 0.8
-# The n = 1 contrast curve stops here: its loss has reached the floor long before.
-CONTRAST_STEPS = 100_000
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
 ENSEMBLE = "explore_ensemble"
 CAPTIONS = {
@@ -78,9 +77,9 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
 def _contrast(config: RunConfig):
     """The n = 1 run with the same σ, η, seed and method, when it is a fair
     contrast (its own small job); None until it is in."""
-    if config.n < 2 or config.method == "sgd":
+    small = contrast_config(config)
+    if small is None:
         return None
-    small = config.replace(n=1, steps=min(config.steps, CONTRAST_STEPS))
     job = page.job(CONTRAST, tasks.run(small), wait=AWAIT_SECONDS)
     return job.result.metrics if job.result is not None else None
 
