@@ -30,6 +30,7 @@ page = st.navigation(
         st.Page("views/toy_cases.py", title="Toy cases", icon=":material/science:"),
         st.Page("views/theory.py", title="Theory", icon=":material/menu_book:"),
         st.Page("views/sweeps.py", title="Sweeps", icon=":material/grid_on:"),
+        st.Page("views/beyond.py", title="Beyond the paper", icon=":material/explore:"),
     ]
 )
 # ?classroom=1 persists across pages: session state, and back into each URL (page

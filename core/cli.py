@@ -52,9 +52,19 @@ def _add_run(commands) -> None:
         description="Simulate one run and write every record (CSV or JSON by the "
         "extension of --out). Defaults are RunConfig's; flags override --config.",
     )
+    add_run_flags(run)
+    run.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="output: .csv or .json"
+    )
+    run.set_defaults(handler=_run, command_parser=run)
+
+
+def add_run_flags(parser: argparse.ArgumentParser, weights: bool = True) -> None:
+    """A run's flags on `parser`: every RunConfig field, --config, and (weights)
+    --W0 and --v; `run_inputs(args)` reads them back (ui.export uses them too)."""
     for field in FIELDS:
         choices = field.metadata.get("choices")
-        run.add_argument(
+        parser.add_argument(
             flag_of(field.name),
             dest=field.name,
             metavar=None if choices else field.name.upper(),
@@ -62,24 +72,23 @@ def _add_run(commands) -> None:
             type=str.lower if choices else str,
             help=field.metadata["help"],
         )
-    run.add_argument(
+    parser.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
         help="JSON file with a run's config (a JSON export of this command works: "
         "it reproduces that run exactly, its start weights included)",
     )
+    parser.set_defaults(W0=None, v=None)
+    if not weights:
+        return
     for name, text in (
         ("W0", "start weights W0, an (n, d)"),
         ("v", "teacher v, a (d,) (or (m, d) for m teachers)"),
     ):
-        run.add_argument(
+        parser.add_argument(
             f"--{name}", type=Path, metavar="FILE", help=f"{text} .npy file"
         )
-    run.add_argument(
-        "--out", type=Path, required=True, metavar="FILE", help="output: .csv or .json"
-    )
-    run.set_defaults(handler=_run, command_parser=run)
 
 
 def _add_sweep(commands) -> None:

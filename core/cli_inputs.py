@@ -207,11 +207,16 @@ def sweep_grid(args) -> list[dict]:
             + f" = {math.prod(counts):,} runs; a sweep holds at most {MAX_RUNS:,}",
         )
     axes["seed"] = [seed for block in seeds for seed in block]
-    grid = [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
-    for item in grid:
+    points, grid = {}, []
+    for values in product(*axes.values()):
         try:
+            # A field a point does not read (alpha at relu) drops out, and the
+            # points that then coincide run once.
+            item = RunConfig.read_fields(dict(zip(axes, values, strict=True)))
             RunConfig.from_mapping(item)
         except ConfigError as error:
             flag = "--seeds" if error.field == "seed" else flag_of(error.field)
             raise InputError(flag, str(error)) from None
+        if points.setdefault(tuple(item.items()), item) is item:
+            grid.append(item)
     return grid

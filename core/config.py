@@ -274,6 +274,14 @@ class RunConfig:
     def unused_fields(self) -> tuple[str, ...]:
         return tuple(name for name in _DEFAULTS if not self.uses(name))
 
+    @classmethod
+    def read_fields(cls, raw: Mapping[str, Any]) -> dict:
+        """`raw` (a sweep's grid point) without the fields a run of it does not
+        read: alpha crossed with relu, beta with gd. So a grid may cross an
+        activation with alpha values, or optimisers with their parameters."""
+        probe = cls.from_mapping({k: v for k, v in raw.items() if k in _SWITCHES})
+        return {k: v for k, v in raw.items() if probe.uses(k)}
+
     def replace(self, **changes: Any) -> "RunConfig":
         """A copy with `changes`, and every field the result does not use reset to
         its default (so varying the optimiser or activation never trips on a

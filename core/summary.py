@@ -18,6 +18,8 @@ SUMMARY_COLUMNS = (
     "tail_C",
     "t_below_1e-6",
     "t_below_1e-9",
+    "steps_below_1e-9",
+    "above_1e-3_final",
     "balance_final",
     "norm_min_final",
     "norm_max_final",
@@ -63,6 +65,9 @@ def summarise(traj: Trajectory) -> dict:
         "tail_C": tail_constant(frame),
         "t_below_1e-6": first_time_below(frame, 1e-6),
         "t_below_1e-9": first_time_below(frame, 1e-9),
+        "steps_below_1e-9": first_time_below(frame, 1e-9) / traj.config.eta,
+        # Safran & Shamir's "bad" start: a share over seeds in the Sweeps cells.
+        "above_1e-3_final": float(traj.loss[-1] >= 1e-3),
         # One teacher: the paper's h_max/h_min; m teachers: the worst teacher's.
         "balance_final": float(last.get("balance", last.get("teacher_balance"))),
         "norm_min_final": float(last.norm_min),

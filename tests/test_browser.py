@@ -564,6 +564,67 @@ def test_a_frozen_tab_keeps_its_run_alive(warm_server, page):
     page.get_by_role("button", name="Stop").click()
 
 
+# Beyond the paper: the page from the navigation, each experiment by link, and
+# Explore with the new knobs, in a real browser.
+
+BEYOND_LINKS = {
+    "activation": "Local exponent",
+    "initialisation": "Balance",
+    "optimiser": "wall-clock",
+    "teachers": "spurious minimum",
+}
+
+
+def measured_rows(page) -> int:
+    """The tables on the page once its measured table has drawn."""
+    page.get_by_text("Measured", exact=False).first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=TIMEOUT_MS)
+    return page.locator("[data-testid=stDataFrame]").count()
+
+
+def test_the_beyond_page_opens_from_the_navigation(warm_server, page):
+    page.goto(f"{warm_server}/theory")
+    page.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
+    nav = page.locator("[data-testid=stSidebarNav]")
+    nav.get_by_text("Beyond the paper", exact=True).click()
+    page.wait_for_url("**/beyond*", timeout=TIMEOUT_MS)
+    assert measured_rows(page) == 1
+    page.wait_for_function(f"t => ({FIND_CHART})(t)", arg="Local exponent")
+    no_exception(page)
+    assert "experiment=activation" in page.url
+
+
+@pytest.mark.parametrize("experiment", list(BEYOND_LINKS))
+def test_each_beyond_experiment_by_link(warm_server, page, experiment):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{warm_server}/beyond?experiment={experiment}")
+    assert measured_rows(page) == 1
+    page.wait_for_function(f"t => ({FIND_CHART})(t)", arg=BEYOND_LINKS[experiment])
+    no_exception(page)
+    for width, height in ((1400, 1000), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        time.sleep(1)
+        page.screenshot(
+            path=SHOTS / f"beyond_{experiment}_{width}x{height}.png", full_page=True
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "in_link"),
+    [
+        ("activation=leaky_relu&alpha=0.5&steps=20000", "alpha=0.5"),
+        ("optimizer=gauss_newton&damping=sqrt_loss&steps=100", "lam=1.0"),
+        ("teachers=3&n=4&d=5&steps=20000", "teachers=3"),
+    ],
+)
+def test_explore_runs_a_beyond_link(warm_server, page, query, in_link):
+    load(page, f"{warm_server}/?{query}")
+    no_exception(page)
+    assert "loss L" in plot_data(page, LOSS)
+    link = page.locator("[data-testid=stCode] code").first.inner_text()
+    assert in_link in link
+
+
 ALL_PAGES = {  # URL path -> whether the page draws charts
     "": True,
     "compare": True,

@@ -15,7 +15,7 @@ from ui.figures.captions import (
     tail_law,
 )
 from ui.figures.hero import hero_figure, prompt
-from ui.figures.run import run_figures
+from ui.figures.pages import explore_figures
 from ui.figures.style import CONTRAST_COLOUR
 
 T3 = "t<sup>−3</sup>"
@@ -101,7 +101,7 @@ def test_the_law_and_the_loss_caption_follow_the_run(runs, name):
 @pytest.mark.parametrize("name", list(RUNS))
 def test_guides_are_drawn_only_where_a_law_applies(runs, name):
     config, kind, *_ = RUNS[name]
-    figs = run_figures(runs[name])
+    figs = explore_figures(runs[name])
     loss, inv = names(figs["loss"]), names(figs["inv_cbrt"])
     has_t3 = any(T3 in n for n in loss)
     assert has_t3 is (kind == POWER and config.activation == "relu")
@@ -114,26 +114,27 @@ def test_guides_are_drawn_only_where_a_law_applies(runs, name):
 
 
 def test_exponential_decay_is_drawn_on_log_linear_axes_up_to_the_floor(runs):
-    fig = run_figures(runs["n1"])["loss"]
+    fig = explore_figures(runs["n1"])["loss"]
     assert fig.layout.xaxis.type == "linear"
     assert fig.layout.yaxis.type == "log"
-    one = run_figures(simulate(RunConfig(n=1, d=5, steps=100_000)))["loss"]
+    one = explore_figures(simulate(RunConfig(n=1, d=5, steps=100_000)))["loss"]
     # GD at n = 1 sits at the rounding floor from t ~ 500 on: the axis stops soon after.
     assert one.layout.xaxis.range[1] < 0.1 * 100_000 * 0.1
 
 
 def test_quadratic_straight_line_is_L_to_the_minus_one_half(runs):
-    fig = run_figures(runs["quadratic"])["inv_cbrt"]
+    fig = explore_figures(runs["quadratic"])["inv_cbrt"]
     assert "L<sup>−1/2</sup>" in fig.layout.title.text
     assert any(
-        T3.replace("3", "2") in n for n in names(run_figures(runs["quadratic"])["loss"])
+        T3.replace("3", "2") in n
+        for n in names(explore_figures(runs["quadratic"])["loss"])
     )
 
 
 def test_a_diverged_run_ends_at_its_last_finite_record(runs):
     run = runs["diverged"]
     assert run.status == "diverged"
-    for fig in run_figures(run).values():
+    for fig in explore_figures(run).values():
         for trace in fig.data:
             assert np.isfinite(np.asarray(trace.y, float)).all()
             assert np.asarray(trace.x, float).max() <= run.time[-1]
@@ -143,14 +144,14 @@ def test_one_student_says_why_its_charts_are_empty(runs):
     words = captions(runs["n1"])
     assert "Z ≡ 0" in words["potential"]
     assert "≡ 1" in words["balance"]
-    fig = run_figures(runs["n1"])["potential"]
+    fig = explore_figures(runs["n1"])["potential"]
     (note,) = fig.layout.annotations
     assert note.xref == "x domain"  # inside the Z panel, not on an axis title
 
 
 def test_several_teachers_show_per_teacher_analogues(runs):
     run = runs["teachers"]
-    figs, words = run_figures(run), captions(run)
+    figs, words = explore_figures(run), captions(run)
     assert "nearest teacher" in figs["angles"].layout.title.text.lower()
     assert all("→ v" in n for n in names(figs["angles"]))
     assert names(figs["balance"])[:3] == ["v₁", "v₂", "v₃"]

@@ -340,6 +340,23 @@ def test_sweep_writes_one_row_per_combination(tmp_path):
     assert sorted(set(frame.seed)) == [0, 1]
 
 
+def test_a_sweep_crosses_activations_with_alpha_where_alpha_is_read(tmp_path):
+    """alpha means nothing to relu: relu runs once (alpha 0), leaky_relu at each
+    alpha; leaky_relu at alpha = 0 is relu exactly (the same kernel, bit for bit)."""
+    out = tmp_path / "sweep.csv"
+    main(["sweep", "--activation", "relu,leaky_relu", "--alpha", "0,0.5",
+          "--optimizer", "gd,momentum", "--beta", "0.9,0.5", "--steps", "500",
+          "--workers", "1", "--out", str(out)])  # fmt: skip
+    frame = pd.read_csv(out, comment="#")
+    # relu: gd, momentum x 2 betas = 3 points; leaky: 2 alphas x 3 = 6.
+    assert len(frame) == 9
+    assert set(frame[frame.activation == "relu"].alpha) == {0.0}
+    assert set(frame[frame.optimizer == "gd"].beta) == {0.9}
+    relu = frame[(frame.activation == "relu")].final_loss.to_numpy()
+    leaky0 = frame[(frame.activation == "leaky_relu") & (frame.alpha == 0)]
+    assert (leaky0.final_loss.to_numpy() == relu).all()
+
+
 def test_the_module_entry_point_runs(tmp_path):
     done = _python_m_core(["run", "--steps", "100", "--out", str(tmp_path / "r.json")])
     assert done.returncode == 0, done.stderr

@@ -64,7 +64,7 @@ def test_defaults_draw_every_chart_and_write_the_full_link():
     assert charts(at) == 8  # the hero and the seven charts of the run
     assert at.query_params["n"] == "3"
     assert at.query_params["batch"] == "full"
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # CSV, run JSON, all figures (HTML)
 
 
 @pytest.mark.parametrize("key", [k for k in PRESETS if k != "long"])

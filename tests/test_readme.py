@@ -11,6 +11,9 @@ as on a fresh machine. Each ```bash block runs by its kind:
   free ports, and the README's address is replaced by theirs; its other lines
   then run in the clone, and the table must equal the same sweep run locally,
   byte for byte;
+- a figures block (a `python -m ui.export` line): runs like any other block; each
+  figure --out must exist (or one file per chart, --out's name plus -CHART) and be a
+  PDF, PNG, SVG or Plotly JSON by its first bytes;
 - any other block: runs in the clone under bash -euo pipefail, and every --out
   it names must exist and carry the clone's commit.
 The ```python block runs in the clone too.
@@ -31,6 +34,7 @@ import urllib.request
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -45,6 +49,7 @@ LOOPBACK = {
 }
 # Generous: the machine has 2 shared cores and other suites may run beside this.
 PATIENCE = 120
+FIGURES = "python -m ui.export"
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +68,8 @@ class Block:
             return {START: "start", TESTS: "tests"}[self.text]
         if any(line.startswith("dask scheduler") for line in self.text.splitlines()):
             return "dask"
+        if any(line.startswith(FIGURES) for line in self.text.splitlines()):
+            return "figures"
         return "shell"
 
 
@@ -84,7 +91,8 @@ BLOCKS = readme_blocks((ROOT / "README.md").read_text())
 
 def test_the_readme_has_every_kind_of_block_this_test_runs():
     kinds = [block.kind for block in BLOCKS]
-    assert sorted(set(kinds)) == ["dask", "python", "shell", "start", "tests"]
+    kinds_run = ["dask", "figures", "python", "shell", "start", "tests"]
+    assert sorted(set(kinds)) == kinds_run
     assert kinds[:2] == ["start", "tests"]  # the two commands on top
 
 
@@ -205,11 +213,42 @@ def _outputs(script: str) -> list[str]:
 
 def run_shell(block: Block, clone: Path, env: dict, folder: Path) -> None:
     _bash(block.text, clone, env)
+    _carry_the_commit(_outputs(block.text), clone)
+
+
+def _carry_the_commit(names: list[str], clone: Path) -> None:
     commit = _git("rev-parse", "HEAD", cwd=clone)
-    for name in _outputs(block.text):
+    for name in names:
         text = (clone / name).read_text()
         head = json.loads(text)["commit"] if name.endswith(".json") else text
         assert commit in head.splitlines()[0], f"{name} lacks commit {commit}"
+
+
+def _is_a_figure(path: Path) -> bool:
+    head = path.read_bytes()[:16]
+    if path.suffix == ".svg":
+        return ElementTree.parse(path).getroot().tag.endswith("svg")
+    if path.suffix == ".json":
+        return "data" in json.loads(path.read_text())
+    return head.startswith(
+        {".pdf": b"%PDF-", ".png": b"\x89PNG\r\n\x1a\n"}[path.suffix]
+    )
+
+
+def run_figures(block: Block, clone: Path, env: dict, folder: Path) -> None:
+    """Its data (`core run`) carries the commit as in run_shell; its figures are
+    real files of their format."""
+    _bash(block.text, clone, env)
+    lines = block.text.splitlines()
+    data = [line for line in lines if not line.startswith(FIGURES)]
+    _carry_the_commit(_outputs("\n".join(data)), clone)
+    for name in _outputs("\n".join(x for x in lines if x.startswith(FIGURES))):
+        out = clone / name
+        one_per_chart = sorted(out.parent.glob(f"{out.stem}-*{out.suffix}"))
+        files = [out] if out.is_file() else one_per_chart
+        assert files, f"{name}: no file written"
+        for file in files:
+            assert _is_a_figure(file), f"{file.name} is not a {file.suffix}"
 
 
 def _scheduler_address(log: Path) -> str | None:
@@ -259,6 +298,7 @@ RUNNERS = {
     "tests": run_tests,
     "python": run_python,
     "shell": run_shell,
+    "figures": run_figures,
     "dask": run_dask,
 }
 

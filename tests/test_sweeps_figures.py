@@ -9,10 +9,10 @@ import pytest
 from core import sweep
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
+from core.sweep_plan import SweepPlan, plan_of
 from ui import links
 from ui.fields import SWEEPS
 from ui.figures.sweep import STATES, sweep_cells, sweep_heatmap
-from ui.sweep_plan import SweepPlan, plan_of
 
 
 def plan_of_link(query) -> SweepPlan:

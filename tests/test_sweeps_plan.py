@@ -10,10 +10,11 @@ import pytest
 
 from core import sweep
 from core.cli import _parser
+from core.sweep_plan import cli_command, plan_of, too_large
 from ui import links, tasks
-from ui.fields import LIMITS, SWEEPS
+from ui.fields import SWEEPS
 from ui.jobs import JobRegistry
-from ui.sweep_plan import cli_command, plan_of, too_large
+from ui.run_fields import LIMITS
 
 
 def parse_sweep_query(query):

@@ -12,8 +12,8 @@ import streamlit as st
 from streamlit import runtime
 
 import core
-from ui.fields import LIMITS
 from ui.jobs import JobRegistry
+from ui.run_fields import LIMITS
 
 
 @st.cache_resource(show_spinner=False)

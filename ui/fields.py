@@ -1,86 +1,38 @@
-"""Every parameter of every page, declared once, and the app's limits (DESIGN §4).
+"""Every page's parameters and presets, declared once (DESIGN §4).
 
 A link, a widget, a preset and a page's work all read these, so a value that one
 path refuses no other path reaches, and every message quotes the app's range.
-Adding a URL parameter to a page is one declaration here (a RunConfig field: one
-`config(...)` call); the Theory page's link reference lists it by itself.
+Adding a URL parameter to a page is one declaration here (a new RunConfig field:
+one `config(...)` in ui.run_fields, which also holds the app's limits); the
+Theory page's link reference lists it by itself.
 """
 
-from dataclasses import dataclass, field
-
 from core.config import MAX_SEED
+from core.experiments import EXPERIMENTS
+from core.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
 from core.toys import COLLAPSE_NS, TOYS
-from ui.jobs import JobLimits
-from ui.schema import Field, Page, Preset, config
-from ui.sweep_plan import (
-    AXES,
-    FIXED_FIELDS,
-    SUMMARIES,
+from ui.run_fields import (
+    ETA,
+    MODEL,
+    NORM,
+    OPTIMISER,
+    SEED,
+    SIGMA,
+    STEPS,
+    D,
+    N,
+    batch_within_samples,
+    d_within_caps,
     other_than_x,
+    samples_within_caps,
     unswept,
     values_of,
 )
+from ui.schema import Field, Page, config, presets
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What one hosted server runs, for every page alike."""
-
-    jobs: JobLimits = field(default_factory=JobLimits)  # slots, 120 s cap, 10 s poll
-    # Finite-sample GD holds samples x d inputs (1e7 floats = 80 MB per run) and
-    # records full (n, d) weights (~180 records x 2e4 = 29 MB).
-    sgd_samples_times_d: int = 10_000_000
-    sgd_n_times_d: int = 20_000
-    # Flow factors an (n k)-square Jacobian per solver step, k = min(d, n + 1): 1.7 s
-    # at n k = 2550 (n = 50, d = 10 000), 0.3 s at 930; Stop would wait for a step.
-    flow_n_times_k: int = 930
-    view_seconds: float = 60.0  # estimated compute of a Compare, Phases, Sweeps view
-    seed_seconds: float = 30.0  # estimated compute of Explore's extra seeds
-    sweep_axis_values: int = 10
-    sweep_runs: int = 200
-    sweep_steps: int = 10**6
-
-
-LIMITS = Limits()
-ND, SD, NK = LIMITS.sgd_n_times_d, LIMITS.sgd_samples_times_d, LIMITS.flow_n_times_k
 _GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
 
 
-def _d(d: Field, values) -> Field:
-    """d within the product caps of finite-sample GD and of gradient flow."""
-    n, method = values["n"], values["method"]
-    if method == "sgd":
-        why = f"finite-sample GD: n * d ≤ {ND:,} in this app, here n = {n}"
-        return d.narrowed(ND // n, why)
-    if method == "flow" and NK // n < n + 1:
-        why = f"gradient flow: n * min(d, n + 1) ≤ {NK} in this app, here n = {n}"
-        return d.narrowed(NK // n, why)
-    return d
-
-
-def _samples(samples: Field, values) -> Field:  # drawn for sgd only
-    if values["method"] != "sgd":
-        return samples.but(widget="")
-    why = (
-        f"finite-sample GD: samples * d ≤ {SD:,} in this app, here d = {values['d']:,}"
-    )
-    return samples.narrowed(SD // values["d"], why)
-
-
-def _batch(batch: Field, values) -> Field:  # drawn for sgd only, ≤ samples
-    if values["method"] != "sgd":
-        return batch.but(widget="")
-    return batch.narrowed(values["samples"], "at most samples")
-
-
-N = config("n", "int", 1, 50, label="Students n", widget="slider")
-D = config("d", "int", 1, 10_000, label="Dimension d", widget="number", advanced=True)
-SIGMA = config("sigma", "float", 1e-8, 100.0, label="Initial scale σ", widget="log")
-ETA = config("eta", "float", 1e-5, 10.0, label="Step size η", widget="log")
-STEPS = config("steps", "int", 1, 10**8, label="Steps T", widget="log")
-SEED = config("seed", "int", 0, MAX_SEED, label="Seed", widget="number", advanced=True)
-NORM = config("teacher_norm", "float", 1e-3, 1000.0, label="Teacher norm ‖v‖")
-PAPER = {"seed": 0, "method": "gd", "teacher_norm": 1.0}
 SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
 EXPLORE = Page(
     "explore",
@@ -91,7 +43,7 @@ EXPLORE = Page(
         ).but(names={"gd": "GD", "flow": "Gradient flow", "sgd": "Finite-sample GD"}),
         N,
         D.but(help="Costs the same for any d: the run lives in span{v, wᵢ(0)}.").but(
-            given=_d
+            given=d_within_caps
         ),
         SIGMA.but(help="W₀ = σ · N(0, I), log scale."),
         ETA.but(help="GD diverges above about η = 4/n."),
@@ -105,60 +57,83 @@ EXPLORE = Page(
         ),
         NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁."),
         config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
-            advanced=True, given=_samples
+            advanced=True, given=samples_within_caps
         ),
         config(
-            "batch", "int", 1, 100_000, none="full", widget="number", given=_batch
+            "batch",
+            "int",
+            1,
+            100_000,
+            none="full",
+            widget="number",
+            given=batch_within_samples,
         ).but(label="Batch (empty = full batch)", advanced=True),
+        *MODEL,
+        *OPTIMISER,
     ),
-    {
-        "figure1": Preset(
-            "Paper's Figure 1 (n = 5)",
-            PAPER | {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000},
-            "σ = 0.1, η = 0.05, ‖v‖ = 1, d = 5 to T = 50 000 (paper notes §8).",
-        ),
-        "theorem": Preset(
-            "Theorem-like small σ",
-            PAPER | {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000},
-            "σ = 1e-4, η = 0.01: the three phases separate cleanly (paper notes §10).",
-        ),
-        "n1-vs-n2": Preset(
-            "n = 1 vs n = 2",
-            PAPER | {"n": 2, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 5_000},
-            "Two students against the n = 1 curve: the exponential loses to t⁻³.",
-        ),
-        "long": Preset(
-            "Long horizon (1e7 steps)",
-            PAPER | {"n": 3, "d": 10, "sigma": 0.01, "eta": 0.1, "steps": 10**7},
-            "Slow phase over five decades: L^{-1/3} and 1/Z stay straight lines.",
-        ),
-    },
+    presets("explore"),
 )
-FIGURE1 = {"ns": [2, 5, 10], "seeds": 5, "d": 5, "sigma": 0.1, "eta": 0.05}
+
+
+def _axis_values(name: str, axis: str, default: list, hint: str) -> Field:
+    """xs (ys, values): comma-separated values of the field that `axis` names."""
+    given = values_of(axis, EXPLORE.field)
+    return Field(name, default, "list", most=1000, lenient=True, given=given).but(
+        widget="text", help=f"Comma-separated, e.g. {hint}."
+    )
+
+
+AXIS_NAMES = {name: axis.label for name, axis in AXES.items()}
+
+
+def _along(f: Field, values) -> Field:
+    """Compare's fields by what it compares: n against n = 1 (ns), or the values
+    of the field `along` at a fixed n; the compared field is no fixed knob."""
+    along, name = values["along"], f.name
+    if name in ("values", "n") and along == "n":
+        return f.but(unused="is read when along is not n (then ns compares n)")
+    if name == "values":
+        return values_of("along", EXPLORE.field)(f, values)
+    if name == "ns" and along != "n":
+        return f.but(unused=f"is read when along = n (here along = {along})")
+    return f.but(unused="is the compared field: see values") if name == along else f
+
+
 COMPARE = Page(
     "compare",
     "Compare",
     (
+        Field("along", "n", "choice", options=tuple(AXES), widget="select").but(
+            label="Compare along",
+            names=AXIS_NAMES,
+            resets=("values",),
+            help="n: n = 1 against each n (the paper's Figure 1); any other field: "
+            "one curve per value, the same seeds.",
+        ),
+        _axis_values("values", "along", [], "gd, momentum, adam: one curve each").but(
+            given=_along,
+            most=8,
+            meaning="the values of the field along, one curve each",
+        ),
         Field("ns", [2, 5, 10], "list", item=Field("ns", 2, "int", 2, 20), most=5)
         .but(options=(2, 3, 4, 5, 6, 8, 10, 12, 15, 20), widget="multiselect")
-        .but(label="Students n (against n = 1)", meaning="the n compared with n = 1"),
+        .but(label="Students n (against n = 1)", meaning="the n compared with n = 1")
+        .but(given=_along),
+        N.but(high=20, given=_along),
         SEEDS.but(default=5),
-        D.but(default=5),
-        SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
-        ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
+        *(
+            f.but(given=_along)
+            for f in (
+                D.but(default=5),
+                SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
+                ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
+            )
+        ),
         STEPS.but(default=50_000, low=1_000, high=200_000, advanced=True),
     ),
-    {
-        "figure1": Preset("Paper's Figure 1 (d = 5)", FIGURE1 | {"steps": 50_000}),
-        "figure1-d10": Preset("Figure 1 at d = 10", FIGURE1 | {"d": 10}),
-        "n1-vs-n2": Preset(
-            "n = 1 vs n = 2, 10 seeds", FIGURE1 | {"ns": [2], "seeds": 10}
-        ),
-    },
+    presets("compare"),
 )
 AT_CHOICES = (1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
-THEOREM = {"n": 3, "d": 20, "sigma": 1e-4, "eta": 0.01, "steps": 200_000, "seed": 0}
-FIGURE1_RUN = {"n": 5, "d": 5, "sigma": 0.1, "eta": 0.05, "steps": 50_000, "seed": 0}
 PHASES = Page(
     "phases",
     "Phases",
@@ -175,16 +150,7 @@ PHASES = Page(
         .but(options=AT_CHOICES)
         .but(label="Spectrum at steps", meaning="steps where the spectrum is shown"),
     ),
-    {
-        "theorem": Preset("Theorem-like: small σ, n = 3", THEOREM),
-        "figure1": Preset("Figure 1's σ = 0.1, n = 5", FIGURE1_RUN),
-        # Measured: final h_max/h_min = 19, slope -3.00 (paper notes §8: balance fails).
-        "large-sigma": Preset(
-            "Large σ = 1: balance fails",
-            FIGURE1_RUN | {"sigma": 1.0, "eta": 0.02, "steps": 100_000},
-        ),
-        "n1": Preset("n = 1: no slow phase", THEOREM | {"n": 1}),
-    },
+    presets("phases"),
 )
 WITH_N = ("toy3", "toy3+eps", "remark26")  # toys 1 and 2 fix their own n
 TOY_CASES = Page(
@@ -209,16 +175,6 @@ TOY_CASES = Page(
 )
 
 
-def _axis_values(axis: str, default: list, example: str) -> Field:
-    """xs (ys): comma-separated values of the field that `x` (`y`) names."""
-    hint = f"Comma-separated, e.g. {example}. Cells are equally spaced."
-    given = values_of(axis, EXPLORE.field)
-    return Field(f"{axis}s", default, "list", most=1000, lenient=True, given=given).but(
-        widget="text", help=hint
-    )
-
-
-AXIS_NAMES = {name: axis.label for name, axis in AXES.items()}
 SWEEPS = Page(
     "sweeps",
     "Sweeps",
@@ -226,11 +182,11 @@ SWEEPS = Page(
         Field(
             "x", "n", "choice", options=tuple(AXES), label="Across (x)", widget="select"
         ).but(names=AXIS_NAMES, resets=("xs",)),
-        _axis_values("x", [1, 2, 5], "1, 2, 5"),
+        _axis_values("xs", "x", [1, 2, 5], "1, 2, 5. Cells are equally spaced"),
         Field(
             "y", "sigma", "choice", label="Down (y)", widget="select", names=AXIS_NAMES
         ).but(given=other_than_x, resets=("ys",)),
-        _axis_values("y", [0.01, 0.1], "0.01, 0.1"),
+        _axis_values("ys", "y", [0.01, 0.1], "0.01, 0.1. Cells are equally spaced"),
         Field(
             "summary", "final_loss", "choice", options=tuple(SUMMARIES), widget="select"
         ).but(label="Colour by", names={k: s.label for k, s in SUMMARIES.items()}),
@@ -247,4 +203,51 @@ SWEEPS = Page(
         Field("method", "gd", "choice", options=("gd",), why=_GD_ONLY),
     ),
 )
-PAGES = {page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS)}
+
+
+def _knob(knob: Field, values) -> Field:
+    """An experiment's knob, at the experiment's default; unused by the others."""
+    knobs = EXPERIMENTS[values["experiment"]].knobs
+    if knob.name not in knobs:
+        having = [k for k, e in EXPERIMENTS.items() if knob.name in e.knobs]
+        return knob.but(unused=f"is a knob of experiment {' and '.join(having)} only")
+    return knob.but(default=knobs[knob.name])
+
+
+KNOBS = (
+    N.but(high=12, widget="number"),
+    D.but(high=100, advanced=False),
+    SIGMA.but(low=1e-6, high=1.0),
+    ETA.but(high=1.0),
+    STEPS.but(low=100, high=10**6, label="Steps T per run"),
+    Field(
+        "newton_steps", 300, "int", 10, 10_000, widget="log", label="Gauss–Newton steps"
+    ),
+    Field("k", 8, "int", 2, 12, widget="number", label="Teachers k (= d)"),
+)
+BEYOND = Page(
+    "beyond",
+    "Beyond the paper",
+    (
+        Field("experiment", "activation", "choice", options=tuple(EXPERIMENTS)).but(
+            widget="radio",
+            label="Question",
+            meaning="which experiment",
+            names={
+                "activation": "1 · Is it ReLU's kink?",
+                "initialisation": "2 · Is it the initialisation?",
+                "optimiser": "3 · Can an optimiser fix it?",
+                "teachers": "4 · Several teachers",
+            },
+            resets=("seeds", *(k.name for k in KNOBS)),
+        ),
+        Field("seeds", 3, "int", 1, 200, widget="number", label="Seeds per curve").but(
+            given=lambda f, v: f.but(default=EXPERIMENTS[v["experiment"]].seeds)
+        ),
+        *(knob.but(given=_knob, config=False, group="Knobs") for knob in KNOBS),
+    ),
+    presets("beyond"),
+)
+PAGES = {
+    page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS, BEYOND)
+}

@@ -38,7 +38,7 @@ class Task:
 
 @dataclass(frozen=True)
 class JobLimits:
-    """What keeps one server responsive (the app's values: ui.fields.LIMITS)."""
+    """What keeps one server responsive (the app's values: ui.run_fields.LIMITS)."""
 
     max_live: int = 2  # jobs computing at once; others wait in a FIFO queue
     max_seconds: float = 120.0  # wall clock per job (Continue starts a new one)

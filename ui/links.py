@@ -65,7 +65,7 @@ def _warning(field: Field, raw, reason: str, safe) -> str:
 def read(page: Page, query: Mapping[str, str]) -> Link:
     """Validate a link field by field, in declaration order; a refused value keeps
     its safe one (the preset's, else the default)."""
-    values, warnings = page.defaults(), []
+    values, warnings, preset = page.defaults(), [], {}
     if page.presets and PRESET in query:
         chosen = Field(PRESET, CUSTOM, "choice", options=(*page.presets, CUSTOM))
         try:
@@ -74,10 +74,16 @@ def read(page: Page, query: Mapping[str, str]) -> Link:
             reason = f"preset must be {error}"
             warnings.append(_warning(chosen, query[PRESET], reason, CUSTOM))
         else:
-            values |= page.presets[name].values if name in page.presets else {}
+            preset = page.presets[name].values if name in page.presets else {}
+            values |= preset
     for declared in page.fields:
         here = declared.at(values)
-        if here is not None and declared.name in query:
+        if here is not None and declared.name not in {**query, **preset}:
+            values[declared.name] = here.default  # as the values before it say
+        if here is not None and declared.name in query and here.unused:
+            reason = f"{here.name} {here.unused}"
+            warnings.append(_warning(here, query[here.name], reason, here.default))
+        elif here is not None and declared.name in query:
             warnings += read_field(page, here, query[declared.name], values)
     values, notes = page.settle(values)
     warnings += notes
@@ -132,7 +138,7 @@ def write(page: Page, values: Mapping) -> dict[str, str]:
     query = {
         f.name: here.text(values[f.name])
         for f in page.fields
-        if (here := f.at(values)) is not None
+        if (here := f.at(values)) is not None and not here.unused
     }
     if page.presets:
         query[PRESET] = matching_preset(page, values)
@@ -159,7 +165,8 @@ def link_reference(pages=None) -> pd.DataFrame:
                     "page": page.title,
                     "name": f.name,
                     "meaning": f.meaning or f.label or f.help,
-                    "allowed": here.range_text() + (f"; {f.why}" if f.why else ""),
+                    "allowed": here.range_text()
+                    + "".join(f"; {why}" for why in (f.why, here.unused) if why),
                     "default": here.text(f.default),
                 }
             )

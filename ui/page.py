@@ -16,18 +16,18 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import cache, links, widgets
-from ui.fields import LIMITS
 from ui.figures.projector import for_projector
 from ui.jobs import WAITING, Job, Task
+from ui.run_fields import LIMITS
 from ui.schema import Page
 
-PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "svg"}}
+PNG_3X = {"format": "png", "scale": 3}  # SVG from an "All figures" HTML (html_page)
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": PNG_3X}
 PLOTLY_CONFIG["modeBarButtonsToRemove"] = ["select2d", "lasso2d"]
 POLL_SECONDS = 0.75
 # Every page's layout (one column when narrow, ...), and classroom mode's on top.
-LAYOUT_CSS, PROJECTOR_CSS = (
-    Path(__file__).with_name(f"{f}.css") for f in ("layout", "classroom")
-)
+HERE = Path(__file__).parent
+LAYOUT_CSS, PROJECTOR_CSS = HERE / "layout.css", HERE / "classroom.css"
 # The guided sequence of classroom mode: (page file, label, query).
 FIRST_STEP = {"n": "1", "d": "5", "sigma": "0.1", "eta": "0.05", "steps": "2000"}
 STEPS = (
@@ -48,9 +48,8 @@ def owner() -> tuple[str, str]:
 
 
 def begin(path: str) -> None:
-    """Top of every page: the classroom flag (the router syncs it too; syncing
-    again is idempotent), the page this session shows, classroom mode drawn:
-    its steps in the sidebar, and Prev / Next in the main area."""
+    """Top of every page: the layout, the classroom flag (synced by the router too:
+    idempotent), the page shown, classroom mode (steps, Prev / Next) drawn."""
     links.sync_classroom(path)
     st.session_state["page__path"] = path
     cache.visits()[owner()[0]] = path
@@ -220,9 +219,11 @@ def chart(fig, key: str, caption: str) -> None:
 
 
 def table(frame: pd.DataFrame, digits: int) -> None:
-    """A small table with float columns shown to `digits` significant digits."""
+    """A small table with float columns shown to `digits` significant digits
+    (— where nothing was measured: NaN)."""
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = [f"{x:.{digits}g}" for x in shown[column]]
+            text = [f"{x:.{digits}g}" for x in shown[column]]
+            shown[column] = [t if t != "nan" else "—" for t in text]
     st.dataframe(shown, hide_index=True)

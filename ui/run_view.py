@@ -13,14 +13,9 @@ import streamlit as st
 from core.export import to_csv, to_json
 from ui import figures, page
 from ui.figures.captions import GROUPS, captions
-from ui.figures.run import run_figures
+from ui.figures.pages import explore_figures, html_page
 from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
-
-DOWNLOADS = (  # label, writer, file name, MIME type
-    ("Metrics (CSV)", to_csv, "metrics.csv", "text/csv"),
-    ("Run: config, weights, records (JSON)", to_json, "run.json", "application/json"),
-)
 
 
 def trajectory(job: Job):
@@ -61,28 +56,24 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
     def _chart(name: str, fig) -> None:
         page.chart(fig, f"explore_chart_{name}", words[name])
 
-    config, words = shown.config, captions(shown)
+    config, charts = shown.config, explore_figures(shown, contrast, band)
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
-    built = run_figures(shown, contrast, band)
-    for heading, names in GROUPS:
+    words = captions(shown)
+    for heading, names in GROUPS:  # two charts a row (one when narrow: layout.css)
         st.subheader(heading)
         for i in range(0, len(names), 2):
             for column, name in zip(st.columns(2), names[i : i + 2], strict=True):
                 with column:
-                    _chart(name, built[name])
+                    _chart(name, charts[name])
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if live:
-            last = len(shown.steps) - 1
-            _chart(
-                "geometry",
-                figures.geometry_figure(shown.coords, shown.steps, last, config),
-            )
+            _chart("geometry", charts["geometry"])
         else:
             st.fragment(_geometry_with_slider)(shown, words["geometry"])
     with right:
-        _downloads(shown)
+        _downloads(shown, charts)
 
 
 def _geometry_with_slider(shown, caption: str) -> None:
@@ -99,11 +90,21 @@ def _geometry_with_slider(shown, caption: str) -> None:
     page.chart(fig, "explore_chart_geometry", caption)
 
 
-def _downloads(shown) -> None:
+def _downloads(shown, charts) -> None:
     st.markdown("**Data of this run**")
-    st.caption("Exactly the records drawn above.")
-    for label, write, name, mime in DOWNLOADS:
-        data, key = functools.partial(write, shown), f"explore_download_{name}"
+    st.caption(
+        "Exactly the records drawn above. The charts' camera saves PNG (3x); in the "
+        "HTML file, which works offline, it saves SVG."
+    )
+    title = f"Explore: {shown.config.to_dict()}"
+    whole = functools.partial(html_page, charts, title, page.PLOTLY_CONFIG)
+    json = functools.partial(to_json, shown)
+    for label, data, name, mime in (
+        ("Metrics (CSV)", functools.partial(to_csv, shown), "metrics.csv", "text/csv"),
+        ("Run: config, weights, records (JSON)", json, "run.json", "application/json"),
+        ("All figures (HTML, works offline)", whole, "figures.html", "text/html"),
+    ):
+        key = f"explore_download_{name}"
         st.download_button(label, data, name, mime, key, on_click="ignore")
 
 

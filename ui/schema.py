@@ -10,11 +10,14 @@ a link's value is refused, a widget cannot reach it, `settle` pulls it back.
 import dataclasses
 import math
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core import RunConfig
+from core.config import ConfigError
 
 # ASCII only: float() also reads "١٢" and "1_000", which a link must not smuggle in.
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -40,6 +43,10 @@ class Field:
     given(field, values) -> field : this field as the values before it shape it.
     why : what tightened the range (set by `given`), quoted in messages.
     resets : fields that go back to their defaults when this one changes.
+    group : the sidebar heading it is drawn under ("Model", "Optimiser").
+    unused : why this run does not read it (set by `given`: beta under plain
+        GD): then it is not drawn, not linked, not passed to RunConfig, and a
+        link that sets it is warned with this reason.
     """
 
     name: str
@@ -62,6 +69,8 @@ class Field:
     why: str = ""
     meaning: str = ""
     resets: tuple = ()
+    group: str = ""
+    unused: str = ""
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind
@@ -84,7 +93,8 @@ class Field:
         if self.kind == "choice":
             return "one of " + ", ".join(map(str, self.options))
         if self.kind == "list":
-            return f"1 to {self.most:,} comma-separated, each {self.item.allowed()}"
+            each = self.item.allowed() if self.item else "a value of the field named"
+            return f"1 to {self.most:,} comma-separated, each {each}"
         if self.kind == "int":
             span = f"[{self.low:,}, {self.high:,}]"
             return span + (f" or {self.none}" if self.none else "")
@@ -179,6 +189,16 @@ class Preset:
     description: str = ""
 
 
+PRESETS = Path(__file__).with_name("presets.toml")
+
+
+def presets(page: str) -> dict[str, Preset]:
+    """The presets of `page` in ui/presets.toml, in file order."""
+    with PRESETS.open("rb") as file:
+        table = tomllib.load(file).get(page, {})
+    return {name: Preset(**preset) for name, preset in table.items()}
+
+
 @dataclass(frozen=True)
 class Page:
     """A page's parameters in link order, and its presets (name -> Preset)."""
@@ -188,15 +208,36 @@ class Page:
     fields: tuple[Field, ...]
     presets: Mapping[str, Preset] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Each preset's values complete: plus the defaults of the fields they
+        reset (an experiment's knobs), unless the preset names them."""
+        full = {}
+        for name, preset in self.presets.items():
+            values = dict(preset.values)
+            for key in preset.values:
+                values = self.resets(key, values) | values
+            full[name] = dataclasses.replace(preset, values=values)
+        object.__setattr__(self, "presets", full)
+
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
     def defaults(self) -> dict:
-        return {f.name: f.default for f in self.fields}
+        """Each field's default given the defaults before it (an experiment's
+        knobs take that experiment's values)."""
+        values = {}
+        for f in self.fields:
+            values[f.name] = f.default
+            values[f.name] = (f.at(values) or f).default
+        return values
 
     def config_values(self, values: Mapping) -> dict:
-        """The RunConfig fields among `values`."""
-        return {f.name: values[f.name] for f in self.fields if f.config}
+        """The RunConfig fields among `values` that the run reads."""
+        return {
+            f.name: values[f.name]
+            for f in self.fields
+            if f.config and not (f.at(values) or f).unused
+        }
 
     def resets(self, name: str, values: Mapping) -> dict:
         """The defaults of the fields that field `name` resets, given `values`."""
@@ -212,7 +253,7 @@ class Page:
         for declared in self.fields:
             name, current = declared.name, settled[declared.name]
             here = declared.at(settled)
-            if here is not None and not here.admits(current):
+            if here is not None and not here.unused and not here.admits(current):
                 settled[name] = here.clamp(current)
                 settled |= self.resets(name, settled)
                 notes.append(
@@ -220,4 +261,21 @@ class Page:
                     f"here: {name} must be {here.allowed()}; using {name} = "
                     f"{here.text(settled[name])}."
                 )
+        return self._engine_settle(settled, notes)
+
+    def _engine_settle(self, settled: dict, notes: list) -> tuple[dict, list[str]]:
+        """What the engine refuses of a combination no field's range caught
+        (Gauss-Newton at n = 50): the field it names back to its default."""
+        for _ in self.fields:
+            try:
+                RunConfig(**self.config_values(settled))
+                break
+            except ConfigError as error:
+                name = error.field
+                here = self.field(name).at(settled) if name in settled else None
+                default = here.default if here else None
+                if here is None or settled[name] == default:
+                    return self.defaults(), [*notes, f"{error}; using the defaults."]
+                settled[name] = default
+                notes.append(f"{error}; using {name} = {here.text(default)}.")
         return settled, notes

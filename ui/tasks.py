@@ -1,5 +1,5 @@
 """Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
-Compare's seed runs, Phases' run and spectra, a toy case, a sweep.
+Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment.
 
 Runs advance in chunks of at most CHUNK_SECONDS of wall time (core.advance's
 max_seconds), reporting progress after each, so Stop and every cap act within a
@@ -7,20 +7,19 @@ chunk for every method; the numbers never depend on the chunks. Progress is the
 estimated share of the work done, each run weighted by core.estimate_seconds.
 """
 
-import math
 import time
 from dataclasses import dataclass
 from functools import cached_property, partial
 
 import core
-from core import RunConfig, analysis, toys
-from core.config import MAX_SEED
+from core import RunConfig, analysis, beyond, toys
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
+from core.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
 from ui.jobs import Job, Stopped, Task
 
 CHUNK_SECONDS = 0.25
-SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS]
+SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS, "seconds", "seconds_below_1e-9"]
 
 
 def config_key(config: RunConfig) -> tuple:
@@ -48,10 +47,10 @@ class Meter:
     def __init__(self, progress: Job, total: float):
         self.progress, self.total, self.done = progress, max(total, 1e-9), 0.0
 
-    def reach(self, done: float) -> None:
+    def reach(self, done: float, partial=None) -> None:
         """`done` seconds of the estimate are behind us (a part came from cache)."""
         self.done = done
-        self.progress(done / self.total)
+        self.progress(done / self.total, partial)
 
     def advance(self, state: core.RunState, publish=None) -> core.RunState:
         """`state` run to its end; publish(state, steps/s) after every chunk."""
@@ -84,38 +83,6 @@ def run(config: RunConfig, resume_from: core.RunState | None = None) -> Task:
 
     seconds = core.estimate_seconds(config)
     return Task(("run", config_key(config)), seconds, work, config)
-
-
-@dataclass(frozen=True)
-class Ensemble:
-    """Seeds config.seed, ..., config.seed + seeds - 1 of `config`; `asked` is the
-    K the user chose (larger than `seeds` when the work cap cut it)."""
-
-    config: RunConfig
-    seeds: int
-    asked: int
-
-    @property
-    def last_seed(self) -> int:
-        return self.config.seed + self.seeds - 1
-
-    def configs(self) -> list[RunConfig]:
-        """The extra seeds (the chosen one is the page's own run)."""
-        first = self.config.seed
-        return [self.config.replace(seed=first + k) for k in range(1, self.seeds)]
-
-    def seconds(self, seeds: int | None = None) -> float:
-        """Estimated compute of the extra seeds of `seeds` (default: this plan's)."""
-        extra = (self.seeds if seeds is None else seeds) - 1
-        return extra * core.estimate_seconds(self.config)
-
-
-def ensemble_plan(config: RunConfig, asked: int, max_seconds: float) -> Ensemble:
-    """The ensemble of `asked` seeds, cut to what max_seconds of estimated work
-    and the seed range allow (at least the chosen seed itself)."""
-    per_seed = core.estimate_seconds(config)
-    fit = 1 + math.floor(max_seconds / per_seed) if per_seed > 0 else asked
-    return Ensemble(config, max(1, min(asked, fit, MAX_SEED - config.seed + 1)), asked)
 
 
 def ensemble(plan: Ensemble) -> Task:
@@ -198,6 +165,27 @@ def toy(name: str, n: int) -> Task:
     return Task(("toy", name, n), seconds, work)
 
 
+def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
+    """Every (arm, seed) run of a Beyond experiment as core.beyond.Run, arm by
+    arm; partial results are the runs done so far. Each run is cached on its
+    own, so "run more seeds" computes only the new ones."""
+    todo = beyond.tasks(plan, seeds, **knobs)
+    weights = [core.estimate_seconds(arm.config) for arm, _ in todo]
+
+    def work(progress: Job) -> list:
+        meter, runs, done = Meter(progress, sum(weights)), [], 0.0
+        for (arm, seed), weight in zip(todo, weights, strict=True):
+            key = ("beyond", plan.key, arm.label, config_key(arm.config), seed)
+            compute = partial(beyond.run_task, plan, arm, seed, run=meter.run)
+            runs.append(progress.memo(key, compute))
+            done += weight
+            meter.reach(done, list(runs))
+        return runs
+
+    key = ("experiment", plan.key, seeds, tuple(sorted(knobs.items())))
+    return Task(key, sum(weights), work, (plan.key, len(todo)))
+
+
 def sweep(key, configs: list[RunConfig]) -> Task:
     """One row per config (core.sweep's row: its fields, then core.summarise), in
     order; partial results are the rows done so far (None: not yet)."""
@@ -215,7 +203,12 @@ def sweep(key, configs: list[RunConfig]) -> Task:
 
 def _row(config: RunConfig, meter: Meter) -> dict:
     try:
-        return config.to_dict() | core.summarise(meter.run(config))
+        started = time.perf_counter()
+        row = config.to_dict() | core.summarise(meter.run(config))
+        # Wall time is this server's, so it is the page's column, not core.sweep's.
+        seconds = time.perf_counter() - started
+        below = row["steps_below_1e-9"] / config.steps * seconds
+        return row | {"seconds": seconds, "seconds_below_1e-9": below}
     except Stopped:
         raise
     # A failed run is a row that says why, as in core.sweep: the rest go on.

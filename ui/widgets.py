@@ -113,11 +113,14 @@ def draw(page: Page, field: Field) -> None:
         stops = log_options(field, value)
         fmt = "{:,}".format if field.kind == "int" else "{:g}".format
         st.select_slider(field.label, stops, format_func=fmt, **options)
-    elif field.widget == "slider":
-        st.slider(field.label, int(field.low), int(field.high), **options)
-    elif field.widget == "number":
-        low, high = int(field.low), int(field.high)
-        st.number_input(field.label, low, high, step=1, **options)
+    elif field.widget in ("slider", "number"):
+        # Floats step by 1/100 of the range (α by 0.02), integers by 1.
+        cast = int if field.kind == "int" else float
+        low, high = cast(field.low), cast(field.high)
+        step = 1 if cast is int else (high - low) / 100
+        widget = st.slider if field.widget == "slider" else st.number_input
+        fmt = {} if cast is int else {"format": "%g"}
+        widget(field.label, low, high, step=step, **fmt, **options)
     elif field.widget == "multiselect":
         chosen = st.session_state[key(page, field.name)]
         choices = sorted(set(field.options) | set(chosen))
@@ -152,9 +155,14 @@ def controls(page: Page, classroom: bool) -> dict:
     with st.sidebar:
         if page.presets:
             preset_select(page, values)
+        group = ""
         for declared in page.fields:
             here = declared.at(values)
-            if here is not None and here.widget and not (here.advanced and classroom):
+            shown = here is not None and here.widget and not here.unused
+            if shown and not (here.advanced and classroom):
+                if here.group != group:
+                    group = here.group
+                    st.markdown(f"**{group}**")
                 draw(page, here)
     values, _ = current(page)
     return values

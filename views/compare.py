@@ -1,4 +1,5 @@
-"""Compare: one student against many, the paper's Figure 1 (paper notes §8).
+"""Compare: one student against many, the paper's Figure 1 (paper notes §8);
+or, along any other field (optimizer, alpha, init, ...), one curve per value.
 
 Title -> takeaway -> controls (all in the URL) -> one job (every seed run, in the
 background) -> two charts and a table of the measured crossing and exponents.
@@ -6,19 +7,69 @@ background) -> two charts and a table of the measured crossing and exponents.
 
 import streamlit as st
 
+from core import beyond, experiments
 from core.analysis import BAND, LEFT_STEPS, summary_table
+from core.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
-from ui.figures.compare import EXPONENT_FROM, figure1_exponent, figure1_loss
+from ui.figures.beyond import curves
+from ui.figures.compare import EXPONENT_FROM
+from ui.figures.pages import figure1_figures
+
+
+def along(values: dict) -> None:
+    """One curve per value of the field `along`, the same seeds: the loss with a
+    t⁻³ guide, its local exponent, and the rates table (core.beyond.rates)."""
+    field = values["along"]
+    base = {k: values[k] for k in ("n", "d", "sigma", "eta", "steps") if k != field}
+    seeds = values["seeds"]
+    try:
+        plan = experiments.along(field, values["values"], **base)
+        task = tasks.experiment(plan, seeds, {})
+    except ConfigError as error:
+        st.error(f"These values make a run the engine refuses: {error}")
+        st.stop()
+    page.within_limits(
+        task.seconds,
+        f"These {seeds} seeds of {len(values['values'])} values of {field}",
+        "Choose fewer seeds or values, or a shorter T.",
+    )
+    runs = page.run("compare_job", task, "comparison")
+    if runs is None:
+        st.stop()
+    revision = f"compare|{sorted(values.items())}"
+    loss, local = beyond.bands(runs, "loss"), beyond.bands(runs, "local_exponent")
+    one, two = st.columns(2, gap="medium")
+    with one:
+        fig = curves(loss, "loss", "Loss L(t)", "loss L", revision, guides=plan.guides)
+        words = (
+            f"One curve per {field}: medians over seeds 0–{seeds - 1}, 10–90 % bands."
+        )
+        page.chart(fig, "compare_loss", words)
+    with two:
+        fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
+                     "exponent", revision, log_y=False, lines=((-3.0, "−3"),),
+                     y_range=(-5, 0.5))  # fmt: skip
+        page.chart(fig, "compare_exponent", "−3 is the paper's law for ReLU and GD.")
+    st.markdown(f"**Measured** (medians over {seeds} seeds)")
+    page.table(beyond.measure(plan, runs), digits=3)
+
 
 page.begin("compare")
-st.title("Compare: one student against many")
-st.markdown(
-    "#### One student learns the teacher exponentially fast and overtakes every "
-    "over-parameterised student within a few hundred iterations; with n ≥ 2 the loss "
-    "falls only like T⁻³."
-)
+heading = st.empty()
 values, _ = page.controls(COMPARE)
+if values["along"] != "n":
+    heading.title(f"Compare along {values['along']}")
+    page.engine_ready()
+    along(values)
+    st.stop()
+with heading.container():
+    st.title("Compare: one student against many")
+    st.markdown(
+        "#### One student learns the teacher exponentially fast and overtakes every "
+        "over-parameterised student within a few hundred iterations; with n ≥ 2 the "
+        "loss falls only like T⁻³."
+    )
 page.engine_ready()
 scalars = {k: values[k] for k in ("d", "sigma", "eta", "steps")}
 task = tasks.compare(values["ns"], values["seeds"], **scalars)
@@ -38,18 +89,18 @@ st.caption(
     f"seeds 0–{values['seeds'] - 1}: lines are medians over seeds, bands the "
     f"{low}–{high} % range (paper notes §8)."
 )
-revision = f"compare|{sorted(values.items())}"
+charts = figure1_figures(left, whole, values)
 one, two = st.columns(2, gap="medium")
 with one:
     page.chart(
-        figure1_loss(left, revision),
+        charts["loss"],
         "compare_loss",
         f"n = 1 (black) is a straight line on the log axis: exponential; it crosses "
         f"below every n ≥ 2 within the first {LEFT_STEPS} iterations.",
     )
 with two:
     page.chart(
-        figure1_exponent(whole, revision),
+        charts["exponent"],
         "compare_exponent",
         f"ln L / ln(ηT) from {EXPONENT_FROM} iterations on: each n ≥ 2 creeps toward −3, "
         "logarithmically slowly (n = 1 has left the chart).",

@@ -9,16 +9,15 @@ import streamlit as st
 
 from core import RunConfig, analysis
 from ui import cache, links, page, run_view, tasks, widgets
-from ui.fields import EXPLORE, LIMITS
+from ui.fields import EXPLORE
 from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
+from ui.figures.pages import contrast_config
+from ui.run_fields import LIMITS
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
 # A run this short is awaited in the request, so its final charts draw at once.
 AWAIT_SECONDS = 0.8
-# The contrast run (n = 1 beside n >= 2, n = 2 beside n = 1) stops here: n = 1's
-# loss has reached the floor long before.
-CONTRAST_STEPS = 100_000
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
 ENSEMBLE = "explore_ensemble"
 
@@ -62,12 +61,11 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
 
 def _contrast(config: RunConfig):
     """The run with the same σ, η, seed and method and n = 1 (or n = 2 for a run
-    of n = 1), when it is a fair contrast (its own small job); its metrics, or
-    None until it is in."""
-    if config.method == "sgd":
+    of n = 1: ui.figures.pages.contrast_config), when it is a fair contrast (its
+    own small job); its metrics, or None until it is in."""
+    small = contrast_config(config)
+    if small is None:
         return None
-    other = 2 if config.n == 1 else 1
-    small = config.replace(n=other, steps=min(config.steps, CONTRAST_STEPS))
     job = page.job(CONTRAST, tasks.run(small), wait=AWAIT_SECONDS)
     return job.result.metrics if job.result is not None else None
 
@@ -157,4 +155,4 @@ if job is not None:
         with hero:
             fig = hero_figure(job.result.metrics, job.task.subject, other)
             page.chart(fig, "explore_hero", hero_caption(job.task.subject))
-    run_view.draw_run(job, other if job.task.subject.n > 1 else None, redraw, band)
+    run_view.draw_run(job, other, redraw, band)

@@ -8,19 +8,12 @@ import math
 
 import streamlit as st
 
-from core.analysis import CONTROL, smallest_table
+from core.analysis import smallest_table
 from ui import page, tasks
 from ui.fields import PHASES
-from ui.figures import balance_figure, norms_figure
+from ui.figures.pages import phases_figures
 from ui.figures.phase_shading import THRESHOLDS
-from ui.figures.phases import (
-    alignment_figure,
-    h_decay_figure,
-    phase_loss_figure,
-    shaded,
-    straight_lines_figure,
-)
-from ui.figures.spectrum import RELATIVE_FLOOR, hidden_count, spectrum_figure
+from ui.figures.spectrum import RELATIVE_FLOOR, hidden_count
 
 
 def verdicts(run, n: int) -> None:
@@ -73,30 +66,30 @@ result = page.run("phases_job", task, "run")
 if result is None:
     st.stop()
 run, spectra = result
-frame, config, phases = run.frame, run.trajectory.config, run.phases
+config, charts = run.trajectory.config, phases_figures(run, spectra, fields)
 st.caption(THRESHOLDS)
 verdicts(run, config.n)
 left, right = st.columns(2, gap="medium")
 with left:
     page.chart(
-        phase_loss_figure(frame, config, phases),
+        charts["loss"],
         "phases_loss",
         "Fast while the students align (①) and H decays (②); then only T⁻³ (③).",
     )
     page.chart(
-        alignment_figure(frame, config, phases),
+        charts["angles"],
         "phases_angles",
         "Each student turns to the teacher while its norm is small; "
         "① ends when every θᵢ is below the dotted line.",
     )
     page.chart(
-        shaded(norms_figure(frame, config), frame, phases),
+        charts["norms"],
         "phases_norms",
         "In ③ the norms stay inside [‖v‖/4n, 4‖v‖/n] (Theorem 6); at large σ some leave it.",
     )
 with right:
     page.chart(
-        h_decay_figure(frame, config, phases),
+        charts["h"],
         "phases_h",
         "In ② H = ‖v‖ − Σhᵢ shrinks by exactly (1 − nη/2) per step: "
         + (
@@ -106,12 +99,12 @@ with right:
         ),
     )
     page.chart(
-        straight_lines_figure(frame, config, phases),
+        charts["lines"],
         "phases_lines",
         "In ③ L^(−1/3) and 1/Z grow linearly in t: L ~ T⁻³ and Z ~ 1/T (Theorems 6 and 14).",
     )
     page.chart(
-        shaded(balance_figure(frame, config), frame, phases),
+        charts["balance"],
         "phases_balance",
         "The proofs keep hᵢ ≤ 2hⱼ; with large σ (preset) it fails, yet the slope stays −3.",
     )
@@ -120,7 +113,7 @@ spectrum_left, spectrum_right = st.columns([3, 2], gap="medium")
 with spectrum_left:
     hidden = hidden_count(spectra)
     page.chart(
-        spectrum_figure(spectra, phases.intervals(), f"phases|{fields}", CONTROL),
+        charts["spectrum"],
         "phases_spectrum",
         (
             "For n ≥ 2 eigenvalues slide toward 0 as t grows (flat directions: slow "

@@ -7,10 +7,11 @@ filling in as runs finish, its caption, the table as CSV.
 import pandas as pd
 import streamlit as st
 
+from core.sweep_plan import AXES, cli_command, plan_of, too_large
 from ui import page, tasks
-from ui.fields import LIMITS, SWEEPS
-from ui.figures.sweep import sweep_heatmap
-from ui.sweep_plan import AXES, cli_command, plan_of, too_large
+from ui.fields import SWEEPS
+from ui.figures.sweep import sweep_heatmap, value_label
+from ui.run_fields import LIMITS
 
 JOB = "sweeps_job"
 CAPTIONS = {
@@ -24,6 +25,12 @@ CAPTIONS = {
     "there within T steps.",
     "t_below_1e-9": "Time to reach L < 1e-9: the gap between n = 1 and n ≥ 2 grows "
     "as the target shrinks; a grey cell never got there within T steps.",
+    "steps_below_1e-9": "Iterations to reach L < 1e-9, the cost an optimiser pays in "
+    "steps; a grey cell never got there within T steps.",
+    "seconds_below_1e-9": "Wall seconds to L < 1e-9 on this server (the run's own "
+    "time, pro rata): a Gauss–Newton step costs more than a GD step.",
+    "above_1e-3_final": "Share of a cell's seeds whose final loss is at least 1e-3, "
+    "Safran & Shamir's test for a start that ended in a spurious minimum.",
     "balance_final": "The theorems keep h_max/h_min below 2 for small σ (blue); red "
     "cells show where balance fails, typically at large σ.",
     "norm_min_final": "Smallest student norm at the end; Theorem 6 keeps every norm "
@@ -43,9 +50,9 @@ def _table(job) -> pd.DataFrame:
 def _fixed_line(plan) -> str:
     base = plan.base
     fixed = [
-        f"{AXES[f].symbol} = {getattr(base, f):g}"
+        f"{AXES[f].symbol} = {value_label(getattr(base, f))}"
         for f in AXES
-        if f not in (plan.x, plan.y)
+        if f not in (plan.x, plan.y) and (f != "alpha" or base.uses("alpha"))
     ]
     last = base.seed + plan.seeds - 1
     seeds = f"seed {base.seed}" if last == base.seed else f"seeds {base.seed}–{last}"

@@ -38,14 +38,16 @@ def band_traces(
 ) -> list[go.Scatter]:
     """Band (lo to hi, filled) then the median line, all SVG, sharing a legend entry.
 
-    x_column : "step" (hover says iteration) or "time" (hover says t).
+    x_column : "step" (hover says iteration), "time" (t) or "seconds".
     """
     keep = np.isfinite(frame[f"{column}_median"].to_numpy(float))
     if log:
         keep &= frame[f"{column}_lo"].to_numpy(float) > 0
     frame = frame[keep]
     x = frame[x_column]
-    x_hover = "iteration %{x:,}" if x_column == "step" else "t %{x:.4g}"
+    x_hover = {"step": "iteration %{x:,}", "seconds": "%{x:.3g} s"}.get(
+        x_column, "t %{x:.4g}"
+    )
     common = {"x": x, "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
     lo = go.Scatter(y=frame[f"{column}_lo"], mode="lines", line={"width": 0}, **common)
     hi = go.Scatter(

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.sweep_plan import AXES, SUMMARIES
 from ui.figures.style import style
-from ui.sweep_plan import AXES, SUMMARIES
 
 # Cells without a value: (code, fill, cell text). Greys, told apart by their text.
 STATES = {
@@ -69,9 +69,9 @@ def _cell(rows: pd.DataFrame, summary, seeds: int) -> tuple[float, str, str]:
         notes.append(f"{diverged} of {len(rows)} diverged")
     if len(values) > 1:
         low, high = (_number(v, summary.log) for v in (values.min(), values.max()))
-        notes.append(f"median of {len(values)} seeds (range {low} to {high})")
+        notes.append(f"{summary.reduce} of {len(values)} seeds (range {low} to {high})")
     if len(values):
-        return float(values.median()), "", "<br>".join(notes)
+        return float(values.agg(summary.reduce)), "", "<br>".join(notes)
     if rows.empty:
         state = "running"
     elif diverged:
@@ -102,7 +102,7 @@ def sweep_cells(table: pd.DataFrame, plan) -> Cells:
             value[i, j], state[i, j] = cell, kind
             shown = _number(cell, summary.log)
             text[i, j] = STATES[kind][2] if kind else shown
-            where = f"{x_axis.symbol} = {xv:g}, {y_axis.symbol} = {yv:g}"
+            where = f"{x_axis.symbol} = {value_label(xv)}, {y_axis.symbol} = {value_label(yv)}"
             readout = f"{summary.label}: {kind or shown}"
             hover[i, j] = "<br>".join(filter(None, [where, readout, notes]))
     return Cells(value, state, text, hover)
@@ -125,8 +125,13 @@ def _log_ticks(z: np.ndarray) -> dict:
     return {"tickvals": list(ticks), "ticktext": labels}
 
 
+def value_label(value) -> str:
+    """A number short (%g), a choice (an activation, an optimiser) as named."""
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 def _labels(values) -> list[str]:
-    return [f"{v:g}" for v in values]
+    return [value_label(v) for v in values]
 
 
 def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
@@ -163,7 +168,7 @@ def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
     )
     fig.add_trace(_state_trace(cells, x, y))
     title = f"{summary.label}" + (
-        f" (median of {plan.seeds} seeds)" if plan.seeds > 1 else ""
+        f" ({summary.reduce} of {plan.seeds} seeds)" if plan.seeds > 1 else ""
     )
     rows = len(plan.ys)
     style(

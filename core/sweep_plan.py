@@ -1,16 +1,18 @@
-"""A sweep as the Sweeps page asks for it: two axes, their values, seeds, the rest.
+"""Plans of runs a page asks for (which runs, how to name them; core.sweep and
+the app's jobs run them): a seed ensemble, Explore's band, cut to a work cap;
+and a two-axis sweep: two axes, their values, seeds, the rest.
 
 AXES (what a sweep may vary) and SUMMARIES (what a cell is coloured by) are the
 options of the page's `x`, `y` and `summary` parameters (ui.fields) and what the
 heatmap reads; `SweepPlan.configs()` is the exact list of runs, `too_large` says
-why a plan exceeds the hosted limits and `cli_command` gives it to the CLI. The
-`given` functions at the end shape those parameters by the axes chosen.
+why a plan exceeds given limits and `cli_command` gives it to the CLI.
 """
 
+import math
 from dataclasses import dataclass
 
-import core
-from core import RunConfig
+from .config import MAX_SEED, RunConfig
+from .warmup import estimate_seconds
 
 
 @dataclass(frozen=True)
@@ -31,18 +33,41 @@ AXES = {
         # 4/n = 0.8 at n = 5: the last value shows where GD diverges.
         Axis("eta", "step size η", "η", (0.05, 0.1, 0.2, 0.5, 1.0)),
         Axis("d", "dimension d", "d", (2, 10, 100, 1000)),
+        # Swept alone, alpha runs leaky_relu (plan_of): from ReLU to linear.
+        Axis("alpha", "leaky slope α", "α", (0.0, 0.2, 0.5, 1.0)),
+        Axis(
+            "activation",
+            "activation",
+            "σ(·)",
+            ("erf", "leaky_relu", "quadratic", "relu"),
+        ),
+        Axis(
+            "optimizer",
+            "optimiser",
+            "optimiser",
+            ("gauss_newton", "gd", "momentum", "nesterov"),
+        ),
+        Axis(
+            "init",
+            "initialisation",
+            "init",
+            ("gaussian", "orthogonal", "sphere", "student_t", "uniform"),
+        ),
+        Axis("teachers", "teachers m", "m", (1, 2, 3)),
     )
 }
 FIXED_FIELDS = ("n", "d", "sigma", "eta", "teacher_norm")
+DEFAULT = RunConfig()
 SCHEDULER_PLACEHOLDER = "tcp://SCHEDULER:8786"
 
 
 @dataclass(frozen=True)
 class Summary:
-    """A column of core.sweep's table and how its heatmap is coloured.
+    """A column of a sweep's table and how its heatmap is coloured.
 
     short : colour-bar title.  log : colour by log10 (the value spans decades).
     mid : centre of a diverging scale, the theory's reference value (None: sequential).
+    reduce : how a cell combines its seeds: "median", or "mean" (a share of seeds).
     """
 
     name: str
@@ -50,21 +75,31 @@ class Summary:
     short: str
     log: bool
     mid: float | None
+    reduce: str = "median"
 
 
 SUMMARIES = {
     s.name: s
     for s in (
         Summary("final_loss", "final loss L(T)", "L(T)", True, None),
-        Summary("tail_exponent", "tail exponent of L(t)", "slope", False, -3.0),
+        Summary(
+            "tail_exponent", "tail exponent of L(t), fit over t in [t_end/10, t_end]",
+            "slope", False, -3.0,
+        ),
         Summary("tail_C", "C in L ≈ C·(ηt)⁻³", "C", True, None),
         Summary("t_below_1e-6", "first t with L < 1e-6", "t", True, None),
         Summary("t_below_1e-9", "first t with L < 1e-9", "t", True, None),
+        Summary("steps_below_1e-9", "steps to L < 1e-9", "steps", True, None),
+        Summary("seconds_below_1e-9", "wall seconds to L < 1e-9", "s", True, None),
+        Summary(
+            "above_1e-3_final", "share of seeds ending with L ≥ 1e-3", "share",
+            False, None, reduce="mean",
+        ),
         Summary("balance_final", "balance h_max/h_min at T", "h_max/h_min", False, 2.0),
         Summary("norm_min_final", "smallest ‖wᵢ‖ at T", "min ‖wᵢ‖", False, None),
         Summary("norm_max_final", "largest ‖wᵢ‖ at T", "max ‖wᵢ‖", False, None),
     )
-}
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,7 +140,10 @@ class SweepPlan:
 
 def plan_of(values) -> SweepPlan:
     """The plan of the Sweeps page's values (ui.fields.SWEEPS)."""
-    fixed = {f: values[f] for f in FIXED_FIELDS if f not in (values["x"], values["y"])}
+    axes = (values["x"], values["y"])
+    fixed = {f: values[f] for f in FIXED_FIELDS if f not in axes}
+    if "alpha" in axes and "activation" not in axes:
+        fixed["activation"] = "leaky_relu"  # the only activation alpha shapes
     base = RunConfig(steps=values["steps"], seed=values["seed"], **fixed)
     xs, ys = tuple(values["xs"]), tuple(values["ys"])
     return SweepPlan(
@@ -114,7 +152,7 @@ def plan_of(values) -> SweepPlan:
 
 
 def too_large(plan: SweepPlan, limits) -> list[str]:
-    """Each way the plan exceeds the hosted limits (ui.fields.LIMITS; empty: it
+    """Each way the plan exceeds the hosted limits (ui.run_fields.LIMITS; empty: it
     runs here)."""
     most = limits.sweep_axis_values
     reasons = [
@@ -127,7 +165,7 @@ def too_large(plan: SweepPlan, limits) -> list[str]:
     if plan.steps > limits.sweep_steps:
         reasons.append(f"{plan.steps:,} steps per run (at most {limits.sweep_steps:,})")
     if not reasons:  # the estimate walks every config: only for plausible plans
-        seconds = sum(core.estimate_seconds(c) for c in plan.configs())
+        seconds = sum(estimate_seconds(c) for c in plan.configs())
         if seconds > limits.view_seconds:
             reasons.append(
                 f"about {seconds:,.0f} s of compute (at most {limits.view_seconds:g} s)"
@@ -142,7 +180,12 @@ def value_list(values) -> str:
 
 def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
     """The same sweep, headless: `python -m core sweep ...` writing sweep.csv."""
-    flags = {field: value_list([getattr(plan.base, field)]) for field in FIXED_FIELDS}
+    changed = [f for f, v in plan.base.to_dict().items() if v != getattr(DEFAULT, f)]
+    fixed = [
+        *FIXED_FIELDS,
+        *(f for f in changed if f not in (*FIXED_FIELDS, "seed", "steps")),
+    ]
+    flags = {field: value_list([getattr(plan.base, field)]) for field in fixed}
     flags |= {plan.x: value_list(plan.xs), plan.y: value_list(plan.ys)}
     first, last = plan.base.seed, plan.base.seed + plan.seeds - 1
     parts = [f"--{k.replace('_', '-')} {v}" for k, v in flags.items()]
@@ -155,27 +198,33 @@ def cli_command(plan: SweepPlan, scheduler: str = SCHEDULER_PLACEHOLDER) -> str:
     return "python -m core sweep " + " ".join(parts)
 
 
-def values_of(axis: str, field_of):
-    """`given` of xs (ys): the values of the field that `x` (`y`) names, parsed by
-    field_of(name), the app's declaration of that field."""
+@dataclass(frozen=True)
+class Ensemble:
+    """Seeds config.seed, ..., config.seed + seeds - 1 of `config`; `asked` is the
+    K the user chose (larger than `seeds` when the work cap cut it)."""
 
-    def given(values_field, values):
-        chosen = AXES[values[axis]]
-        label = f"Values of {chosen.symbol}"
-        default = list(chosen.defaults)
-        return values_field.but(
-            item=field_of(chosen.name), default=default, label=label
-        )
+    config: RunConfig
+    seeds: int
+    asked: int
 
-    return given
+    @property
+    def last_seed(self) -> int:
+        return self.config.seed + self.seeds - 1
+
+    def configs(self) -> list[RunConfig]:
+        """The extra seeds (the chosen one is the page's own run)."""
+        first = self.config.seed
+        return [self.config.replace(seed=first + k) for k in range(1, self.seeds)]
+
+    def seconds(self, seeds: int | None = None) -> float:
+        """Estimated compute of the extra seeds of `seeds` (default: this plan's)."""
+        extra = (self.seeds if seeds is None else seeds) - 1
+        return extra * estimate_seconds(self.config)
 
 
-def other_than_x(y, values):
-    """`given` of y: any axis but x."""
-    others = tuple(a for a in AXES if a != values["x"])
-    return y.but(options=others, default=others[0])
-
-
-def unswept(field, values):
-    """`given` of a fixed field: no parameter at all while it is swept."""
-    return None if field.name in (values["x"], values["y"]) else field
+def ensemble_plan(config: RunConfig, asked: int, max_seconds: float) -> Ensemble:
+    """The ensemble of `asked` seeds, cut to what max_seconds of estimated work
+    and the seed range allow (at least the chosen seed itself)."""
+    per_seed = estimate_seconds(config)
+    fit = 1 + math.floor(max_seconds / per_seed) if per_seed > 0 else asked
+    return Ensemble(config, max(1, min(asked, fit, MAX_SEED - config.seed + 1)), asked)

@@ -1,0 +1,142 @@
+"""The Beyond page's charts: one curve per arm of an experiment (its median and
+10-90 % band over seeds), power-law guides, and Safran & Shamir's bars.
+
+Pure: `bands` maps an arm's label to a core.beyond.bands frame (step, time,
+seconds, c_median/lo/hi, runs); `table` is core.beyond.spurious's table.
+"""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.figures.compare import band_traces
+from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
+
+HEIGHT = 430
+X_TITLES = {"time": "t = ηT", "step": "iteration T", "seconds": "wall-clock seconds"}
+
+
+def arm_colours(labels) -> dict[str, str]:
+    """One colour per arm, the same on every chart of the experiment."""
+    return {label: PETROFF_10[i % len(PETROFF_10)] for i, label in enumerate(labels)}
+
+
+def tail_slope(frame: pd.DataFrame, column: str, x: str) -> float:
+    """Slope of log median over the last decade of x (NaN if it is not positive)."""
+    y, t = frame[f"{column}_median"].to_numpy(float), frame[x].to_numpy(float)
+    keep = (t >= t[-1] / 10) & (y > 0) & (t > 0)
+    if keep.sum() < 3:
+        return float("nan")
+    return float(np.polyfit(np.log(t[keep]), np.log(y[keep]), 1)[0])
+
+
+def _guide(fig, bands, column: str, x: str, exponent: float, label: str) -> None:
+    """C·x^exponent through the median of the arm whose own tail slope is nearest,
+    at a tenth of its last x, over its last two decades."""
+    slopes = {arm: tail_slope(b, column, x) for arm, b in bands.items()}
+    slopes = {arm: s for arm, s in slopes.items() if np.isfinite(s)}
+    if not slopes:
+        return
+    arm = min(slopes, key=lambda a: abs(slopes[a] - exponent))
+    frame = bands[arm]
+    t_end = frame[x].iloc[-1]
+    at = frame.iloc[int(np.argmin(np.abs(frame[x].to_numpy(float) - t_end / 10)))]
+    t = np.geomspace(t_end / 100, t_end, 30)
+    y = at[f"{column}_median"] * (t / at[x]) ** exponent
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=y,
+            mode="lines",
+            name=f"{label}, through {arm}",
+            line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )
+
+
+def curves(
+    bands: dict[str, pd.DataFrame],
+    column: str,
+    title: str,
+    y_title: str,
+    revision: str,
+    x: str = "time",
+    log_y: bool = True,
+    guides: tuple = (),
+    lines: tuple = (),
+    y_range: tuple | None = None,
+) -> go.Figure:
+    """Median and band of `column` per arm against `x` on log axes (y linear if
+    not log_y); `guides` (exponent, label) as power laws, `lines` (y, label) as
+    horizontal references (the bound 2, the exponent -3); y_range fixes the
+    y axis (a local exponent of -60 at an exponential's floor says nothing)."""
+    fig = go.Figure()
+    colours = arm_colours(bands)
+    for arm, frame in bands.items():
+        fig.add_traces(band_traces(frame, column, arm, colours[arm], log_y, x))
+    for exponent, label in guides:
+        _guide(fig, bands, column, x, exponent, label)
+    for y, label in lines:
+        fig.add_hline(y=y, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5})
+        fig.add_annotation(
+            x=1, xref="paper", xanchor="right", y=y, yanchor="bottom", text=label,
+            showarrow=False, font={"size": 12, "color": GUIDE_COLOUR},
+            bgcolor="rgba(255, 255, 255, 0.7)",
+        )  # fmt: skip
+    fig.update_xaxes(title=X_TITLES[x], type="log", exponentformat="power")
+    fig.update_yaxes(
+        title=y_title, type="log" if log_y else "linear", exponentformat="power"
+    )
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
+    rows = legend_rows(len(bands) + len(guides))
+    return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
+
+
+def spurious_bars(table: pd.DataFrame, revision: str) -> go.Figure:
+    """Per (k, n): the share of seeds ending with L ≥ 1e-3 (bars, with counts and
+    95 % Wilson intervals) beside Safran & Shamir's percentage (diamonds)."""
+    bad_column = next(c for c in table.columns if c.startswith("ended with"))
+    share = 100 * table["fraction"]
+    counts = [
+        f"{bad} of {seeds}"
+        for bad, seeds in zip(table[bad_column], table["seeds"], strict=True)
+    ]
+    # The counts go under each bar's name: above the bar they meet its interval.
+    names = [f"{a}<br>{c} seeds" for a, c in zip(table["arm"], counts, strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=share,
+            name="this lab",
+            marker_color=PETROFF_10[0],
+            text=counts,
+            textposition="none",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": 100 * table["95 % high"] - share,
+                "arrayminus": share - 100 * table["95 % low"],
+                "color": GUIDE_COLOUR,
+            },
+            hovertemplate="%{x}<br>%{y:.3g} % (%{text})<extra>this lab</extra>",
+        )
+    )
+    paper = table["Safran & Shamir (%)"]
+    fig.add_trace(
+        go.Scatter(
+            x=[name for name, known in zip(names, paper.notna(), strict=True) if known],
+            y=paper[paper.notna()],
+            mode="markers",
+            name="Safran & Shamir (2018), 1000 starts",
+            marker={"symbol": "diamond", "size": 13, "color": "#1f1f1f"},
+            hovertemplate="%{x}<br>%{y:g} %<extra>Safran & Shamir</extra>",
+        )
+    )
+    high = float(np.nanmax([100 * table["95 % high"].max(), paper.max(), 1.0]))
+    fig.update_yaxes(title="% of seeds ending with L ≥ 1e-3", range=[0, 1.2 * high])
+    fig.update_xaxes(title="teachers k (= d) and students n")
+    return style(
+        fig, "Seeds stuck in a spurious minimum", revision, rows=1, height=HEIGHT
+    )
