@@ -632,6 +632,7 @@ ALL_PAGES = {  # URL path -> whether the page draws charts
     "toy_cases": True,
     "theory": False,
     "sweeps": True,
+    "beyond": True,
 }
 SIZES = [(1400, 1000), (1280, 720), (1024, 768), (390, 844)]
 # Problems a reader would see, found in the DOM: a chart title or legend running
@@ -751,3 +752,30 @@ def test_each_caption_links_to_its_claim_on_the_theory_page(warm_server, page):
     for anchor in anchors:
         assert page.locator(f"[id='{anchor}']").count() == 1
     no_exception(page)
+
+
+def test_explore_with_several_teachers_shows_the_per_teacher_charts(
+    warm_server, browser
+):
+    """m = 3 teachers: the one-teacher charts give way to their analogues."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"{warm_server}/?teachers=3&n=4&d=5&steps=20000")
+    page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 8")
+    time.sleep(1)
+    no_exception(page)
+    titles = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".filter(e => e.layout).map(e => e.layout.title.text)"
+    )
+    for analogue in ("nearest teacher", "Share of each teacher", "Nearest teacher"):
+        assert any(analogue in title for title in titles), (analogue, titles)
+    assert not any("Balance" in title or "Potential" in title for title in titles)
+    assert "t<sup>−3</sup>" not in str(plot_data(page, LOSS).keys())
+    page.set_viewport_size({"width": 1400, "height": 4000})
+    time.sleep(1)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "explore_teachers3_1400x1000_tall.png")
+    assert not page.evaluate(LAYOUT_PROBLEMS)
+    context.close()
