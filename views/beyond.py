@@ -110,7 +110,7 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
     if key == "initialisation":
         balance = beyond.bands(runs, "balance")
         fig = curves(balance, "balance", "Balance h_max/h_min", "h_max/h_min",
-                     revision, lines=((2.0, "bound 2"),))  # fmt: skip
+                     revision, lines=((2.0, "bound 2 (Theorems 4-6)"),))  # fmt: skip
         return (
             fig,
             f"{key}_right",
@@ -119,7 +119,7 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
     local = beyond.bands(runs, "local_exponent")
     fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
                  "exponent", revision, log_y=False,
-                 lines=((-3.0, "−3"), (-2.0, "−2")), y_range=(-5, 0.5))  # fmt: skip
+                 lines=((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's")), y_range=(-5, 0.5))  # fmt: skip
     return (
         fig,
         f"{key}_right",

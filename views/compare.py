@@ -48,7 +48,7 @@ def along(values: dict) -> None:
         page.chart(fig, "compare_loss", words)
     with two:
         fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
-                     "exponent", revision, log_y=False, lines=((-3.0, "−3"),),
+                     "exponent", revision, log_y=False, lines=((-3.0, "−3, the theorems' exponent"),),
                      y_range=(-5, 0.5))  # fmt: skip
         page.chart(fig, "compare_exponent", "−3 is the paper's law for ReLU and GD.")
     st.markdown(f"**Measured** (medians over {seeds} seeds)")

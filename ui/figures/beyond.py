@@ -77,20 +77,20 @@ def curves(
         fig.add_traces(band_traces(frame, column, arm, colours[arm], log_y, x))
     for exponent, label in guides:
         _guide(fig, bands, column, x, exponent, label)
-    for y, label in lines:
-        fig.add_hline(y=y, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5})
-        fig.add_annotation(
-            x=1, xref="paper", xanchor="right", y=y, yanchor="bottom", text=label,
-            showarrow=False, font={"size": 12, "color": GUIDE_COLOUR},
-            bgcolor="rgba(255, 255, 255, 0.7)",
-        )  # fmt: skip
+    for y, label in lines:  # in the legend: on the line it would sit on curves
+        fig.add_hline(
+            y=y,
+            line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5},
+            showlegend=True,
+            name=label,
+        )
     fig.update_xaxes(title=X_TITLES[x], type="log", exponentformat="power")
     fig.update_yaxes(
         title=y_title, type="log" if log_y else "linear", exponentformat="power"
     )
     if y_range is not None:
         fig.update_yaxes(range=y_range)
-    rows = legend_rows(len(bands) + len(guides))
+    rows = legend_rows(len(bands) + len(guides) + len(lines))
     return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
 
 

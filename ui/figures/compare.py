@@ -7,8 +7,9 @@ loss_median/lo/hi, log_eta_t_loss_median/lo/hi).
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb, unlabel_rgb
 
-from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
+from ui.figures.style import GUIDE_COLOUR, legend_rows, n_palette, style
 
 # n = 1 in black; the n >= 2 curves take the palette in order, the same on both charts.
 ONE_COLOUR = "#1f1f1f"
@@ -19,13 +20,14 @@ EXPONENT_FROM = 200  # the paper's right panel starts at 200 iterations
 def n_colours(ns: list[int]) -> dict[int, str]:
     """One colour per n, identical on every chart of the page."""
     others = [n for n in sorted(ns) if n != 1]
-    colours = {n: PETROFF_10[i % len(PETROFF_10)] for i, n in enumerate(others)}
+    colours = dict(zip(others, n_palette(len(others)), strict=True))
     return {1: ONE_COLOUR, **colours}
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, {alpha})"
+def _rgba(colour: str, alpha: float) -> str:
+    """A "#rrggbb" or "rgb(r, g, b)" colour with opacity alpha."""
+    rgb = hex_to_rgb(colour) if colour.startswith("#") else unlabel_rgb(colour)
+    return f"rgba({', '.join(f'{c:g}' for c in rgb)}, {alpha})"
 
 
 def band_traces(
@@ -106,20 +108,16 @@ def figure1_exponent(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure
         fig.add_traces(
             band_traces(late, "log_eta_t_loss", f"n = {n}", colours[n], False)
         )
-    fig.add_hline(y=-3, line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5})
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        xanchor="right",
+    # Named in the legend: a label on the line would sit on the curves near it.
+    fig.add_hline(
         y=-3,
-        yanchor="top",
-        text="−3",
-        showarrow=False,
-        font={"size": 12, "color": GUIDE_COLOUR},
+        line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5},
+        showlegend=True,
+        name="−3, the theorems' exponent",
     )
     fig.update_xaxes(title="iteration T")
     fig.update_yaxes(title="log<sub>ηT</sub> L")
-    shown = sum(1 for n in bands if n != 1)
+    shown = sum(1 for n in bands if n != 1) + 1
     return style(
         fig,
         "Exponent log<sub>ηT</sub> L approaching −3",
