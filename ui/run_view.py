@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.export import to_csv, to_json
 from ui import figures, page
-from ui.figures.style import revision_key, show_student_legend
+from ui.figures.style import show_student_legend
 from ui.jobs import RUNNING, Job
 
 
@@ -70,29 +70,17 @@ def _charts(shown, captions, contrast, live: bool, band=None) -> None:
         _chart("potential", figures.potential_figure(frame, config))
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        if live:
-            last = len(shown.steps) - 1
-            _chart(
-                "geometry",
-                figures.geometry_figure(shown.coords, shown.steps, last, config),
-            )
-        else:
-            st.fragment(_geometry_with_slider)(shown, captions["geometry"])
+        _geometry(shown, captions["geometry"], animate=not live)
     with right:
         _downloads(shown)
 
 
-def _geometry_with_slider(shown, caption: str) -> None:
-    """Chart 6 with a time slider; moving it reruns only this fragment."""
-    steps, config = shown.steps, shown.config
-    chosen = st.select_slider(
-        "Record (step)",
-        list(range(len(steps))),
-        value=len(steps) - 1,
-        format_func=lambda i: f"{int(steps[i]):,}",
-        key=f"explore_geometry_{revision_key(config)}_{len(steps)}",
+def _geometry(shown, caption: str, animate: bool) -> None:
+    """Chart 6: Play / Pause in the browser over a finished run's records."""
+    follow = st.toggle("Axes follow the students", key="explore_geometry_follow")
+    fig = figures.geometry_figure(
+        shown.coords, shown.steps, shown.config, follow, animate
     )
-    fig = figures.geometry_figure(shown.coords, steps, chosen, config)
     page.chart(fig, "explore_chart_geometry", caption)
 
 
