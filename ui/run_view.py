@@ -24,14 +24,15 @@ def trajectory(job: Job):
 
 
 def _progress(job: Job) -> None:
-    config, live = job.task.subject, job.partial
-    done = ""
+    """Progress; a GD or SGD run's time left at its own rate in this job."""
+    config, live, done, left = job.task.subject, job.partial, "", None
     if job.phase == RUNNING and live is not None and config.method == "flow":
         done = f"t = {live.state.time:,.4g} of {config.horizon:,.4g}"
     elif job.phase == RUNNING and live is not None:
         rate = f"{live.steps_per_second:,.0f} steps/s"
         done = f"{live.state.step:,} / {config.steps:,} steps · {rate}"
-    page.status(job, "run", done)
+        left = (config.steps - live.state.step) / max(live.steps_per_second, 1e-9)
+    page.status(job, "run", done, left)
 
 
 def _outcome(job: Job, shown) -> None:
