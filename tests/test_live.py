@@ -1,6 +1,7 @@
 """Live runs: the animated geometry chart (pure figure), Step, the calibrated
 estimate and the run's own ETA, Stop's latency (issue 12, "Live runs")."""
 
+import re
 import time
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from core import RunConfig, estimate_seconds, simulate
 from core.cost import REFERENCE, Cost
 from core.geometry import main_orthogonal_direction, plane_coordinates
-from ui import tasks
+from ui import page, tasks
 from ui.figures import geometry
 from ui.figures.geometry import MAX_FRAMES, MAX_MOVING, geometry_figure
 from ui.jobs import JobLimits, JobRegistry
@@ -228,3 +229,34 @@ def wait_until(condition, timeout=30.0):
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+LONG_VIEWS = {
+    "compare": lambda: tasks.compare(
+        (2,), 1, d=5, sigma=0.1, eta=0.05, steps=4 * 10**6
+    ),
+    "phases": lambda: tasks.phases((10, 1000), n=3, d=20, steps=2 * 10**7),
+}
+
+
+@pytest.mark.parametrize("view", list(LONG_VIEWS))
+def test_compare_and_phases_show_progress_with_a_time_left(registry, view):
+    job = registry().submit(LONG_VIEWS[view]())
+    seen, texts = [], []
+    for _ in range(8):
+        time.sleep(0.3)
+        job.touch()
+        if job.finished:
+            break
+        seen.append(job.progress)
+        texts.append(page.remaining(job))
+    job.stop()
+    print(f"\n[{view}] progress {[round(p, 3) for p in seen]}; {texts[-1]}")
+    assert len(seen) >= 3
+    assert seen == sorted(seen)
+    assert 0 < seen[-1] < 1
+    seconds = [
+        int(m[1]) for t in texts if (m := re.fullmatch(r"about (\d+) s left", t))
+    ]
+    assert seconds, texts
+    assert all(s > 0 for s in seconds[:-1])

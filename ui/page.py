@@ -138,7 +138,9 @@ def remaining(job: Job, left: float | None = None) -> str:
     if to_cap < left:
         limit = cache.job_registry().limits.max_seconds
         return f"the {limit:g} s cap stops it in about {to_cap:,.0f} s"
-    return f"about {left:,.0f} s left" if math.isfinite(left) else "starting"
+    if not math.isfinite(left):
+        return "starting"
+    return f"about {left:,.0f} s left" if left >= 1 else "under a second left"
 
 
 def status(job: Job, what: str, done: str = "", left: float | None = None) -> None:
