@@ -212,7 +212,7 @@ def test_geometry_of_a_real_run_draws_teacher_and_students():
         "w₃",
     ]
     assert fig.data[0].x[-1] == pytest.approx(1.0)
-    assert "200" in fig.layout.title.text
+    assert fig.layout.sliders[0].steps[-1].label == "200"
 
 
 def test_exports_hold_exactly_the_records():

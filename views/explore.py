@@ -72,7 +72,7 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
         k = st.selectbox(
             "Steps",
             STEP_SIZES,
-            format_func="{:,} steps".format,
+            format_func=lambda k: f"{k:,} step" + "s" * (k > 1),
             key="explore_step_k",
             label_visibility="collapsed",
             width=140,

@@ -21,13 +21,13 @@ from ui.figures.style import (
     style,
 )
 
-GEOMETRY_HEIGHT = 500
+GEOMETRY_HEIGHT = 560
 # The direction u is fitted on at most this many records: SGD coords live in R^d.
 DIRECTION_RECORDS = 30
 MAX_FRAMES = 80
 MAX_MOVING = 800  # traces over all frames: ~0.3 s to build
 FRAME_MS = 120
-PLAYER_PX = 90  # the slider and the Play / Pause buttons under the plot
+PLAYER_PX = 150  # the slider, then the Play / Pause buttons, under the plot
 
 
 def _segment(x, y, name, colour, width, marker, legend, hover) -> dict:
@@ -134,13 +134,14 @@ def _player(labels: list[str]) -> tuple[list, list]:
         {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
     ]
     menu = {"type": "buttons", "direction": "left", "buttons": buttons}
+    # Under the slider, not beside it: a half-width chart has no room for both.
     menu |= {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top"}
-    menu |= {"pad": {"t": 58}, "showactive": False}
+    menu |= {"pad": {"t": 112}, "showactive": False}
     steps = [
         {"label": label, "method": "animate", "args": [[label], pause]}
         for label in labels
     ]
-    slider = {"steps": steps, "active": len(steps) - 1, "x": 0.2, "len": 0.8}
+    slider = {"steps": steps, "active": len(steps) - 1, "x": 0.0, "len": 1.0}
     slider |= {"y": 0.0, "yanchor": "top", "pad": {"t": 40}}
     slider |= {"currentvalue": {"prefix": "step "}, "transition": {"duration": 0}}
     return [menu], [slider]
@@ -184,7 +185,7 @@ def geometry_figure(
     legend = show_student_legend(config.n)
     style(
         fig,
-        f"Students in the plane of v̄ and u, steps 0 to {int(steps[last]):,}",
+        "Students in the plane of v̄ and u",  # the slider says which step
         revision_key(config),
         rows=legend_rows(config.n + 1) if legend else 0,
         height=GEOMETRY_HEIGHT,
