@@ -187,7 +187,7 @@ def test_n_by_eta_maps_draw_the_4_over_n_boundary(swap):
     points = [tuple(map(float, p.split(","))) for p in shape.path[2:].split(" L ")]
     heights = [p[0] if swap else p[1] for p in points]
     assert heights == [3.5, 3.5, 2.5, 2.5, 1.5, 1.5]
-    assert "η = 4/n: GD diverges above" in [t.name for t in fig.data]
+    assert "η = 4/n: where GD turns unstable" in [t.name for t in fig.data]
 
 
 def test_the_boundary_needs_ascending_eta():

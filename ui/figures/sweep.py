@@ -187,7 +187,7 @@ def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
     legend = add_state_legend(fig, cells.state.ravel(), fills)
     legend += add_stability_boundary(fig, plan)
     height = min(620, max(300, 90 + 64 * len(plan.ys)))
-    style(fig, title, revision_of(plan), rows=1 if legend else 0, height=height)
+    style(fig, title, revision_of(plan), rows=min(legend, 2), height=height)
     ticks = {"type": "category", "showgrid": False, "tickfont": {"size": 13}}
     fig.update_xaxes(title=AXES[plan.x].label, **ticks)
     fig.update_yaxes(title=AXES[plan.y].label, **ticks)

@@ -57,5 +57,5 @@ def add_stability_boundary(fig: go.Figure, plan) -> bool:
         points = [(edge, j) for j, edge in points]
     path = "M " + " L ".join(f"{a},{b}" for a, b in points)
     fig.add_shape(type="path", path=path, line=BOUNDARY, xref="x", yref="y")
-    fig.add_trace(_entry("η = 4/n: GD diverges above", line=BOUNDARY))
+    fig.add_trace(_entry("η = 4/n: where GD turns unstable", line=BOUNDARY))
     return True
