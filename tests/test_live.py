@@ -233,7 +233,7 @@ def wait_until(condition, timeout=30.0):
 
 LONG_VIEWS = {
     "compare": lambda: tasks.compare(
-        (2,), 1, d=5, sigma=0.1, eta=0.05, steps=4 * 10**6
+        (2, 5), 2, d=5, sigma=0.1, eta=0.05, steps=5 * 10**7
     ),
     "phases": lambda: tasks.phases((10, 1000), n=3, d=20, steps=2 * 10**7),
 }

@@ -44,6 +44,13 @@ def _start(config: RunConfig, resume_from=None, use_cache=True, steps=0) -> None
     page.job(JOB, task, wait, use_cache=use_cache and resume_from is None)
 
 
+def _stop(job) -> None:
+    """Stop, and let the chunk in flight end (CHUNK_SECONDS): the rerun this click
+    starts then draws the stopped run at once, not one more live poll later."""
+    job.stop()
+    job.wait(0.5)
+
+
 def _new_seed() -> None:
     widgets.set_values(EXPLORE, {"seed": secrets.randbelow(2**32)})
     st.session_state[START_NOW] = True
@@ -58,7 +65,7 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
             cap = f"; the {most:g} s cap stops it" if estimate > most else ""
             label = f"Run (about {estimate:.3g} s{cap})"
             st.button(label, type="primary", on_click=_start, args=(config,))
-        st.button("Stop", disabled=not live, on_click=job.stop if live else None)
+        st.button("Stop", disabled=not live, on_click=_stop, args=(job,))
         resume = (state.config if state else config, state)
         result = job.result if job is not None else None
         over = result is not None or (state is not None and state.done)
