@@ -223,3 +223,22 @@ def test_bad_seeds_from_a_link_warn_and_fall_back_to_one(raw):
     assert at.query_params["seeds"] == "1"
     assert charts(at) == 8  # the hero and the seven charts of the run
     assert not filled_traces(at)
+
+
+def test_step_runs_the_chosen_steps_on_from_a_stopped_run_then_pauses():
+    at = open_page(preset="long")
+    button(at, "Stop").click().run()
+    stopped = at.session_state["explore_job"]
+    assert stopped.wait(10)
+    at.run()
+    first = stopped.partial.state.step
+    at.selectbox(key="explore_step_k").set_value(1000).run()
+    button(at, "Step").click().run()
+    stepped = settle(at).session_state["explore_job"]
+    assert stepped is not stopped
+    assert stepped.wait(10)
+    assert stepped.partial.state.step == first + 1000
+    at.run()
+    assert any(f"paused at step {first + 1000:,}" in i.value for i in at.info)
+    assert not button(at, "Step").disabled
+    assert not button(at, "Continue").disabled

@@ -102,8 +102,8 @@ def test_same_colour_per_student_on_every_chart():
         colours = [t.line.color for t in build(frame, config).data if t.name[0] == "w"]
         assert colours == expected
     coords = np.random.default_rng(0).standard_normal((5, n, n + 1))
-    geometry = figures.geometry_figure(coords, np.arange(5), 4, config)
-    assert [t.line.color for t in geometry.data[1:]] == expected
+    geometry = figures.geometry_figure(coords, np.arange(5), config)
+    assert [t.line.color for t in geometry.data[1 + n :]] == expected
 
 
 def test_palette_is_qualitative_up_to_ten_then_sequential():
@@ -202,13 +202,17 @@ def test_projection_of_students_on_the_teacher_axis(k):
 
 def test_geometry_of_a_real_run_draws_teacher_and_students():
     trajectory = simulate(RunConfig(n=3, d=6, steps=200))
-    last = len(trajectory.steps) - 1
     fig = figures.geometry_figure(
-        trajectory.coords, trajectory.steps, last, trajectory.config
+        trajectory.coords, trajectory.steps, trajectory.config
     )
-    assert [t.name for t in fig.data] == ["teacher v", "w₁", "w₂", "w₃"]
+    assert [t.name for t in fig.data if "path" not in t.name] == [
+        "teacher v",
+        "w₁",
+        "w₂",
+        "w₃",
+    ]
     assert fig.data[0].x[-1] == pytest.approx(1.0)
-    assert "200" in fig.layout.title.text
+    assert fig.layout.sliders[0].steps[-1].label == "200"
 
 
 def test_exports_hold_exactly_the_records():

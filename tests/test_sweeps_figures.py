@@ -13,6 +13,7 @@ from core.sweep_plan import SweepPlan, plan_of
 from ui import links
 from ui.fields import SWEEPS
 from ui.figures.sweep import STATES, sweep_cells, sweep_heatmap
+from ui.figures.sweep_marks import stability_edges
 
 
 def plan_of_link(query) -> SweepPlan:
@@ -87,7 +88,8 @@ def test_empty_table_draws_a_grid_of_running_cells(default):
     assert (sweep_cells(table.iloc[:0], plan).state == "running").all()
 
 
-def test_diverged_never_and_failed_cells_say_so():
+def mixed_row() -> tuple[SweepPlan, pd.DataFrame]:
+    """One row of three cells: a value, never, diverged."""
     plan = plan_of_link({"summary": "t_below_1e-9", "ys": "0.1"})
     table = table_of(
         plan,
@@ -95,6 +97,11 @@ def test_diverged_never_and_failed_cells_say_so():
         r1={"t_below_1e-9": np.nan},
         r2={"status": "diverged", "message": "diverged at step 7: eta above 4/n"},
     )
+    return plan, table
+
+
+def test_diverged_never_and_failed_cells_say_so():
+    plan, table = mixed_row()
     invalid = plan.configs()[0].to_dict() | {"status": "invalid", "message": "bad n"}
     cells = sweep_cells(table, plan)
     assert list(cells.state[0]) == ["", "never", "diverged"]
@@ -122,8 +129,69 @@ def test_a_diverging_summary_is_centred_on_the_theorys_value(default):
     trace = sweep_heatmap(table, plan).data[0]
     assert trace.zmid == -3.0
     assert trace.colorbar.tickvals is None  # linear values: plotly's own ticks
-    # n = 1 sits at the float floor: its fitted slope ~1e-14 reads 0, not -7.29e-15.
-    assert sweep_cells(table, plan).text[0, 0] == "0"
+    # n = 1 sits at the float floor (its fitted slope ~1e-14): it is marked, and
+    # the colours span the n >= 2 cells only.
+    cells = sweep_cells(table, plan)
+    assert list(cells.state[:, 0]) == ["exponential", "exponential"]
+    assert cells.text[0, 0] == "exponential"
+    assert "n = 1 converges exponentially; fit 0" in cells.hover[0, 0]
+    z = np.array(trace.z, dtype=float)
+    assert np.isnan(z[:, 0]).all()
+    assert np.isfinite(z[:, 1:]).all()
+    assert "exponential: n = 1 has no t⁻³ tail" in [
+        t.name for t in legend_traces(plan, table)
+    ]
+
+
+def legend_traces(plan, table):
+    return [t for t in sweep_heatmap(table, plan).data if t.type == "scatter"]
+
+
+def test_cells_without_a_value_have_a_legend():
+    plan, table = mixed_row()
+    fig = sweep_heatmap(table, plan)
+    names = [t.name for t in fig.data if t.type == "scatter"]
+    assert names == ["diverged (η above about 4/n)", "never: not within T steps"]
+    assert fig.layout.showlegend
+    assert [t.marker.color for t in fig.data if t.type == "scatter"] == [
+        STATES["diverged"][1],
+        STATES["never"][1],
+    ]
+
+
+def test_a_complete_map_of_values_has_no_legend(default):
+    plan, table = default
+    fig = sweep_heatmap(table, plan)
+    assert len(fig.data) == 2
+    assert not fig.layout.showlegend
+    assert not fig.layout.shapes  # an n x sigma map: no eta = 4/n line
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["n across", "eta across"])
+def test_n_by_eta_maps_draw_the_4_over_n_boundary(swap):
+    axes = {"x": "eta", "y": "n"} if swap else {"x": "n", "y": "eta"}
+    plan = plan_of_link(
+        axes
+        | {"xs" if swap else "ys": "0.1,0.5,1,2"}
+        | {"ys" if swap else "xs": "1,2,5"}
+    )
+    fig = sweep_heatmap(table_of(plan), plan)
+    ns, etas = (plan.ys, plan.xs) if swap else (plan.xs, plan.ys)
+    assert list(ns) == [1, 2, 5]
+    assert list(etas) == [0.1, 0.5, 1.0, 2.0]
+    (shape,) = fig.layout.shapes
+    # Borders between cells: n = 1 below eta = 4 (above every row), n = 2 between
+    # eta = 1 and 2 (4/n = 2 diverges), n = 5 between 0.5 and 1 (4/5 = 0.8).
+    edges = stability_edges(ns, etas)
+    assert edges == [3.5, 2.5, 1.5]
+    points = [tuple(map(float, p.split(","))) for p in shape.path[2:].split(" L ")]
+    heights = [p[0] if swap else p[1] for p in points]
+    assert heights == [3.5, 3.5, 2.5, 2.5, 1.5, 1.5]
+    assert "η = 4/n: where GD turns unstable" in [t.name for t in fig.data]
+
+
+def test_the_boundary_needs_ascending_eta():
+    assert stability_edges([2], [1.0, 0.5]) is None
 
 
 def test_the_figure_keeps_zoom_across_redraws_of_one_sweep_only(default):

@@ -14,6 +14,7 @@ from streamlit import runtime
 import core
 from ui.jobs import JobRegistry
 from ui.run_fields import LIMITS
+from ui.tasks import COST
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,6 +29,7 @@ def engine_warm_up() -> threading.Event:
     def work() -> None:
         try:
             core.warm_up()
+            COST.calibrate()  # the first estimates already this machine's
         finally:
             done.set()
 

@@ -145,6 +145,9 @@ def write(page: Page, values: Mapping) -> dict[str, str]:
     return query
 
 
+PRESET_MEANING = "a named set of the values above"
+
+
 def matching_preset(page: Page, values: Mapping) -> str:
     """The preset whose every value equals the current one, else "custom"."""
     for name, preset in page.presets.items():
@@ -155,27 +158,22 @@ def matching_preset(page: Page, values: Mapping) -> str:
 
 def link_reference(pages=None) -> pd.DataFrame:
     """One row per (page, URL name): meaning, allowed values, default; every page
-    of ui.fields by default."""
+    of ui.fields by default. Every cell is filled."""
     rows = []
     for page in pages or fields.PAGES.values():
         for f in page.fields:
             here = f.at(page.defaults()) or f
-            rows.append(
-                {
-                    "page": page.title,
-                    "name": f.name,
-                    "meaning": f.meaning or f.label or f.help,
-                    "allowed": here.range_text()
-                    + "".join(f"; {why}" for why in (f.why, here.unused) if why),
-                    "default": here.text(f.default),
-                }
-            )
+            meaning = f.meaning or f.label or f.help or f.name
+            reasons = "".join(f"; {why}" for why in (f.why, here.unused) if why)
+            allowed = here.range_text() + reasons
+            rows.append((page.title, f.name, meaning, allowed, here.text(f.default)))
         if page.presets:
             options = ", ".join([*page.presets, CUSTOM])
-            rows.append({"page": page.title, "name": PRESET, "allowed": options})
+            default = matching_preset(page, page.defaults())
+            rows.append((page.title, PRESET, PRESET_MEANING, options, default))
     meaning = "1: classroom mode (fewer controls, projector fonts, guided steps)"
-    rows.append({"page": "every page", "name": CLASSROOM, "meaning": meaning})
-    return pd.DataFrame(rows).fillna("")
+    rows.append(("every page", CLASSROOM, meaning, "0, 1", "0"))
+    return pd.DataFrame(rows, columns=["page", "name", "meaning", "allowed", "default"])
 
 
 # The Streamlit side: the URL of the page in view, its warnings, the classroom flag.

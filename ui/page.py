@@ -132,22 +132,26 @@ def job(name: str, task: Task, wait: float = 0.0, use_cache: bool = True) -> Job
     return st.session_state[name]
 
 
-def remaining(job: Job) -> str:
-    """ "about 12 s left", or when the time cap comes first, when it stops."""
+def remaining(job: Job, left: float | None = None) -> str:
+    """ "about 12 s left" (`left` seconds, else at the job's own rate so far), or
+    when the time cap comes first, when it stops."""
     done = job.progress
     if job.phase == WAITING or done <= 0:
         return "starting"
     now = time.monotonic()
-    left, to_cap = (now - job.started) * (1 - done) / done, max(job.cap_at - now, 0)
+    left = (now - job.started) * (1 - done) / done if left is None else left
+    to_cap = max(job.cap_at - now, 0)
     if to_cap < left:
         limit = cache.job_registry().limits.max_seconds
         return f"the {limit:g} s cap stops it in about {to_cap:,.0f} s"
-    return f"about {left:,.0f} s left" if math.isfinite(left) else "starting"
+    if not math.isfinite(left):
+        return "starting"
+    return f"about {left:,.0f} s left" if left >= 1 else "under a second left"
 
 
-def status(job: Job, what: str, done: str = "") -> None:
+def status(job: Job, what: str, done: str = "", left: float | None = None) -> None:
     """Waiting (with the queue ahead), or progress: `done` (what is done, else
-    "Computing the ...") and the time left."""
+    "Computing the ...") and the time left (`left` s, else from the progress)."""
     registry = cache.job_registry()
     if job.phase == WAITING:
         st.info(
@@ -157,7 +161,7 @@ def status(job: Job, what: str, done: str = "") -> None:
         )
     else:
         done = done or f"Computing the {what}"
-        st.progress(job.progress, text=f"{done} · {remaining(job)}")
+        st.progress(job.progress, text=f"{done} · {remaining(job, left)}")
 
 
 def follow(job: Job, what: str, live=None) -> bool:

@@ -11,10 +11,11 @@ import functools
 import streamlit as st
 
 from core.export import to_csv, to_json
-from ui import figures, page
+from ui import page
 from ui.figures.captions import GROUPS, captions
+from ui.figures.geometry import geometry_figure
 from ui.figures.pages import explore_figures, html_page
-from ui.figures.style import revision_key, show_student_legend
+from ui.figures.style import show_student_legend
 from ui.jobs import RUNNING, Job
 
 
@@ -26,14 +27,15 @@ def trajectory(job: Job):
 
 
 def _progress(job: Job) -> None:
-    config, live = job.task.subject, job.partial
-    done = ""
+    """Progress; a GD or SGD run's time left at its own rate in this job."""
+    config, live, done, left = job.task.subject, job.partial, "", None
     if job.phase == RUNNING and live is not None and config.method == "flow":
         done = f"t = {live.state.time:,.4g} of {config.horizon:,.4g}"
     elif job.phase == RUNNING and live is not None:
         rate = f"{live.steps_per_second:,.0f} steps/s"
         done = f"{live.state.step:,} / {config.steps:,} steps · {rate}"
-    page.status(job, "run", done)
+        left = (config.steps - live.state.step) / max(live.steps_per_second, 1e-9)
+    page.status(job, "run", done, left)
 
 
 def _outcome(job: Job, shown) -> None:
@@ -68,25 +70,15 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
                     _chart(name, charts[name])
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        if live:
-            _chart("geometry", charts["geometry"])
-        else:
-            st.fragment(_geometry_with_slider)(shown, words["geometry"])
+        _geometry(shown, words["geometry"], animate=not live)
     with right:
         _downloads(shown, charts)
 
 
-def _geometry_with_slider(shown, caption: str) -> None:
-    """Chart 6 with a time slider; moving it reruns only this fragment."""
-    steps, config = shown.steps, shown.config
-    chosen = st.select_slider(
-        "Record (step)",
-        list(range(len(steps))),
-        value=len(steps) - 1,
-        format_func=lambda i: f"{int(steps[i]):,}",
-        key=f"explore_geometry_{revision_key(config)}_{len(steps)}",
-    )
-    fig = figures.geometry_figure(shown.coords, steps, chosen, config)
+def _geometry(shown, caption: str, animate: bool) -> None:
+    """Chart 6: Play / Pause in the browser over a finished run's records."""
+    follow = st.toggle("Axes follow the students", key="explore_geometry_follow")
+    fig = geometry_figure(shown.coords, shown.steps, shown.config, follow, animate)
     page.chart(fig, "explore_chart_geometry", caption)
 
 

@@ -13,12 +13,14 @@ from functools import cached_property, partial
 
 import core
 from core import RunConfig, analysis, beyond, toys
+from core.cost import Cost
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
 from core.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
 from ui.jobs import Job, Stopped, Task
 
 CHUNK_SECONDS = 0.25
+COST = Cost()  # one per process: what its finished chunks took, per estimated second
 SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS, "seconds", "seconds_below_1e-9"]
 
 
@@ -52,19 +54,26 @@ class Meter:
         self.done = done
         self.progress(done / self.total, partial)
 
-    def advance(self, state: core.RunState, publish=None) -> core.RunState:
-        """`state` run to its end; publish(state, steps/s) after every chunk."""
+    def advance(self, state: core.RunState, publish=None, until=0) -> core.RunState:
+        """`state` run to its end (or paused at step `until`, if given: Stopped);
+        publish(state, steps/s) after every chunk."""
         weight, start, first = core.estimate_seconds(state.config), self.done, state
         began, left = time.perf_counter(), max(1 - first.progress, 1e-9)
         while not state.done:
-            rate = (state.step - first.step) / max(time.perf_counter() - began, 1e-9)
+            now = time.perf_counter()
+            rate = (state.step - first.step) / max(now - began, 1e-9)
             # This job's share: a resumed run has only its remaining part to do.
             share = (
                 start + weight * (state.progress - first.progress) / left
             ) / self.total
             self.progress(share, publish(state, rate) if publish else None)
-            steps = state.config.steps
+            if until and state.step >= until:
+                raise Stopped(f"paused at step {state.step:,} (Step)")
+            steps = (until or state.config.steps) - state.step
+            before, previous = state.progress, now
             state = core.advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
+            estimated = weight * (state.progress - before)
+            COST.observe(state.config.method, estimated, time.perf_counter() - previous)
         self.done = start + weight
         return state
 
@@ -73,16 +82,17 @@ class Meter:
         return self.advance(core.start_run(config, W0, v)).trajectory()
 
 
-def run(config: RunConfig, resume_from: core.RunState | None = None) -> Task:
-    """Explore's run: partial results are `Live`; the result is the Trajectory."""
+def run(config: RunConfig, resume_from: core.RunState | None = None, steps=0) -> Task:
+    """Explore's run (paused after `steps` more steps, if given): partial results
+    are `Live`; the result is the Trajectory. Its estimate is this process's."""
 
     def work(progress: Job) -> core.Trajectory:
         meter = Meter(progress, core.estimate_seconds(config))
         state = resume_from or core.start_run(config)
-        return meter.advance(state, Live).trajectory()
+        until = state.step + steps if steps else 0
+        return meter.advance(state, Live, until).trajectory()
 
-    seconds = core.estimate_seconds(config)
-    return Task(("run", config_key(config)), seconds, work, config)
+    return Task(("run", config_key(config)), COST.seconds(config), work, config)
 
 
 def ensemble(plan: Ensemble) -> Task:

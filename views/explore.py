@@ -20,12 +20,20 @@ AUTO_START_SECONDS = 0.5
 AWAIT_SECONDS = 0.8
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
 ENSEMBLE = "explore_ensemble"
+STEP_SIZES = [10**k for k in range(7)]
 
 
-def _start(config: RunConfig, resume_from=None, use_cache: bool = True) -> None:
-    task = tasks.run(config, resume_from)
+def _start(config: RunConfig, resume_from=None, use_cache=True, steps=0) -> None:
+    task = tasks.run(config, resume_from, steps)
     wait = AWAIT_SECONDS if task.seconds <= AUTO_START_SECONDS else 0.0
     page.job(JOB, task, wait, use_cache=use_cache and resume_from is None)
+
+
+def _stop(job) -> None:
+    """Stop, and let the chunk in flight end (CHUNK_SECONDS): the rerun this click
+    starts then draws the stopped run at once, not one more live poll later."""
+    job.stop()
+    job.wait(0.5)
 
 
 def _new_seed() -> None:
@@ -42,12 +50,32 @@ def _buttons(job, config: RunConfig, estimate: float | None) -> None:
             cap = f"; the {most:g} s cap stops it" if estimate > most else ""
             label = f"Run (about {estimate:.3g} s{cap})"
             st.button(label, type="primary", on_click=_start, args=(config,))
-        st.button("Stop", disabled=not live, on_click=job.stop if live else None)
+        st.button("Stop", disabled=not live, on_click=_stop, args=(job,))
+        resume = (state.config if state else config, state)
+        result = job.result if job is not None else None
+        over = result is not None or (state is not None and state.done)
+        resumable = not live and not over
         st.button(
             "Continue",
-            disabled=live or state is None or state.done or job.result is not None,
+            disabled=not resumable or state is None,
             on_click=_start,
-            args=(state.config if state else config, state),
+            args=resume,
+        )
+        k = st.selectbox(
+            "Steps",
+            STEP_SIZES,
+            format_func=lambda k: f"{k:,} step" + "s" * (k > 1),
+            key="explore_step_k",
+            label_visibility="collapsed",
+            width=140,
+        )
+        st.button(
+            "Step",
+            disabled=not resumable,
+            on_click=_start,
+            args=(*resume, False, k),
+            help="Run the chosen number of steps on from where the run stands, then "
+            "pause: the numbers are those of one uninterrupted run.",
         )
         st.button("Reset (same seed)", on_click=_start, args=(config, None, False))
         st.button("New seed", on_click=_new_seed)

@@ -7,6 +7,7 @@ filling in as runs finish, its caption, the table as CSV.
 import pandas as pd
 import streamlit as st
 
+from core.sweep import CONFIG_COLUMNS
 from core.sweep_plan import AXES, cli_command, plan_of, too_large
 from ui import page, tasks
 from ui.fields import SWEEPS
@@ -105,7 +106,11 @@ def _downloads(job, plan) -> None:
         counts = table.status.value_counts().to_dict()
         st.caption(", ".join(f"{k}: {v}" for k, v in counts.items()))
     with st.expander("The table: one row per run, every summary"):
-        st.dataframe(table, hide_index=True)
+        # Summaries span decades (a loss of 1e-31 next to 0.2): scientific notation.
+        numbers = table.select_dtypes("number").columns.difference(CONFIG_COLUMNS)
+        scientific = st.column_config.NumberColumn(format="%.3e")
+        shown = dict.fromkeys(numbers, scientific)
+        st.dataframe(table, hide_index=True, column_config=shown)
     with st.expander("Run this sweep headless (CLI, local cores or Dask)"):
         st.code(cli_command(plan), language=None, wrap_lines=True)
 

@@ -146,4 +146,4 @@ st.markdown(
     "Every page keeps its controls in its URL; any of these names may be set by hand. "
     "A bad value shows a warning and uses a safe default. `classroom=1` works on every page."
 )
-st.dataframe(links.link_reference(), hide_index=True, height="content")
+st.table(links.link_reference(), hide_index=True)  # cells wrap: nothing cut off

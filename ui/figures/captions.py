@@ -216,7 +216,8 @@ def captions(trajectory) -> dict[str, str]:
     law = tail_law(config, trajectory.status)
     geometry = (
         "Students as arrows from the origin: x along v̄, y along their main "
-        "orthogonal direction u (rescaled per step). Slide through the records."
+        "orthogonal direction u; dotted, each one's path so far. Press Play or drag "
+        "the slider; the axes stay fixed over the run (the toggle makes them follow)."
     )
     if config.teachers > 1:
         geometry += " With m teachers, v̄ is the first teacher's direction."

@@ -64,9 +64,8 @@ def explore_figures(shown, contrast=None, band=None) -> dict[str, go.Figure]:
         "norms": norms_figure(frame, config),
         "potential": potential_figure(frame, config, law),
     }
-    if shown.coords is not None:
-        last = len(shown.steps) - 1
-        charts["geometry"] = geometry_figure(shown.coords, shown.steps, last, config)
+    if shown.coords is not None:  # the player's frames: the HTML download plays too
+        charts["geometry"] = geometry_figure(shown.coords, shown.steps, config)
     return charts
 
 

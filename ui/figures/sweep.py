@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from core.sweep_plan import AXES, SUMMARIES
 from ui.figures.style import style
+from ui.figures.sweep_marks import add_stability_boundary, add_state_legend
 
 # Cells without a value: (code, fill, cell text). Greys, told apart by their text.
 STATES = {
@@ -22,7 +23,10 @@ STATES = {
     "diverged": (1, "#595959", "diverged"),
     "never": (2, "#c8c8c8", "never"),
     "failed": (3, "#9e9e9e", "failed"),
+    "exponential": (4, "#f3e6bf", "exponential"),
 }
+# n = 1 has no slow tail: its slope and C are fits to a loss at the float floor.
+TAIL_SUMMARIES = ("tail_exponent", "tail_C")
 SEQUENTIAL, DIVERGING = "Viridis", "RdBu_r"
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MAX_DECADE_TICKS = 8
@@ -99,6 +103,10 @@ def sweep_cells(table: pd.DataFrame, plan) -> Cells:
         for j, xv in enumerate(plan.xs):
             rows = groups.get((yv, xv), table.iloc[:0])
             cell, kind, notes = _cell(rows, summary, plan.seeds)
+            if _no_tail(summary, kind, _n(plan, xv, yv)):
+                fit = f"; fit {_number(cell, summary.log)}" if not kind else ""
+                notes = f"n = 1 converges exponentially{fit}"
+                cell, kind = float("nan"), "exponential"
             value[i, j], state[i, j] = cell, kind
             shown = _number(cell, summary.log)
             text[i, j] = STATES[kind][2] if kind else shown
@@ -106,6 +114,16 @@ def sweep_cells(table: pd.DataFrame, plan) -> Cells:
             readout = f"{summary.label}: {kind or shown}"
             hover[i, j] = "<br>".join(filter(None, [where, readout, notes]))
     return Cells(value, state, text, hover)
+
+
+def _n(plan, xv, yv) -> int:
+    """The n of the cell at (xv, yv)."""
+    return xv if plan.x == "n" else yv if plan.y == "n" else plan.base.n
+
+
+def _no_tail(summary, kind: str, n: int) -> bool:
+    """A tail summary of an n = 1 cell: a fit to a loss at the float floor."""
+    return n == 1 and kind in ("", "never") and summary.name in TAIL_SUMMARIES
 
 
 def _log_ticks(z: np.ndarray) -> dict:
@@ -170,10 +188,11 @@ def sweep_heatmap(table: pd.DataFrame, plan) -> go.Figure:
     title = f"{summary.label}" + (
         f" ({summary.reduce} of {plan.seeds} seeds)" if plan.seeds > 1 else ""
     )
-    rows = len(plan.ys)
-    style(
-        fig, title, revision_of(plan), rows=0, height=min(620, max(300, 90 + 64 * rows))
-    )
+    fills = {state: fill for state, (_, fill, _) in STATES.items()}
+    legend = add_state_legend(fig, cells.state.ravel(), fills)
+    legend += add_stability_boundary(fig, plan)
+    height = min(620, max(300, 90 + 64 * len(plan.ys)))
+    style(fig, title, revision_of(plan), rows=min(legend, 2), height=height)
     ticks = {"type": "category", "showgrid": False, "tickfont": {"size": 13}}
     fig.update_xaxes(title=AXES[plan.x].label, **ticks)
     fig.update_yaxes(title=AXES[plan.y].label, **ticks)
