@@ -710,12 +710,12 @@ def test_every_page_fits_at_every_size(warm_server, browser, width, height):
 def test_classroom_step_one_tells_the_truth_about_one_student(warm_server, browser):
     """Classroom step 1 (n = 1) on a laptop: sidebar collapsed, Next in the page,
     the loss on log-linear axes with an exponential fit and no t⁻³ anywhere."""
-    from ui.page import FIRST_STEP
+    from ui.page import STEPS
 
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    query = urllib.parse.urlencode(FIRST_STEP | {"classroom": "1"})
+    query = urllib.parse.urlencode(STEPS[0][2] | {"classroom": "1"})
     page.goto(f"{warm_server}/?{query}")
     page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= 8")
     time.sleep(1)

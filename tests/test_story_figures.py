@@ -37,8 +37,9 @@ from ui.figures.phases import (
 from ui.figures.projector import for_projector
 from ui.figures.spectrum import hidden_count, spectrum_figure
 from ui.figures.toys import collapse_figure, toy_figure
+from ui.form import Page
 from ui.links import link_reference
-from ui.schema import Field, Page
+from ui.schema import Field
 
 
 def only_svg_scatter(fig: go.Figure) -> bool:

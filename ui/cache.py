@@ -12,18 +12,15 @@ import streamlit as st
 from streamlit import runtime
 
 import core
+from core.metered import COST
 from ui.jobs import JobRegistry
 from ui.run_fields import LIMITS
-from ui.tasks import COST
 
 
 @st.cache_resource(show_spinner=False)
 def engine_warm_up() -> threading.Event:
-    """Compile (or load) the numba kernels once per process, off every request.
-
-    Returns an Event set when done; pages show "warming up" until then, and never
-    call the engine before it, so no user request waits on a compile.
-    """
+    """Compile (or load) the numba kernels once per process, off every request:
+    an Event set when done (pages say "warming up" until then, never waiting)."""
     done = threading.Event()
 
     def work() -> None:

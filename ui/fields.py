@@ -11,6 +11,7 @@ from core.config import MAX_SEED
 from core.experiments import EXPERIMENTS
 from core.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
 from core.toys import COLLAPSE_NS, TOYS
+from ui.form import Page, presets
 from ui.run_fields import (
     ETA,
     MODEL,
@@ -28,11 +29,9 @@ from ui.run_fields import (
     unswept,
     values_of,
 )
-from ui.schema import Field, Page, config, presets
+from ui.schema import Field, config
 
 _GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
-
-
 SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
 EXPLORE = Page(
     "explore",
@@ -59,15 +58,11 @@ EXPLORE = Page(
         config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
             advanced=True, given=samples_within_caps
         ),
-        config(
-            "batch",
-            "int",
-            1,
-            100_000,
-            none="full",
-            widget="number",
+        config("batch", "int", 1, 100_000, none="full", widget="number").but(
+            label="Batch (empty = full batch)",
+            advanced=True,
             given=batch_within_samples,
-        ).but(label="Batch (empty = full batch)", advanced=True),
+        ),
         *MODEL,
         *OPTIMISER,
     ),
@@ -121,14 +116,9 @@ COMPARE = Page(
         .but(given=_along),
         N.but(high=20, given=_along),
         SEEDS.but(default=5),
-        *(
-            f.but(given=_along)
-            for f in (
-                D.but(default=5),
-                SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True),
-                ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True),
-            )
-        ),
+        D.but(default=5, given=_along),
+        SIGMA.but(default=0.1, low=1e-4, high=1.0, advanced=True, given=_along),
+        ETA.but(default=0.05, low=1e-3, high=0.2, advanced=True, given=_along),
         STEPS.but(default=50_000, low=1_000, high=200_000, advanced=True),
     ),
     presets("compare"),
@@ -173,8 +163,6 @@ TOY_CASES = Page(
         .but(given=lambda n, v: n if v["preset"] in WITH_N else n.but(widget="")),
     ),
 )
-
-
 SWEEPS = Page(
     "sweeps",
     "Sweeps",
@@ -220,8 +208,8 @@ KNOBS = (
     SIGMA.but(low=1e-6, high=1.0),
     ETA.but(high=1.0),
     STEPS.but(low=100, high=10**6, label="Steps T per run"),
-    Field(
-        "newton_steps", 300, "int", 10, 10_000, widget="log", label="Gauss–Newton steps"
+    Field("newton_steps", 300, "int", 10, 10_000, widget="log").but(
+        label="Gauss–Newton steps"
     ),
     Field("k", 8, "int", 2, 12, widget="number", label="Teachers k (= d)"),
 )

@@ -19,11 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.metered import Stopped
+
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
-
-
-class Stopped(Exception):
-    """Raised by progress() inside a job's work; the message says why."""
 
 
 @dataclass(frozen=True)

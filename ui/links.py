@@ -19,7 +19,8 @@ import streamlit as st
 from core import RunConfig
 from core.config import ConfigError
 from ui import fields
-from ui.schema import Field, FieldError, Page
+from ui.form import Page
+from ui.schema import Field, FieldError
 
 PRESET, CUSTOM, CLASSROOM = "preset", "custom", "classroom"
 ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")

@@ -9,6 +9,7 @@ early says why, with a way to run it again.
 
 import math
 import time
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import cache, links, widgets
 from ui.figures.projector import for_projector
+from ui.form import Page
 from ui.jobs import WAITING, Job, Task
 from ui.run_fields import LIMITS
-from ui.schema import Page
 
 PNG_3X = {"format": "png", "scale": 3}  # SVG from an "All figures" HTML (html_page)
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": PNG_3X}
@@ -28,18 +29,11 @@ POLL_SECONDS = 0.75
 # Every page's layout (one column when narrow, ...), and classroom mode's on top.
 HERE = Path(__file__).parent
 LAYOUT_CSS, PROJECTOR_CSS = HERE / "layout.css", HERE / "classroom.css"
-# The guided sequence of classroom mode: (page file, label, query).
-FIRST_STEP = {"n": "1", "d": "5", "sigma": "0.1", "eta": "0.05", "steps": "2000"}
-STEPS = (
-    ("views/explore.py", "n = 1: exponential", FIRST_STEP),
-    ("views/explore.py", "n = 2: only like T⁻³", {"preset": "n1-vs-n2"}),
-    ("views/compare.py", "Figure 1: n = 1, 2, 5, 10", {}),
-    ("views/phases.py", "Why: the three phases", {"preset": "theorem"}),
-    ("views/phases.py", "Large σ: balance fails", {"preset": "large-sigma"}),
-    ("views/toy_cases.py", "Toy 1: T⁻³ exactly", {"preset": "toy1"}),
-    ("views/toy_cases.py", "Remark 26: collapse", {"preset": "remark26"}),
-    ("views/theory.py", "The theorems", {}),
-)
+# Classroom mode's guided sequence: (page file, label, query), from presets.toml.
+with (HERE / "presets.toml").open("rb") as file:
+    STEPS = tuple(
+        (s["page"], s["label"], s["query"]) for s in tomllib.load(file)["classroom"]
+    )
 
 
 def owner() -> tuple[str, str]:

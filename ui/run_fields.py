@@ -54,10 +54,9 @@ def d_within_caps(d: Field, values) -> Field:
 def samples_within_caps(samples: Field, values) -> Field:  # drawn for sgd only
     if values["method"] != "sgd":
         return samples.but(widget="")
-    why = (
-        f"finite-sample GD: samples * d ≤ {SD:,} in this app, here d = {values['d']:,}"
-    )
-    return samples.narrowed(SD // values["d"], why)
+    d = values["d"]
+    why = f"finite-sample GD: samples * d ≤ {SD:,} in this app, here d = {d:,}"
+    return samples.narrowed(SD // d, why)
 
 
 def batch_within_samples(

@@ -1,6 +1,6 @@
 """What a page parameter is: one `Field` (URL name, parser, range, label, help,
-widget kind, default) and one `Page` (its fields and presets); ui.fields declares
-them all. Pure: links, widgets and the Theory page's reference read these.
+widget kind, default); ui.form puts fields together as a page. Pure: links,
+widgets and the Theory page's reference read these.
 
 A field's range may depend on the values before it (`given`: n * d <= 20 000 for
 finite-sample GD tightens d once n is known), and every path applies the same:
@@ -10,14 +10,11 @@ a link's value is refused, a widget cannot reach it, `settle` pulls it back.
 import dataclasses
 import math
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from core import RunConfig
-from core.config import ConfigError
 
 # ASCII only: float() also reads "١٢" and "1_000", which a link must not smuggle in.
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -30,46 +27,34 @@ class FieldError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
-    """One parameter of a page, in the URL and (if `widget`) in the sidebar.
-
-    kind : "int" | "float" | "choice" | "list" (comma-separated `item`s).
-    low, high : inclusive range of numbers (of a list's items: see `item`).
-    options : a choice's values, a list widget's suggestions; names: their labels.
-    widget : "slider" | "log" | "number" | "select" | "segmented" | "radio" |
-        "multiselect" | "text" | "" (link only).
-    config : a RunConfig field (the page's config is built from these).
-    advanced : hidden in classroom mode.  none : text for None (batch: "full").
-    most, lenient : a list's longest length; drop bad items rather than the list.
-    given(field, values) -> field : this field as the values before it shape it.
-    why : what tightened the range (set by `given`), quoted in messages.
-    resets : fields that go back to their defaults when this one changes.
-    group : the sidebar heading it is drawn under ("Model", "Optimiser").
-    unused : why this run does not read it (set by `given`: beta under plain
-        GD): then it is not drawn, not linked, not passed to RunConfig, and a
-        link that sets it is warned with this reason.
-    """
+    """One parameter of a page, in the URL and (if `widget`) in the sidebar."""
 
     name: str
     default: Any
-    kind: str
-    low: float | None = None
+    kind: str  # "int" | "float" | "choice" | "list" (comma-separated `item`s)
+    low: float | None = None  # inclusive range of numbers (a list's: see `item`)
     high: float | None = None
-    options: tuple = ()
+    options: tuple = ()  # a choice's values, a list widget's suggestions
     label: str = ""
     help: str = ""
+    # "slider" | "log" | "number" | "select" | "segmented" | "radio" |
+    # "multiselect" | "text" | "" (link only)
     widget: str = ""
-    config: bool = False
-    advanced: bool = False
-    none: str = ""
-    most: int = 1
-    lenient: bool = False
+    config: bool = False  # a RunConfig field (the page's config is built from these)
+    advanced: bool = False  # hidden in classroom mode
+    none: str = ""  # text for None (batch: "full")
+    most: int = 1  # a list's longest length
+    lenient: bool = False  # a list drops bad items rather than the whole list
     item: "Field | None" = None
-    names: Mapping = field(default_factory=dict)
+    names: Mapping = field(default_factory=dict)  # labels of the options
+    # given(field, values) -> field: this field as the values before it shape it
     given: Callable | None = None
-    why: str = ""
-    meaning: str = ""
-    resets: tuple = ()
-    group: str = ""
+    why: str = ""  # what tightened the range (set by `given`), quoted in messages
+    meaning: str = ""  # the link reference's words, if not the label
+    resets: tuple = ()  # fields back to their defaults when this one changes
+    group: str = ""  # the sidebar heading it is drawn under ("Model", "Optimiser")
+    # Why this run does not read it (set by `given`: beta under plain GD): then it
+    # is not drawn, linked or passed to RunConfig, and a link setting it is warned.
     unused: str = ""
 
     def __post_init__(self) -> None:
@@ -178,104 +163,3 @@ def config(name: str, kind: str, low=None, high=None, **declared) -> Field:
     return Field(
         name, default, kind, low, high, config=True, **{"options": choices} | declared
     )
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named set of field values, with a one-line reason to pick it."""
-
-    label: str
-    values: Mapping
-    description: str = ""
-
-
-PRESETS = Path(__file__).with_name("presets.toml")
-
-
-def presets(page: str) -> dict[str, Preset]:
-    """The presets of `page` in ui/presets.toml, in file order."""
-    with PRESETS.open("rb") as file:
-        table = tomllib.load(file).get(page, {})
-    return {name: Preset(**preset) for name, preset in table.items()}
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page's parameters in link order, and its presets (name -> Preset)."""
-
-    key: str  # widget-key prefix
-    title: str  # as the navigation names it
-    fields: tuple[Field, ...]
-    presets: Mapping[str, Preset] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        """Each preset's values complete: plus the defaults of the fields they
-        reset (an experiment's knobs), unless the preset names them."""
-        full = {}
-        for name, preset in self.presets.items():
-            values = dict(preset.values)
-            for key in preset.values:
-                values = self.resets(key, values) | values
-            full[name] = dataclasses.replace(preset, values=values)
-        object.__setattr__(self, "presets", full)
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
-    def defaults(self) -> dict:
-        """Each field's default given the defaults before it (an experiment's
-        knobs take that experiment's values)."""
-        values = {}
-        for f in self.fields:
-            values[f.name] = f.default
-            values[f.name] = (f.at(values) or f).default
-        return values
-
-    def config_values(self, values: Mapping) -> dict:
-        """The RunConfig fields among `values` that the run reads."""
-        return {
-            f.name: values[f.name]
-            for f in self.fields
-            if f.config and not (f.at(values) or f).unused
-        }
-
-    def resets(self, name: str, values: Mapping) -> dict:
-        """The defaults of the fields that field `name` resets, given `values`."""
-        out = {}
-        for reset in self.field(name).resets:
-            out[reset] = self.field(reset).at({**values, **out}).default
-        return out
-
-    def settle(self, values: Mapping) -> tuple[dict, list[str]]:
-        """Each value inside its range given the values before it, and a note for
-        each one that had to move (a widget left d at 10 000, then n went to 50)."""
-        settled, notes = dict(values), []
-        for declared in self.fields:
-            name, current = declared.name, settled[declared.name]
-            here = declared.at(settled)
-            if here is not None and not here.unused and not here.admits(current):
-                settled[name] = here.clamp(current)
-                settled |= self.resets(name, settled)
-                notes.append(
-                    f"{name} = {here.text(current)} is outside what this app allows "
-                    f"here: {name} must be {here.allowed()}; using {name} = "
-                    f"{here.text(settled[name])}."
-                )
-        return self._engine_settle(settled, notes)
-
-    def _engine_settle(self, settled: dict, notes: list) -> tuple[dict, list[str]]:
-        """What the engine refuses of a combination no field's range caught
-        (Gauss-Newton at n = 50): the field it names back to its default."""
-        for _ in self.fields:
-            try:
-                RunConfig(**self.config_values(settled))
-                break
-            except ConfigError as error:
-                name = error.field
-                here = self.field(name).at(settled) if name in settled else None
-                default = here.default if here else None
-                if here is None or settled[name] == default:
-                    return self.defaults(), [*notes, f"{error}; using the defaults."]
-                settled[name] = default
-                notes.append(f"{error}; using {name} = {here.text(default)}.")
-        return settled, notes

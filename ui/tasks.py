@@ -1,85 +1,28 @@
 """Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
 Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment.
 
-Runs advance in chunks of at most CHUNK_SECONDS of wall time (core.advance's
-max_seconds), reporting progress after each, so Stop and every cap act within a
-chunk for every method; the numbers never depend on the chunks. Progress is the
-estimated share of the work done, each run weighted by core.estimate_seconds.
+Each runs its configs through a core.metered.Meter: chunks of at most 0.25 s of
+wall time, progress after each (the job's `progress` raises Stopped when it must
+end), so Stop and every cap act within a chunk for every method.
 """
 
 import time
-from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 
 import core
 from core import RunConfig, analysis, beyond, toys
-from core.cost import Cost
+from core.metered import COST, Live, Meter, Stopped
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
 from core.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
-from ui.jobs import Job, Stopped, Task
+from ui.jobs import Job, Task
 
-CHUNK_SECONDS = 0.25
-COST = Cost()  # one per process: what its finished chunks took, per estimated second
 SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS, "seconds", "seconds_below_1e-9"]
 
 
 def config_key(config: RunConfig) -> tuple:
     """A config as a cache key: its fields, sorted by name."""
     return tuple(sorted(config.to_dict().items()))
-
-
-@dataclass(frozen=True)
-class Live:
-    """A run in progress: its state and the steps per second of this job."""
-
-    state: core.RunState
-    steps_per_second: float
-
-    @cached_property
-    def trajectory(self) -> core.Trajectory:
-        """The records so far (built once per state; freed with the job)."""
-        return self.state.trajectory()
-
-
-class Meter:
-    """Runs configs chunk by chunk, reporting the job's share of `total` seconds
-    of estimated work done."""
-
-    def __init__(self, progress: Job, total: float):
-        self.progress, self.total, self.done = progress, max(total, 1e-9), 0.0
-
-    def reach(self, done: float, partial=None) -> None:
-        """`done` seconds of the estimate are behind us (a part came from cache)."""
-        self.done = done
-        self.progress(done / self.total, partial)
-
-    def advance(self, state: core.RunState, publish=None, until=0) -> core.RunState:
-        """`state` run to its end (or paused at step `until`, if given: Stopped);
-        publish(state, steps/s) after every chunk."""
-        weight, start, first = core.estimate_seconds(state.config), self.done, state
-        began, left = time.perf_counter(), max(1 - first.progress, 1e-9)
-        while not state.done:
-            now = time.perf_counter()
-            rate = (state.step - first.step) / max(now - began, 1e-9)
-            # This job's share: a resumed run has only its remaining part to do.
-            share = (
-                start + weight * (state.progress - first.progress) / left
-            ) / self.total
-            self.progress(share, publish(state, rate) if publish else None)
-            if until and state.step >= until:
-                raise Stopped(f"paused at step {state.step:,} (Step)")
-            steps = (until or state.config.steps) - state.step
-            before, previous = state.progress, now
-            state = core.advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
-            estimated = weight * (state.progress - before)
-            COST.observe(state.config.method, estimated, time.perf_counter() - previous)
-        self.done = start + weight
-        return state
-
-    def run(self, config: RunConfig, W0=None, v=None) -> core.Trajectory:
-        """The Trajectory of `config` (the signature of core.simulate)."""
-        return self.advance(core.start_run(config, W0, v)).trajectory()
 
 
 def run(config: RunConfig, resume_from: core.RunState | None = None, steps=0) -> Task:
@@ -223,7 +166,5 @@ def _row(config: RunConfig, meter: Meter) -> dict:
         raise
     # A failed run is a row that says why, as in core.sweep: the rest go on.
     except Exception as error:  # noqa: BLE001
-        return config.to_dict() | {
-            "status": "error",
-            "message": f"{type(error).__name__}: {error}",
-        }
+        message = f"{type(error).__name__}: {error}"
+        return config.to_dict() | {"status": "error", "message": message}

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ui import links
+from ui.form import Page
 from ui.links import CUSTOM
-from ui.schema import Field, Page
+from ui.schema import Field
 
 
 def key(page: Page, name: str) -> str:

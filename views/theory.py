@@ -4,7 +4,7 @@
 import streamlit as st
 
 from ui import links, page
-from ui.schema import Page
+from ui.form import Page
 
 page.begin("theory")
 st.title("Theory: what the lab shows, and why")
