@@ -207,16 +207,21 @@ def sweep_grid(args) -> list[dict]:
             + f" = {math.prod(counts):,} runs; a sweep holds at most {MAX_RUNS:,}",
         )
     axes["seed"] = [seed for block in seeds for seed in block]
-    points, grid = {}, []
-    for values in product(*axes.values()):
-        try:
+    points, grid, read = {}, [], set()
+    try:
+        for values in product(*axes.values()):
             # A field a point does not read (alpha at relu) drops out, and the
             # points that then coincide run once.
-            item = RunConfig.read_fields(dict(zip(axes, values, strict=True)))
+            raw = dict(zip(axes, values, strict=True))
+            item = RunConfig.read_fields(raw)
             RunConfig.from_mapping(item)
-        except ConfigError as error:
-            flag = "--seeds" if error.field == "seed" else flag_of(error.field)
-            raise InputError(flag, str(error)) from None
-        if points.setdefault(tuple(item.items()), item) is item:
-            grid.append(item)
+            read |= set(item)
+            if points.setdefault(tuple(item.items()), item) is item:
+                grid.append(item)
+        for name in sorted(set(axes) - read):  # no point reads it: refused unless
+            for value in axes[name]:  # it is left at its default
+                RunConfig.from_mapping(raw | {name: value})
+    except ConfigError as error:
+        flag = "--seeds" if error.field == "seed" else flag_of(error.field)
+        raise InputError(flag, str(error)) from None
     return grid

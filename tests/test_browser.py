@@ -228,7 +228,13 @@ def test_a_long_run_updates_live_and_stop_stops_it(warm_server, page):
             return e && e._fullData[0].y.length > {points}; }}""",
         timeout=TIMEOUT_MS,
     )
-    assert progress_text(page) != first
+    # The text follows the run: it changes (a redraw may show the chart first).
+    page.wait_for_function(
+        """t => { const e = document.querySelector('[data-testid=stProgress]');
+            return e && e.innerText !== t; }""",
+        arg=first,
+        timeout=TIMEOUT_MS,
+    )
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("stopped by the user").wait_for(timeout=TIMEOUT_MS)
     assert page.locator("[data-testid=stProgress]").count() == 0

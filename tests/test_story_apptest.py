@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from core.toys import TOYS as TOY_NAMES
 from ui.cache import engine_warm_up, job_registry
 from ui.fields import COMPARE, PHASES
+from ui.page import STEPS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -133,7 +134,8 @@ def test_classroom_mode_shows_the_guided_steps_on_every_page(page):
     assert not at.exception
     links = at.sidebar.get("page_link")
     steps = [link for link in links if link.proto.label[0].isdigit()]
-    assert len(steps) == 8
+    assert len(steps) == len(STEPS) == 9  # the guided sequence, Beyond last
+    assert steps[-1].proto.page.endswith("beyond")
     assert all("classroom=1" in link.proto.query_string for link in steps)
     assert at.query_params["classroom"] == "1"
 
@@ -153,7 +155,7 @@ def test_classroom_mode_persists_when_the_page_changes():
     at.switch_page(PAGES["phases"]).run()
     assert not at.exception
     assert at.query_params["classroom"] == "1"
-    assert len(at.sidebar.get("page_link")) == 9
+    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1  # and "Leave"
     assert not [w for w in at.sidebar.number_input if w.label == "Seed"]
 
 
@@ -165,5 +167,5 @@ def test_explore_in_classroom_mode_hides_its_advanced_controls():
     labels = [w.label for w in at.sidebar.number_input]
     assert "Dimension d" not in labels
     assert "Seed" not in labels
-    assert len(at.sidebar.get("page_link")) == 9
+    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1  # and "Leave"
     assert at.query_params["classroom"] == "1"
