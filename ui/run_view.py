@@ -13,9 +13,8 @@ import streamlit as st
 from core.export import to_csv, to_json
 from ui import page
 from ui.figures.captions import GROUPS, captions
-from ui.figures.geometry import geometry_figure
 from ui.figures.pages import explore_figures, html_page
-from ui.figures.style import show_student_legend
+from ui.figures.style import revision_key, show_student_legend
 from ui.jobs import RUNNING, Job
 
 
@@ -58,7 +57,17 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
     def _chart(name: str, fig) -> None:
         page.chart(fig, f"explore_chart_{name}", words[name])
 
-    config, charts = shown.config, explore_figures(shown, contrast, band)
+    # The toggle's value from its last draw: the figures are built once, with it;
+    # a live redraw reuses them until a new record arrives (records are log-spaced).
+    follow = st.session_state.get("explore_geometry_follow", False)
+    config, last = shown.config, int(shown.steps[-1])
+    key = (revision_key(config), len(shown.steps), last, live, follow)
+    key += (band is None, contrast is None)
+    built = st.session_state.get("explore_figures")
+    if built is None or built[0] != key:
+        figures = explore_figures(shown, contrast, band, not live, follow)
+        st.session_state["explore_figures"] = built = (key, figures)
+    charts = built[1]
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
     words = captions(shown)
@@ -69,17 +78,11 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
                 with column:
                     _chart(name, charts[name])
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        _geometry(shown, words["geometry"], animate=not live)
+    with left:  # Play / Pause in the browser over a finished run's records
+        st.toggle("Axes follow the students", key="explore_geometry_follow")
+        _chart("geometry", charts["geometry"])
     with right:
         _downloads(shown, charts)
-
-
-def _geometry(shown, caption: str, animate: bool) -> None:
-    """Chart 6: Play / Pause in the browser over a finished run's records."""
-    follow = st.toggle("Axes follow the students", key="explore_geometry_follow")
-    fig = geometry_figure(shown.coords, shown.steps, shown.config, follow, animate)
-    page.chart(fig, "explore_chart_geometry", caption)
 
 
 def _downloads(shown, charts) -> None:

@@ -44,14 +44,18 @@ def contrast_config(config: RunConfig) -> RunConfig | None:
     return config.replace(n=other, steps=min(config.steps, CONTRAST_STEPS))
 
 
-def explore_figures(shown, contrast=None, band=None) -> dict[str, go.Figure]:
+def explore_figures(
+    shown, contrast=None, band=None, animate: bool = True, follow: bool = False
+) -> dict[str, go.Figure]:
     """Explore's charts of `shown` (a core.Trajectory, or any object with its
     config, metrics, status, steps and coords; coords None: no geometry chart).
 
     contrast : the n = 1 run's metrics (contrast_config, for n >= 2), or None.
     band : median and quantiles over seeds (core.analysis.seed_band), or None.
     Each chart is drawn for the law the run's tail follows (captions.tail_law).
-    The geometry chart shows the last record (the page's slider starts there).
+    The geometry chart shows the last record, with the player's frames if
+    `animate` (a live run has none: they are rebuilt at every redraw); `follow`:
+    its axes follow each record.
     """
     frame, config = shown.metrics, shown.config
     law = tail_law(config, shown.status)
@@ -65,7 +69,8 @@ def explore_figures(shown, contrast=None, band=None) -> dict[str, go.Figure]:
         "potential": potential_figure(frame, config, law),
     }
     if shown.coords is not None:  # the player's frames: the HTML download plays too
-        charts["geometry"] = geometry_figure(shown.coords, shown.steps, config)
+        coords, steps = shown.coords, shown.steps
+        charts["geometry"] = geometry_figure(coords, steps, config, follow, animate)
     return charts
 
 
