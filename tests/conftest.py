@@ -1,8 +1,26 @@
-"""Shared pytest setup: one hypothesis profile for the whole suite."""
+"""Shared pytest setup: one hypothesis profile for the whole suite, and the
+fixture every AppTest module uses (`pytestmark = usefixtures("app_session")`)."""
 
+import sys
+
+import pytest
 from hypothesis import settings
 
 # deadline=None: the first engine call may compile numba kernels (seconds) on a shared
 # 2-core machine; derandomize=True: the same examples on every run and every machine.
 settings.register_profile("engine", deadline=None, derandomize=True, max_examples=60)
 settings.load_profile("engine")
+
+
+@pytest.fixture
+def app_session():
+    """Kernels compiled before a page asks; every job stopped and joined after.
+    AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
+    would run it again in every child, warm-up thread and all, so it is put back."""
+    from ui.cache import engine_warm_up, job_registry  # Streamlit: AppTest only
+
+    main = sys.modules["__main__"]
+    assert engine_warm_up().wait(120)
+    yield
+    job_registry().stop_all()
+    sys.modules["__main__"] = main

@@ -7,7 +7,6 @@ exponent is -2 (Xiong, Ding & Du 2024), and Safran & Shamir's published 12.6 %
 at k = 8 lies inside the page's own 95 % interval.
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -15,19 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
-from ui.cache import engine_warm_up, job_registry
 from ui.fields import BEYOND, EXPLORE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_runs():
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    sys.modules["__main__"] = main  # AppTest leaves app.py as __main__
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def settle(at: AppTest, timeout: float = 120.0) -> AppTest:

@@ -2,7 +2,6 @@
 
 import base64
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -12,23 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
 from ui import tasks
-from ui.cache import engine_warm_up, job_registry
+from ui.cache import job_registry
 from ui.fields import EXPLORE
 
 PRESETS = EXPLORE.presets
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_runs():
-    """Kernels compiled before the page asks; every run stopped and joined after."""
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
-    # would run it again in every child, warm-up thread and all.
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def open_page(**query) -> AppTest:

@@ -7,13 +7,10 @@ characters appear. The browser suite checks the rendered DOM and the requests.
 """
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from ui.cache import engine_warm_up, job_registry
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 MARK = "zq"  # in every payload, and in no message of the app's own
@@ -43,15 +40,7 @@ CODE_SPAN = re.compile(r"(`+) (.*?) \1")
 PLAIN_WORD = re.compile(r"'?(\w+…?)'?[:,.]?")
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_jobs():
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
-    # would run it again in every child, warm-up thread and all.
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def warnings(page: str, query: dict) -> list[str]:

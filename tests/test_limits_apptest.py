@@ -2,7 +2,6 @@
 parameter in one declaration (issues 8 and 14), through Streamlit's AppTest."""
 
 import dataclasses
-import sys
 import time
 from pathlib import Path
 
@@ -11,22 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
 from ui import fields, links, tasks
-from ui.cache import engine_warm_up, job_registry
+from ui.cache import job_registry
 from ui.schema import Field
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BUSY = RunConfig(n=3, d=4, steps=10**8)
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_jobs():
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
-    # would run it again in every child, warm-up thread and all.
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def open_page(page: str = "views/explore.py", **query) -> AppTest:

@@ -5,7 +5,6 @@ defaults, each preset, classroom mode, and bad values, which must warn (naming
 parameter, value, range and default) and still draw, never raise.
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.toys import TOYS as TOY_NAMES
-from ui.cache import engine_warm_up, job_registry
 from ui.fields import COMPARE, PHASES
 from ui.page import STEPS
 
@@ -28,16 +26,7 @@ PAGES = {
 CHARTS = {"compare": 2, "phases": 7, "toys": 1, "theory": 0}
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_runs():
-    """Kernels compiled before a page asks; every background run joined after."""
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
-    # would run it again in every child, warm-up thread and all.
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def open_page(page: str, **query: str) -> AppTest:

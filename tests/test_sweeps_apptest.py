@@ -1,28 +1,16 @@
 """Sweeps page through Streamlit's AppTest: defaults, chosen axes, limits, bad links."""
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.cache import engine_warm_up, job_registry
-
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "sweeps.py")
 
 
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_sweeps():
-    """Kernels compiled before the page asks; every sweep stopped and joined after."""
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    # AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
-    # would run it again in every child, warm-up thread and all.
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def open_page(**query) -> AppTest:

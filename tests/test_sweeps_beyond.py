@@ -5,7 +5,6 @@ L = 1e-3), each checked against a closed-form or independently computed value.""
 
 import base64
 import json
-import sys
 
 import numpy as np
 import pytest
@@ -13,17 +12,9 @@ import pytest
 from core import RunConfig, simulate, summarise
 from core.sweep_plan import cli_command, plan_of
 from tests.test_sweeps_apptest import open_page
-from ui.cache import engine_warm_up, job_registry
 from ui.fields import SWEEPS
 
-
-@pytest.fixture(autouse=True)
-def warm_engine_and_stop_sweeps():
-    main = sys.modules["__main__"]
-    assert engine_warm_up().wait(120)
-    yield
-    job_registry().stop_all()
-    sys.modules["__main__"] = main
+pytestmark = pytest.mark.usefixtures("app_session")
 
 
 def heatmap(at) -> dict:
