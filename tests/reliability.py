@@ -31,13 +31,16 @@ from tests.test_browser import (
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # URL path -> the names its links may carry
-    "": ("n", "d", "sigma", "eta", "steps", "seed", "seeds", "method", "samples"),
-    "compare": ("ns", "seeds", "d", "sigma", "eta", "steps", "preset"),
+    "": ("n", "d", "sigma", "eta", "steps", "seed", "seeds", "method", "samples",
+         "activation", "alpha", "teachers", "init", "optimizer", "beta", "lam"),
+    "compare": ("along", "values", "ns", "n", "seeds", "d", "sigma", "eta", "steps",
+                "preset"),
     "phases": ("n", "d", "sigma", "eta", "steps", "seed", "at", "preset"),
     "toy_cases": ("preset", "n"),
     "theory": (),
     "sweeps": ("x", "xs", "y", "ys", "summary", "steps", "seeds", "n", "eta"),
-}
+    "beyond": ("experiment", "seeds", "n", "sigma", "steps", "k", "preset"),
+}  # fmt: skip
 MARK = "zq"  # in every payload, in no message of the app's own
 VALUES = (
     "3",
@@ -58,6 +61,10 @@ VALUES = (
     "flow",
     "sgd",
     "adam",
+    "gauss_newton",
+    "leaky_relu",
+    "optimizer",
+    "teachers",
     "9" * 400,
     "A" * 10_240,
     f"[{MARK}](http://evil.example)",

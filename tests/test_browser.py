@@ -238,7 +238,13 @@ def test_a_long_run_updates_live_and_stop_stops_it(warm_server, page):
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("stopped by the user").wait_for(timeout=TIMEOUT_MS)
     assert page.locator("[data-testid=stProgress]").count() == 0
-    stopped = json.dumps(plot_data(page, LOSS))
+    # The page's last redraw may still be arriving (the stopped run's final
+    # record): once two reads a second apart agree, nothing moves any more.
+    stopped, deadline = None, time.monotonic() + 30
+    while (now := json.dumps(plot_data(page, LOSS))) != stopped:
+        assert time.monotonic() < deadline, "the charts kept changing after Stop"
+        stopped = now
+        time.sleep(1)
     time.sleep(2)
     assert json.dumps(plot_data(page, LOSS)) == stopped
 
