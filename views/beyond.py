@@ -102,32 +102,24 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
     if key == "optimiser":
         fig = curves(loss, "loss", "Loss against wall-clock time", "loss L",
                      revision, x="seconds")  # fmt: skip
-        return (
-            fig,
-            f"{key}_right",
-            ("Seconds: each curve's steps times its own measured cost per step."),
-        )
-    if key == "initialisation":
+        words = "Seconds: each curve's steps times its own measured cost per step."
+    elif key == "initialisation":
         balance = beyond.bands(runs, "balance")
+        bound = ((2.0, "bound 2 (Theorems 4-6)"),)
         fig = curves(balance, "balance", "Balance h_max/h_min", "h_max/h_min",
-                     revision, lines=((2.0, "bound 2 (Theorems 4-6)"),))  # fmt: skip
-        return (
-            fig,
-            f"{key}_right",
-            ("The theorems keep h_max/h_min ≤ 2 once the students align."),
+                     revision, lines=bound)  # fmt: skip
+        words = "The theorems keep h_max/h_min ≤ 2 once the students align."
+    else:
+        local = beyond.bands(runs, "local_exponent")
+        laws = ((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's"))
+        fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
+                     "exponent", revision, log_y=False, lines=laws,
+                     y_range=(-5, 0.5))  # fmt: skip
+        words = (
+            "−3 for ReLU's law, −2 for the quadratic's; curves that reach the "
+            "rounding floor (linear, erf) leave the chart: there it is noise."
         )
-    local = beyond.bands(runs, "local_exponent")
-    fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
-                 "exponent", revision, log_y=False,
-                 lines=((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's")), y_range=(-5, 0.5))  # fmt: skip
-    return (
-        fig,
-        f"{key}_right",
-        (
-            "−3 for ReLU's law, −2 for the quadratic's; curves that reach the rounding "
-            "floor (linear, erf) leave the chart: there the exponent is noise."
-        ),
-    )
+    return fig, f"{key}_right", words
 
 
 def _live(job) -> None:
@@ -155,7 +147,8 @@ try:
 except ConfigError as error:
     st.error(f"These knobs make a run the engine refuses: {error}")
     st.stop()
-command = f"`python -m core beyond {key} --seeds {seeds} --out {key}.csv`"
+knobs = " ".join(f"--{k.replace('_', '-')} {values[k]}" for k in plan.knobs)
+command = f"`python -m core beyond {key} --seeds {seeds} {knobs} --out {key}.csv`"
 page.within_limits(
     task.seconds,
     f"{seeds} seeds of each curve",
