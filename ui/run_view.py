@@ -57,17 +57,15 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
     def _chart(name: str, fig) -> None:
         page.chart(fig, f"explore_chart_{name}", words[name])
 
-    # The toggle's value from its last draw: the figures are built once, with it;
-    # a live redraw reuses them until a new record arrives (records are log-spaced).
+    # Built once per record (a live redraw reuses them), with the toggle's last value.
     follow = st.session_state.get("explore_geometry_follow", False)
-    config, last = shown.config, int(shown.steps[-1])
-    key = (revision_key(config), len(shown.steps), last, live, follow)
+    config, steps = shown.config, shown.steps
+    key = (revision_key(config), len(steps), int(steps[-1]), live, follow)
     key += (band is None, contrast is None)
-    built = st.session_state.get("explore_figures")
-    if built is None or built[0] != key:
+    if st.session_state.get("explore_figures", (None,))[0] != key:
         figures = explore_figures(shown, contrast, band, not live, follow)
-        st.session_state["explore_figures"] = built = (key, figures)
-    charts = built[1]
+        st.session_state["explore_figures"] = (key, figures)
+    charts = st.session_state["explore_figures"][1]
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
     words = captions(shown)
