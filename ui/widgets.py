@@ -161,7 +161,7 @@ def controls(page: Page, classroom: bool) -> dict:
             here = declared.at(values)
             shown = here is not None and here.widget and not here.unused
             if shown and not (here.advanced and classroom):
-                if here.group != group:
+                if here.group not in ("", group):  # a heading where a group starts
                     group = here.group
                     st.markdown(f"**{group}**")
                 draw(page, here)
