@@ -23,12 +23,9 @@ class Preset:
     description: str = ""
 
 
-PRESETS = Path(__file__).with_name("presets.toml")
-
-
 def presets(page: str) -> dict[str, Preset]:
     """The presets of `page` in ui/presets.toml, in file order."""
-    with PRESETS.open("rb") as file:
+    with Path(__file__).with_name("presets.toml").open("rb") as file:
         table = tomllib.load(file).get(page, {})
     return {name: Preset(**preset) for name, preset in table.items()}
 

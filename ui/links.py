@@ -162,15 +162,16 @@ def link_reference(pages=None) -> pd.DataFrame:
     of ui.fields by default. Every cell is filled."""
     rows = []
     for page in pages or fields.PAGES.values():
+        defaults = page.defaults()  # given the values before each (Beyond's knobs)
         for f in page.fields:
-            here = f.at(page.defaults()) or f
+            here = f.at(defaults) or f
             meaning = f.meaning or f.label or f.help or f.name
             reasons = "".join(f"; {why}" for why in (f.why, here.unused) if why)
-            allowed = here.range_text() + reasons
-            rows.append((page.title, f.name, meaning, allowed, here.text(f.default)))
+            allowed, default = here.range_text() + reasons, here.text(defaults[f.name])
+            rows.append((page.title, f.name, meaning, allowed, default))
         if page.presets:
             options = ", ".join([*page.presets, CUSTOM])
-            default = matching_preset(page, page.defaults())
+            default = matching_preset(page, defaults)
             rows.append((page.title, PRESET, PRESET_MEANING, options, default))
     meaning = "1: classroom mode (fewer controls, projector fonts, guided steps)"
     rows.append(("every page", CLASSROOM, meaning, "0, 1", "0"))

@@ -33,8 +33,9 @@ def _form(field: Field, value):
 
 def set_values(page: Page, values: Mapping) -> None:
     """Set widgets (before they are drawn) to these values: a link, a preset."""
+    given = {**page.defaults(), **values}
     for name, value in values.items():
-        here = page.field(name).at({**page.defaults(), **values})
+        here = page.field(name).at(given)
         st.session_state[key(page, name)] = _form(here or page.field(name), value)
 
 
