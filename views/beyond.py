@@ -13,7 +13,7 @@ from core.config import ConfigError
 from core.experiments import EXPERIMENTS
 from ui import page, tasks, widgets
 from ui.fields import BEYOND
-from ui.figures.beyond import curves, spurious_bars
+from ui.figures.beyond import curves, exponent_curves, spurious_bars
 
 JOB = "beyond_job"
 QUESTIONS = {
@@ -112,9 +112,7 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
     else:
         local = beyond.bands(runs, "local_exponent")
         laws = ((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's"))
-        fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
-                     "exponent", revision, log_y=False, lines=laws,
-                     y_range=(-5, 0.5))  # fmt: skip
+        fig = exponent_curves(local, revision, laws)
         words = (
             "−3 for ReLU's law, −2 for the quadratic's; curves that reach the "
             "rounding floor (linear, erf) leave the chart: there it is noise."

@@ -12,7 +12,7 @@ from core.analysis import BAND, LEFT_STEPS, summary_table
 from core.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
-from ui.figures.beyond import curves
+from ui.figures.beyond import curves, exponent_curves
 from ui.figures.compare import EXPONENT_FROM
 from ui.figures.pages import figure1_figures
 
@@ -47,9 +47,7 @@ def along(values: dict) -> None:
         )
         page.chart(fig, "compare_loss", words)
     with two:
-        fig = curves(local, "local_exponent", "Local exponent d ln L / d ln t",
-                     "exponent", revision, log_y=False, lines=((-3.0, "−3, the theorems' exponent"),),
-                     y_range=(-5, 0.5))  # fmt: skip
+        fig = exponent_curves(local, revision, ((-3.0, "−3, the theorems' exponent"),))
         page.chart(fig, "compare_exponent", "−3 is the paper's law for ReLU and GD.")
     st.markdown(f"**Measured** (medians over {seeds} seeds)")
     page.table(beyond.measure(plan, runs), digits=3)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.summary import tail_exponent
 from ui.figures.compare import band_traces
 from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
 
@@ -22,12 +23,10 @@ def arm_colours(labels) -> dict[str, str]:
 
 
 def tail_slope(frame: pd.DataFrame, column: str, x: str) -> float:
-    """Slope of log median over the last decade of x (NaN if it is not positive)."""
-    y, t = frame[f"{column}_median"].to_numpy(float), frame[x].to_numpy(float)
-    keep = (t >= t[-1] / 10) & (y > 0) & (t > 0)
-    if keep.sum() < 3:
-        return float("nan")
-    return float(np.polyfit(np.log(t[keep]), np.log(y[keep]), 1)[0])
+    """core.summary's tail exponent of an arm's median `column` against `x`:
+    the slope of the logs over the last decade of x (NaN without 3 records)."""
+    median = pd.DataFrame({"time": frame[x], "loss": frame[f"{column}_median"]})
+    return tail_exponent(median)
 
 
 def _guide(fig, bands, column: str, x: str, exponent: float, label: str) -> None:
@@ -92,6 +91,16 @@ def curves(
         fig.update_yaxes(range=y_range)
     rows = legend_rows(len(bands) + len(guides) + len(lines))
     return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
+
+
+def exponent_curves(bands: dict[str, pd.DataFrame], revision: str, laws) -> go.Figure:
+    """The local exponent d ln L / d ln t per arm against t, with `laws` (exponent,
+    label) as reference lines, on a fixed range: at an exponential's rounding
+    floor the exponent reads -60 and says nothing."""
+    return curves(
+        bands, "local_exponent", "Local exponent d ln L / d ln t", "exponent",
+        revision, log_y=False, lines=laws, y_range=(-5, 0.5),
+    )  # fmt: skip
 
 
 def spurious_bars(table: pd.DataFrame, revision: str) -> go.Figure:
