@@ -7,13 +7,13 @@ exponent is -2 (Xiong, Ding & Du 2024), and Safran & Shamir's published 12.6 %
 at k = 8 lies inside the page's own 95 % interval.
 """
 
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import RunConfig
+from tests.test_explore_apptest import settle as settle_run
 from ui.fields import BEYOND, EXPLORE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -22,14 +22,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 pytestmark = pytest.mark.usefixtures("app_session")
 
 
-def settle(at: AppTest, timeout: float = 120.0) -> AppTest:
-    """Rerun until the page's job has finished (the fragment timer's job)."""
-    deadline = time.monotonic() + timeout
-    while any(b.label == "Stop" and not b.disabled for b in at.button):
-        assert time.monotonic() < deadline, "the page's job did not finish"
-        time.sleep(0.3)
-        at.run()
-    return at
+def settle(at: AppTest) -> AppTest:
+    """Explore's settle with room for a page of many runs (seeds x curves)."""
+    return settle_run(at, timeout=120.0)
 
 
 def open_beyond(**query) -> AppTest:
