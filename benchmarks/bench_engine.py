@@ -19,10 +19,11 @@ import jax.numpy as jnp
 import mpmath
 import numpy as np
 
-import core
+import neuronlab
 from benchmarks import peers
-from core import kernels
-from core.models import workspace
+from neuronlab.dynamics import loop
+from neuronlab.models import kernels
+from neuronlab.models.registry import workspace
 
 CASES = ((3, 10), (5, 100), (20, 10), (50, 1000))
 SIGMA = 0.01
@@ -104,37 +105,41 @@ def timed(
 
 
 def ours_simulate(n: int, d: int) -> Callable[[int], np.ndarray]:
-    """run(steps): core.simulate with the default start, returning final_W (n, d)."""
+    """run(steps): neuronlab.simulate with the default start, returning final_W (n, d)."""
 
     def run(steps: int) -> np.ndarray:
-        cfg = core.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=steps, seed=0)
-        return core.simulate(cfg).final_W
+        cfg = neuronlab.RunConfig(
+            n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=steps, seed=0
+        )
+        return neuronlab.simulate(cfg).final_W
 
     return run
 
 
-def ours_advance(n: int, d: int) -> Callable[[int], core.RunState]:
-    """run(steps): core.advance from a fresh RunState: the chunked path, recording
+def ours_advance(n: int, d: int) -> Callable[[int], neuronlab.RunState]:
+    """run(steps): neuronlab.advance from a fresh RunState: the chunked path, recording
     on the log grid but building no Trajectory."""
 
-    def run(steps: int) -> core.RunState:
-        cfg = core.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=steps, seed=0)
-        return core.advance(core.start_run(cfg), max_steps=steps)
+    def run(steps: int) -> neuronlab.RunState:
+        cfg = neuronlab.RunConfig(
+            n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=steps, seed=0
+        )
+        return neuronlab.advance(neuronlab.start_run(cfg), max_steps=steps)
 
     return run
 
 
 def ours_kernel(n: int, d: int) -> Callable[[int], np.ndarray]:
-    """run(steps): the compiled step loop alone (core.kernels.gd_steps, internal) on
+    """run(steps): the compiled step loop alone (neuronlab.dynamics.loop.gd_steps, internal) on
     the reduced coordinates, no records: what simulate costs without its overhead."""
-    cfg = core.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=1, seed=0)
-    state = core.start_run(cfg)
+    cfg = neuronlab.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=1, seed=0)
+    state = neuronlab.start_run(cfg)
     work = workspace(cfg, *state.W.shape)
-    model = core.MODELS[cfg.activation]
+    model = neuronlab.MODELS[cfg.activation]
 
     def run(steps: int) -> np.ndarray:
         X = kernels.stack(state.W, state.v)
-        kernels.run_gd(model, X, cfg.eta, steps, state.memory.bound, work)
+        loop.run_gd(model, X, cfg.eta, steps, state.memory.bound, work)
         return X
 
     return run
@@ -194,10 +199,10 @@ def table_dimension(seconds: float, repeats: int) -> None:
     print(f"ratio d=10000 / d=10 (simulate): {ratio:.2f}")
 
 
-def long_run(steps: int) -> core.Trajectory:
+def long_run(steps: int) -> neuronlab.Trajectory:
     """n = 3, d = 10 for `steps` GD steps at eta = 0.5/3: seconds (target <= 5 s)."""
-    cfg = core.RunConfig(n=3, d=10, sigma=SIGMA, eta=0.5 / 3, steps=steps, seed=0)
-    elapsed, traj = best_seconds(lambda: core.simulate(cfg), 1)
+    cfg = neuronlab.RunConfig(n=3, d=10, sigma=SIGMA, eta=0.5 / 3, steps=steps, seed=0)
+    elapsed, traj = best_seconds(lambda: neuronlab.simulate(cfg), 1)
     print(f"\n## long GD run, n=3 d=10, {steps:.0e} steps (target <= 5 s at 1e7)")
     print(
         f"{elapsed:.2f} s  ({1e6 * elapsed / steps:.3f} µs/step), final loss "
@@ -206,12 +211,12 @@ def long_run(steps: int) -> core.Trajectory:
     return traj
 
 
-def flow_run(steps: int, repeats: int) -> core.Trajectory:
+def flow_run(steps: int, repeats: int) -> neuronlab.Trajectory:
     """Gradient flow, n = 3, d = 10, eta = 0.1: t = eta * steps (target <= 2 s at 1e9)."""
-    cfg = core.RunConfig(
+    cfg = neuronlab.RunConfig(
         n=3, d=10, sigma=SIGMA, eta=0.1, steps=steps, seed=0, method="flow"
     )
-    elapsed, traj = best_seconds(lambda: core.simulate(cfg), repeats)
+    elapsed, traj = best_seconds(lambda: neuronlab.simulate(cfg), repeats)
     t = traj.time[-1]
     print(
         f"\n## gradient flow to t = {0.1 * steps:.0e} (best of {repeats}; "
@@ -273,9 +278,9 @@ def late_states(states: dict[str, np.ndarray], v: np.ndarray) -> None:
         f"{'peer err':>10}{'peer grad gap':>15}"
     )
     for label, W in states.items():
-        ref, ours = reference_loss(W, v), core.population_loss(W, v)
+        ref, ours = reference_loss(W, v), neuronlab.population_loss(W, v)
         peer_loss = float(peers.loss(W, v))
-        g_ours = core.population_gradient(W, v)
+        g_ours = neuronlab.population_gradient(W, v)
         gap = np.linalg.norm(peers.gradient(W, v) - g_ours) / np.linalg.norm(g_ours)
         print(
             f"{label:<16}{ref:12.3e}{ours:12.3e}{peer_loss:12.3e}"
@@ -284,7 +289,7 @@ def late_states(states: dict[str, np.ndarray], v: np.ndarray) -> None:
         )
 
 
-def jax_along(traj: core.Trajectory, checkpoints: list[int]) -> None:
+def jax_along(traj: neuronlab.Trajectory, checkpoints: list[int]) -> None:
     """The JAX peer run from the same start as `traj`, compared at each checkpoint
     (its weights' loss evaluated by the engine's accurate loss, and by its own)."""
     print("\n## JAX peer (arccos) vs ours along the same GD run, n=3 d=10 eta=0.5/3")
@@ -299,7 +304,7 @@ def jax_along(traj: core.Trajectory, checkpoints: list[int]) -> None:
         done = step
         r = int(np.searchsorted(traj.steps, step))
         L_ours, W_ours = traj.loss[r], traj.weights(r)
-        L_jax = core.population_loss(W_jax, v)
+        L_jax = neuronlab.population_loss(W_jax, v)
         own = float(peers.loss(jnp.asarray(W_jax), jnp.asarray(v), jnp))
         print(
             f"{step:8.0e}{L_ours:12.3e}{L_jax:12.3e}{own:12.3e}"
@@ -328,8 +333,8 @@ def main() -> None:
     for name, err in peers.self_check().items():
         print(f"{name:<40}{err:.1e}")
     start = time.perf_counter()
-    core.warm_up()
-    print(f"core.warm_up(): {time.perf_counter() - start:.2f} s")
+    neuronlab.warm_up()
+    print(f"neuronlab.warm_up(): {time.perf_counter() - start:.2f} s")
 
     table_cases(seconds, repeats)
     table_dimension(seconds, repeats)

@@ -22,27 +22,28 @@ import subprocess
 import sys
 import time
 
-import core
-from core import kernels
-from core.models import model_of, workspace
+import neuronlab
+from neuronlab.dynamics import loop
+from neuronlab.models import kernels
+from neuronlab.models.registry import model_of, workspace
 
 # A step loop of a checkout, timed in its own process: whichever API it has.
 _CHILD = """
 import math, sys, time
-import core
-from core import kernels
+import neuronlab
+from neuronlab.models import kernels
 n, steps, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-cfg = core.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0)
-state = core.start_run(cfg)
+cfg = neuronlab.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0)
+state = neuronlab.start_run(cfg)
 if hasattr(kernels, "run_gd"):
-    from core.models import workspace
+    from neuronlab.models.registry import workspace
     work = workspace(cfg, *state.W.shape)
     def run(X):
-        kernels.run_gd(core.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
+        loop.run_gd(neuronlab.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
 else:
     work = kernels.Workspace(*state.W.shape).arrays()
     def run(X):
-        kernels.gd_steps(X, cfg.eta, steps, state.memory.bound, *work)
+        loop.gd_steps(X, cfg.eta, steps, state.memory.bound, *work)
 run(kernels.stack(state.W, state.v))
 for _ in range(rounds):
     X = kernels.stack(state.W, state.v)
@@ -53,14 +54,16 @@ for _ in range(rounds):
 
 def step_loop(n: int, **fields):
     """run(steps) -> seconds of the compiled GD loop from the default start."""
-    cfg = core.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0, **fields)
-    state = core.start_run(cfg)
+    cfg = neuronlab.RunConfig(
+        n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0, **fields
+    )
+    state = neuronlab.start_run(cfg)
     work, model = workspace(cfg, *state.W.shape), model_of(cfg)
 
     def run(steps: int) -> float:
         X = kernels.stack(state.W, state.v)
         start = time.process_time()
-        kernels.run_gd(model, X, cfg.eta, steps, state.memory.bound, work)
+        loop.run_gd(model, X, cfg.eta, steps, state.memory.bound, work)
         return time.process_time() - start
 
     run(10)
@@ -113,7 +116,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run, ~10 s")
     args = parser.parse_args()
     steps, rounds = (100_000, 2) if args.quick else (1_000_000, 5)
-    core.warm_up()
+    neuronlab.warm_up()
     for n in (3, 10):
         table_models(n, steps // (1 if n == 3 else 5), rounds)
     if args.against:

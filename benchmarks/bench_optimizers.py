@@ -3,7 +3,7 @@
     python -m benchmarks.bench_optimizers          # ~1-2 min on 2 cores
     python -m benchmarks.bench_optimizers --quick  # smoke run
 
-Ours: `core.advance` on a started run (the chunked path, records included) for
+Ours: `neuronlab.advance` on a started run (the chunked path, records included) for
 `optimizer` in gd, momentum, nesterov, adam (in R^d) and gauss_newton (reduced
 span). Peers: `jax.jit` + `lax.fori_loop` over the same closed-form gradient in
 full d, float64 (benchmarks.peers.gradient), stepped by optax.sgd (momentum,
@@ -24,9 +24,9 @@ import jax.numpy as jnp
 import optax
 from jax import lax
 
-import core
+import neuronlab
 from benchmarks import peers
-from core import RunConfig
+from neuronlab import RunConfig
 
 jax.config.update("jax_enable_x64", True)
 
@@ -40,10 +40,10 @@ SETTINGS = {  # optimizer -> RunConfig fields (eta suits n = 3 and n = 10)
 
 
 def ours(config: RunConfig, steps: int) -> float:
-    """Seconds for `steps` steps of core.advance from a warm, started run."""
-    state = core.advance(core.start_run(config), max_steps=2)
+    """Seconds for `steps` steps of neuronlab.advance from a warm, started run."""
+    state = neuronlab.advance(neuronlab.start_run(config), max_steps=2)
     started = time.perf_counter()
-    core.advance(state, max_steps=steps)
+    neuronlab.advance(state, max_steps=steps)
     return time.perf_counter() - started
 
 
@@ -99,7 +99,7 @@ def _jax_gauss_newton(W, v, steps):
 
 def peer(optimizer: str, config: RunConfig):
     """The JAX peer of `optimizer`: run(steps) -> seconds."""
-    W0, v = (jnp.asarray(a) for a in core.default_start(config))
+    W0, v = (jnp.asarray(a) for a in neuronlab.default_start(config))
     if optimizer == "gd":
         loop = jax.jit(lambda W, v, steps: peers._jax_loop(W, v, config.eta, steps))
     elif optimizer == "gauss_newton":
@@ -149,9 +149,11 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     seconds, rounds = (0.05, 2) if args.quick else (0.3, args.rounds)
-    core.warm_up()
+    neuronlab.warm_up()
     print(f"load average {' '.join(f'{x:.2f}' for x in __import__('os').getloadavg())}")
-    print("µs per step; ours = core.advance (records included), jax = peer in full d")
+    print(
+        "µs per step; ours = neuronlab.advance (records included), jax = peer in full d"
+    )
     print(f"{'optimizer':>13} {'n':>3} {'d':>4} {'ours':>9} {'jax':>9} "
           f"{'ours/GD':>8} {'jax/ours':>9}")  # fmt: skip
     for n, d in ((3, 10), (10, 20)):

@@ -3,7 +3,7 @@
 Run from the repository root:  python -m benchmarks.bench_sweep [--steps N]
 
 The same 40 configs (n in 1, 2, 5, 10 x sigma in 0.01, 0.1 x seeds 0-4, GD, d = 10,
-eta = 0.1) go through core.sweep three ways in one process, so the ratios share the
+eta = 0.1) go through neuronlab.runs.sweep three ways in one process, so the ratios share the
 machine's load: in this process (workers=1), a fresh pool of 2 spawned processes
 (workers=2, start-up included, as the CLI pays it) and a LocalCluster of 2 worker
 processes on 127.0.0.1 (started and warmed before timing, as a long-lived cluster
@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-import core
-from core import RunConfig, sweep
+import neuronlab
+from neuronlab import RunConfig, sweep
 
 WORKERS = 2
 
@@ -68,7 +68,7 @@ def main() -> None:
     from dask.distributed import LocalCluster
 
     items = configs(args.steps)
-    core.warm_up()  # compile (or load) the kernels before the serial timing
+    neuronlab.warm_up()  # compile (or load) the kernels before the serial timing
     print(header())
     print(f"{len(items)} runs of {args.steps:,} GD steps (n = 1, 2, 5, 10; d = 10)\n")
     serial_s, serial_cores, serial = cores_used(lambda: sweep(items, workers=1))

@@ -19,8 +19,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-import core
-from core import RunConfig
+import neuronlab
+from neuronlab import RunConfig
 
 jax.config.update("jax_enable_x64", True)
 
@@ -28,7 +28,7 @@ jax.config.update("jax_enable_x64", True)
 def default_start(n: int, d: int, sigma: float, seed: int = 0):
     """The engine's own default start (so peers and engine begin at the same W0):
     W0 (n, d) = sigma * N(0, 1) from seed, v (d,) = e_1."""
-    return core.default_start(RunConfig(n=n, d=d, sigma=sigma, seed=seed))
+    return neuronlab.default_start(RunConfig(n=n, d=d, sigma=sigma, seed=seed))
 
 
 def _angles(W, v, xp):

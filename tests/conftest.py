@@ -15,7 +15,7 @@ settings.load_profile("engine")
 @pytest.fixture
 def app_session():
     """Kernels compiled before a page asks; every job stopped and joined after.
-    AppTest leaves app.py as __main__: a process pool spawned later (core.sweep)
+    AppTest leaves app.py as __main__: a process pool spawned later (neuronlab.runs.sweep)
     would run it again in every child, warm-up thread and all, so it is put back."""
     from ui.cache import engine_warm_up, job_registry  # Streamlit: AppTest only
 

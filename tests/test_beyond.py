@@ -7,8 +7,8 @@ lab's binomial interval."""
 import numpy as np
 import pytest
 
-from core import beyond
-from core.experiments import EXPERIMENTS
+from neuronlab.analysis import beyond
+from neuronlab.analysis.experiments import EXPERIMENTS
 
 
 def measured(key: str, seeds: int, **knobs):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import RunConfig
+from neuronlab import RunConfig
 from tests.test_explore_apptest import settle as settle_run
 from ui.fields import BEYOND, EXPLORE
 

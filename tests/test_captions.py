@@ -4,8 +4,8 @@ a table of small runs × what their captions and charts must and must not show."
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate
-from core.fits import fit_exponential_tail
+from neuronlab import RunConfig, simulate
+from neuronlab.analysis.fits import fit_exponential_tail
 from ui.figures.captions import (
     CLAIMS,
     EXPONENTIAL,

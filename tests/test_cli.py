@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import RunConfig, simulate
-from core import cli as cli_module
-from core.cli import main
-from core.cluster import ClusterError, connect
+from neuronlab import RunConfig, simulate
+from neuronlab.cli import commands as cli_module
+from neuronlab.cli.commands import main
+from neuronlab.runs.cluster import ClusterError, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 # Far above the ~2 s a refusal takes (imports included, on a loaded machine), far
@@ -239,13 +239,13 @@ def test_bad_input_exits_2_naming_the_flag_before_computing(
         main(argv)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"usage: python -m core {argv[0]}")
+    assert err.startswith(f"usage: python -m neuronlab {argv[0]}")
     assert f"argument {flag}" in err or f"arguments: {flag}" in err, err
 
 
 RUN = ["run", "--steps", "1e10"]  # about 1.5 hours of GD
 SWEEP = ["sweep", "--n", "1,2", "--steps", "1e9"]  # two runs of about 10 minutes
-SUBPROCESS = {  # the issue's cases, through `python -m core`
+SUBPROCESS = {  # the issue's cases, through `python -m neuronlab`
     "run out in a missing folder": ([*RUN, "--out", "{tmp}/missing/x.csv"], "--out"),
     "run out unwritable": ([*RUN, "--out", "{tmp}/unwritable.csv"], "--out"),
     "run out a directory": ([*RUN, "--out", "{tmp}/dir.csv"], "--out"),
@@ -275,10 +275,10 @@ SUBPROCESS = {  # the issue's cases, through `python -m core`
 }
 
 
-def _python_m_core(argv: list[str]) -> subprocess.CompletedProcess:
-    """`python -m core ...` in its own session: at the timeout (a CLI computing
+def _python_m_neuronlab(argv: list[str]) -> subprocess.CompletedProcess:
+    """`python -m neuronlab ...` in its own session: at the timeout (a CLI computing
     what it should have refused) its whole group goes, pool workers included."""
-    command = [sys.executable, "-m", "core", *argv]
+    command = [sys.executable, "-m", "neuronlab", *argv]
     with subprocess.Popen(
         command, cwd=ROOT, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
     ) as process:
@@ -299,7 +299,9 @@ def refusals(inputs) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
         for index, (case, (argv, _)) in enumerate(SUBPROCESS.items())
     }
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        done = dict(zip(argvs, pool.map(_python_m_core, argvs.values()), strict=True))
+        done = dict(
+            zip(argvs, pool.map(_python_m_neuronlab, argvs.values()), strict=True)
+        )
     return {case: (done[case], Path(argvs[case][-1])) for case in argvs}
 
 
@@ -308,7 +310,7 @@ def test_the_module_refuses_bad_input_with_usage_and_no_traceback(case, refusals
     process, out = refusals[case]
     argv, flag = SUBPROCESS[case]
     assert process.returncode == 2, process.stderr
-    assert process.stderr.startswith(f"usage: python -m core {argv[0]}")
+    assert process.stderr.startswith(f"usage: python -m neuronlab {argv[0]}")
     assert f"argument {flag}:" in process.stderr
     assert "Traceback" not in process.stderr
     assert not (out.is_file() and out.stat().st_size), "an output was written"
@@ -358,6 +360,8 @@ def test_a_sweep_crosses_activations_with_alpha_where_alpha_is_read(tmp_path):
 
 
 def test_the_module_entry_point_runs(tmp_path):
-    done = _python_m_core(["run", "--steps", "100", "--out", str(tmp_path / "r.json")])
+    done = _python_m_neuronlab(
+        ["run", "--steps", "100", "--out", str(tmp_path / "r.json")]
+    )
     assert done.returncode == 0, done.stderr
     assert "completed" in done.stdout

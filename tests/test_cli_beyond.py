@@ -1,4 +1,4 @@
-"""`python -m core beyond`: the page's numbers headless, bad knobs refused first."""
+"""`python -m neuronlab beyond`: the page's numbers headless, bad knobs refused first."""
 
 import subprocess
 import sys
@@ -6,13 +6,13 @@ import sys
 import pandas as pd
 import pytest
 
-from core import beyond
-from core.experiments import EXPERIMENTS
+from neuronlab.analysis import beyond
+from neuronlab.analysis.experiments import EXPERIMENTS
 
 
 def cli(*args):
     return subprocess.run(
-        [sys.executable, "-m", "core", "beyond", *args],
+        [sys.executable, "-m", "neuronlab", "beyond", *args],
         check=False,
         capture_output=True,
         text=True,
@@ -21,7 +21,7 @@ def cli(*args):
 
 
 def test_table_equals_the_engines(tmp_path):
-    """The CSV is core.beyond.measure of the same runs (the page's numbers)."""
+    """The CSV is neuronlab.analysis.beyond.measure of the same runs (the page's numbers)."""
     out = tmp_path / "t.csv"
     done = cli(
         "teachers", "--k", "5", "--seeds", "4", "--steps", "2000", "--out", str(out)

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from core import RunConfig
+from neuronlab import RunConfig
 
 BASE = {"n": 3, "d": 10, "sigma": 0.01, "eta": 0.1, "steps": 1000, "seed": 0}
 SGD = {**BASE, "method": "sgd", "samples": 100}

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from core import RunConfig
-from core.config import ConfigError
+from neuronlab import RunConfig
+from neuronlab.config import ConfigError
 
 BASE = {"n": 3, "d": 10, "steps": 100}
 NAN, INF = math.nan, math.inf

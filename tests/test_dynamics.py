@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from core import (
+from neuronlab import (
     RunConfig,
     advance,
     population_gradient,
@@ -116,10 +116,10 @@ def test_gradient_flow_to_1e9_keeps_slope_minus_3_and_matches_tight_reference(
     assert np.all(np.abs(np.diff(np.log10(decades)) + 3) < 2e-3)
     frame = traj.metrics
     assert np.all(np.abs(frame.local_exponent[frame.time >= 1e6] + 3) < 2e-3)
-    import core.flow
+    import neuronlab.dynamics.flow
 
-    monkeypatch.setattr(core.flow, "RTOL", 1e-12)
-    monkeypatch.setattr(core.flow, "ATOL", 1e-19)
+    monkeypatch.setattr(neuronlab.dynamics.flow, "RTOL", 1e-12)
+    monkeypatch.setattr(neuronlab.dynamics.flow, "ATOL", 1e-19)
     reference = simulate(config)
     assert traj.loss[-1] == pytest.approx(reference.loss[-1], rel=1e-3)
 

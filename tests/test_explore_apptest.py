@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import RunConfig
+from neuronlab import RunConfig
 from ui import tasks
 from ui.cache import job_registry
 from ui.fields import EXPLORE

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import core
-from core import RunConfig, simulate
-from core.export import to_json
+import neuronlab
+from neuronlab import RunConfig, simulate
+from neuronlab.export import to_json
 from ui.cache import engine_warm_up, job_registry
 from ui.figures import export
 from ui.figures.pages import contrast_config, explore_figures, html_page
@@ -241,7 +241,7 @@ def test_bad_input_is_refused_before_anything_is_computed(
     argv, flag, words = IN_PROCESS[case]
     monkeypatch.chdir(inputs)
     for name in ("simulate", "start_run"):
-        monkeypatch.setattr(core, name, _no_engine)
+        monkeypatch.setattr(neuronlab, name, _no_engine)
     with pytest.raises(SystemExit) as stop:
         export.main(argv)
     check_refusal(stop.value.code, capsys.readouterr().err, flag, words)

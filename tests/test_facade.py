@@ -4,26 +4,26 @@ import doctest
 import subprocess
 import sys
 
-import core
-from core import RunConfig, estimate_seconds
+import neuronlab
+from neuronlab import RunConfig, estimate_seconds
 
 
 def test_facade_exports_the_design_api():
     for name in ("RunConfig", "simulate", "sweep", "population_loss",
                  "population_gradient", "start_run", "advance", "warm_up"):  # fmt: skip
-        assert name in core.__all__
-        assert callable(getattr(core, name))
+        assert name in neuronlab.__all__
+        assert callable(getattr(neuronlab, name))
 
 
 def test_facade_docstring_runs():
-    failures, tried = doctest.testmod(core, verbose=False)
+    failures, tried = doctest.testmod(neuronlab, verbose=False)
     assert tried > 0
     assert failures == 0
 
 
 def test_core_imports_no_streamlit_plotly_or_dask():
     code = (
-        "import sys, core; core.simulate(core.RunConfig(steps=10)); "
+        "import sys, core; neuronlab.simulate(neuronlab.RunConfig(steps=10)); "
         "print(sorted(m for m in ('streamlit', 'plotly', 'dask') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -33,8 +33,8 @@ def test_core_imports_no_streamlit_plotly_or_dask():
 
 
 def test_warm_up_is_idempotent_and_cost_estimates_scale_with_work():
-    core.warm_up()
-    core.warm_up()
+    neuronlab.warm_up()
+    neuronlab.warm_up()
     small = estimate_seconds(RunConfig(n=3, steps=10**4))
     assert 0 < small < estimate_seconds(RunConfig(n=3, steps=10**6))
     assert small < estimate_seconds(RunConfig(n=20, steps=10**4))
@@ -45,24 +45,24 @@ def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
     from numba.core.registry import CPUDispatcher
 
-    import core.erf
-    import core.gauss_newton
-    import core.kernels
-    import core.leaky
-    import core.optimizer_steps
-    import core.pairs
-    import core.quadratic
-    import core.samples
+    import neuronlab.dynamics.samples
+    import neuronlab.models.erf
+    import neuronlab.models.gauss_newton
+    import neuronlab.models.kernels
+    import neuronlab.models.leaky
+    import neuronlab.models.pairs
+    import neuronlab.models.quadratic
+    import neuronlab.optim.steps
 
     modules = (
-        core.kernels,
-        core.pairs,
-        core.leaky,
-        core.erf,
-        core.quadratic,
-        core.samples,
-        core.optimizer_steps,
-        core.gauss_newton,
+        neuronlab.models.kernels,
+        neuronlab.models.pairs,
+        neuronlab.models.leaky,
+        neuronlab.models.erf,
+        neuronlab.models.quadratic,
+        neuronlab.dynamics.samples,
+        neuronlab.optim.steps,
+        neuronlab.models.gauss_newton,
     )
     return {
         f"{module.__name__}.{name}": len(obj.signatures)
@@ -76,9 +76,9 @@ def test_nothing_compiles_after_warm_up():
     """warm_up() covers every signature the engine uses: no request compiles."""
     import numpy as np
 
-    from core.spectrum import hessian_spectrum
+    from neuronlab.analysis.spectrum import hessian_spectrum
 
-    core.warm_up()
+    neuronlab.warm_up()
     before = _signatures()
     configs = [
         RunConfig(n=4, d=7, steps=300, method=method, samples=50, batch=7)
@@ -96,7 +96,7 @@ def test_nothing_compiles_after_warm_up():
             alpha=0.3 if activation == "leaky_relu" else 0,
             init=init,
         )
-        for activation in core.MODELS
+        for activation in neuronlab.MODELS
         for method in ("gd", "flow", "sgd")
         for m, init in ((1, "gaussian"), (3, "orthogonal"))
     ]
@@ -117,29 +117,29 @@ def test_nothing_compiles_after_warm_up():
         for teachers in (1, 3)
     ]
     for config in configs:
-        traj = core.simulate(config)
+        traj = neuronlab.simulate(config)
         traj.metrics  # noqa: B018 - the metrics' angle kernel
     rng = np.random.default_rng(0)
     W, v = rng.standard_normal((3, 6)), rng.standard_normal(6)
-    for activation in core.MODELS:
+    for activation in neuronlab.MODELS:
         for teachers in (v, W[:2]):
-            core.population_loss(W, teachers, activation)
-            core.population_gradient(W, teachers, activation)
-            core.population_hessian(W, teachers, activation)
+            neuronlab.population_loss(W, teachers, activation)
+            neuronlab.population_gradient(W, teachers, activation)
+            neuronlab.population_hessian(W, teachers, activation)
     hessian_spectrum(W, v)
     assert _signatures() == before
 
 
 def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
     """The loops take each model's kernel as a first-class FunctionType
-    (core.kernels.typed): one overload, cached on disk. A dispatcher-typed
+    (neuronlab.models.kernels.typed): one overload, cached on disk. A dispatcher-typed
     argument would specialise per model and miss the cache in every process on
     numba 0.68 (measured), which is what this guards against."""
     code = (
-        "import core, core.kernels as k, core.samples as s\n"
-        "for a in core.MODELS:\n"
+        "import neuronlab, neuronlab.models.kernels as k, neuronlab.dynamics.samples as s\n"
+        "for a in neuronlab.MODELS:\n"
         "    for method in ('gd', 'sgd'):\n"
-        "        core.simulate(core.RunConfig(n=2, d=3, steps=5, activation=a,"
+        "        neuronlab.simulate(neuronlab.RunConfig(n=2, d=3, steps=5, activation=a,"
         " method=method, samples=8))\n"
         "print(sum(k.gd_steps.stats.cache_misses.values()),"
         " sum(s.sgd_steps.stats.cache_misses.values()),"
@@ -165,7 +165,7 @@ def test_typed_loops_are_safe_to_prepare_from_two_threads_at_once():
 
     from numba import njit, types
 
-    from core.kernels import typed
+    from neuronlab.models.kernels import typed
 
     @njit
     def twice(x):

@@ -1,13 +1,13 @@
 """The Compare page's defaults reproduce the paper's Figure 1 (paper notes §8).
 
 Medians over seeds 0-9 at d = 5, through the same functions the page calls
-(core.analysis), with the page's own defaults (ui.fields.COMPARE).
+(neuronlab.analysis.studies), with the page's own defaults (ui.fields.COMPARE).
 """
 
 import numpy as np
 import pytest
 
-from core.analysis import LEFT_STEPS, bands, crossing_step, seed_runs
+from neuronlab.analysis.studies import LEFT_STEPS, bands, crossing_step, seed_runs
 from ui.fields import COMPARE
 
 SEEDS = range(10)

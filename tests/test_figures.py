@@ -12,10 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import RunConfig, ensemble_bands, simulate
-from core.export import to_csv, to_json
-from core.fits import fit_line_tail, fit_power_tail
-from core.geometry import main_orthogonal_direction, plane_coordinates
+from neuronlab import RunConfig, ensemble_bands, simulate
+from neuronlab.analysis.fits import fit_line_tail, fit_power_tail
+from neuronlab.analysis.geometry import main_orthogonal_direction, plane_coordinates
+from neuronlab.export import to_csv, to_json
 from ui import figures
 from ui.figures.style import PETROFF_10, student_colours
 

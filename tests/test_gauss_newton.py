@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from core import kernels
-from core.gauss_newton import (
+from neuronlab.models import kernels
+from neuronlab.models.gauss_newton import (
     erf_gauss_newton,
     quadratic_gauss_newton,
     relu_gauss_newton,

@@ -1,13 +1,13 @@
-"""Initialisations (core.init, beyond-notes §3): the statistics each promises, at
+"""Initialisations (neuronlab.dynamics.init, beyond-notes §3): the statistics each promises, at
 the one scale sigma, and the paper's Gaussian draw unchanged."""
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from core import RunConfig, default_start
-from core.config import INITS as INIT_NAMES
-from core.init import INITS, initial_weights
+from neuronlab import RunConfig, default_start
+from neuronlab.config import INITS as INIT_NAMES
+from neuronlab.dynamics.init import INITS, initial_weights
 
 SIGMA = 0.37
 

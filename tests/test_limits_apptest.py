@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import RunConfig
+from neuronlab import RunConfig
 from ui import fields, links, tasks
 from ui.cache import job_registry
 from ui.schema import Field

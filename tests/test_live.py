@@ -4,8 +4,8 @@ following axes, trails (issue 12, "Live runs"; the jobs: test_live_runs.py)."""
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate
-from core.geometry import main_orthogonal_direction, plane_coordinates
+from neuronlab import RunConfig, simulate
+from neuronlab.analysis.geometry import main_orthogonal_direction, plane_coordinates
 from ui.figures import geometry
 from ui.figures.geometry import MAX_FRAMES, MAX_MOVING, geometry_figure
 

@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from core import RunConfig, estimate_seconds, simulate
-from core.cost import REFERENCE, Cost
+from neuronlab import RunConfig, estimate_seconds, simulate
+from neuronlab.runs.cost import REFERENCE, Cost
 from ui import page, tasks
 from ui.jobs import JobLimits, JobRegistry
 

@@ -9,7 +9,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from core import population_gradient, population_loss
+from neuronlab import population_gradient, population_loss
 from tests.oracles import gradient_mp, kernel_loss_mp, loss_mp, monte_carlo
 
 MC_SHAPES = [(3, 5), (2, 20), (5, 8)]

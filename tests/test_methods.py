@@ -6,8 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from core import METHODS, RunConfig, advance, simulate, start_run
-from core.config import METHODS as METHOD_NAMES
+from neuronlab import METHODS, RunConfig, advance, simulate, start_run
+from neuronlab.config import METHODS as METHOD_NAMES
 
 CONFIGS = {
     "gd": RunConfig(n=4, d=6, sigma=0.05, eta=0.1, steps=30_000, seed=2),

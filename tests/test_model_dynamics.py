@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from oracles import _activation_np
 
-from core import MODELS, RunConfig, default_start, simulate
+from neuronlab import MODELS, RunConfig, default_start, simulate
 
 METHODS = {
     "gd": {},

@@ -1,4 +1,4 @@
-"""Every activation's loss and gradient (core.models) against independent oracles.
+"""Every activation's loss and gradient (neuronlab.models.registry) against independent oracles.
 
 Oracles (tests/quadrature.py, tests/oracles.py): each pair kernel as the Gaussian integral itself in
 the pair's plane (50-digit mpmath.quad; not the engine's closed forms), finite
@@ -26,8 +26,8 @@ from quadrature import (
 )
 from test_loss_gradient import near_optimum
 
-from core import MODELS, population_gradient, population_loss
-from core.config import ACTIVATIONS
+from neuronlab import MODELS, population_gradient, population_loss
+from neuronlab.config import ACTIVATIONS
 
 SETTINGS = [("relu", 0.0), ("leaky_relu", 0.4), ("leaky_relu", -1.0), ("erf", 0.0),
             ("quadratic", 0.0)]  # fmt: skip

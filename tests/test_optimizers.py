@@ -8,10 +8,10 @@ import pytest
 import reference_optimizers as reference
 from scipy.stats import special_ortho_group
 
-from core import RunConfig, advance, default_start, simulate, start_run
-from core.config import OPTIMIZERS as OPTIMIZER_NAMES
-from core.optimizer_steps import MU_MAX
-from core.optimizers import OPTIMIZERS
+from neuronlab import RunConfig, advance, default_start, simulate, start_run
+from neuronlab.config import OPTIMIZERS as OPTIMIZER_NAMES
+from neuronlab.optim.optimizers import OPTIMIZERS
+from neuronlab.optim.steps import MU_MAX
 
 BASE = {"n": 3, "d": 4, "sigma": 0.1, "seed": 1}
 CASES = {
@@ -157,7 +157,7 @@ def test_divergence_names_the_optimisers_stable_range(optimizer, eta, word):
 def test_metrics_keep_a_subnormal_loss():
     """Gauss-Newton can drive L below 1e-308; L^(-1/3) must stay finite and
     right (1/L would overflow: a warning, an error under this suite)."""
-    from core.metrics import metrics_frame
+    from neuronlab.analysis.metrics import metrics_frame
 
     W = np.tile(np.array([[0.5, 1e-9], [0.5, -1e-9]]), (3, 1, 1))
     loss = np.array([1e-3, 1e-200, 1e-310])

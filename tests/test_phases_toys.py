@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate
-from core.phases import detect_phases
-from core.toys import TOYS, predicted_loss
+from neuronlab import RunConfig, simulate
+from neuronlab.analysis.phases import detect_phases
+from neuronlab.analysis.toys import TOYS, predicted_loss
 
 
 @pytest.mark.parametrize("method", ["gd", "flow"])

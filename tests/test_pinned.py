@@ -10,7 +10,7 @@ solver); losses at the rounding floor (~1e-32) compare absolutely.
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate
+from neuronlab import RunConfig, simulate
 
 PINNED = {
     "gd_default": {

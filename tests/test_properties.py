@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from core import population_gradient, population_loss
+from neuronlab import population_gradient, population_loss
 
 KINDS = ["free", "zero", "parallel", "anti-parallel", "along-v", "against-v"]
 FACTORS = [0.5, 1.0, 2.0, 3.0, 1e-3, 1e3]

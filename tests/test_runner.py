@@ -9,8 +9,8 @@ import weakref
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate
-from core.analysis import seed_band
+from neuronlab import RunConfig, simulate
+from neuronlab.analysis.studies import seed_band
 from ui import tasks
 from ui.jobs import FINISHED, RUNNING, WAITING, JobLimits, JobRegistry, Task
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from core import RunConfig, population_gradient, population_hessian, simulate
-from core.spectrum import hessian_spectrum
+from neuronlab import RunConfig, population_gradient, population_hessian, simulate
+from neuronlab.analysis.spectrum import hessian_spectrum
 
 
 @pytest.mark.parametrize(("n", "d"), [(1, 3), (2, 4), (3, 5)], ids=str)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.toys import TOYS as TOY_NAMES
+from neuronlab.analysis.toys import TOYS as TOY_NAMES
 from ui.fields import COMPARE, PHASES
 from ui.page import STEPS
 

@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.analysis import bands as ensemble_bands
-from core.analysis import (
+from neuronlab.analysis.phases import ALIGNED
+from neuronlab.analysis.studies import bands as ensemble_bands
+from neuronlab.analysis.studies import (
     crossing_step,
     nearest_records,
     phase_run,
@@ -20,9 +21,8 @@ from core.analysis import (
     spectra_at,
     summary_table,
 )
-from core.phases import ALIGNED
-from core.toys import TOYS as TOY_NAMES
-from core.toys import toy_view
+from neuronlab.analysis.toys import TOYS as TOY_NAMES
+from neuronlab.analysis.toys import toy_view
 from ui import links
 from ui.fields import COMPARE, PHASES
 from ui.fields import TOY_CASES as TOYS

@@ -1,22 +1,19 @@
 """Sweeps: same rows on every backend, equal to simulate(), bad items as rows."""
 
 import importlib
-import io
 import sys
 import types
-import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import core
-from core import RunConfig, ensemble_bands, simulate, summarise, sweep
-from core.cluster import engine_name, engine_zip, version_mismatches
+import neuronlab
+from neuronlab import RunConfig, ensemble_bands, simulate, summarise, sweep
+from neuronlab.runs.cluster import PACKAGES, version_mismatches
 
 # The module, not the function that core's facade exports under the same name.
-SWEEP_MODULE = importlib.import_module("core.sweep")
+SWEEP_MODULE = importlib.import_module("neuronlab.runs.sweep")
 
 CONFIGS = [
     RunConfig(n=n, d=5, sigma=sigma, eta=0.05, steps=3000, seed=seed)
@@ -132,11 +129,15 @@ def test_version_mismatches_name_each_worker_package_and_both_versions():
     ]
 
 
-def test_the_shipped_engine_is_every_module_of_core_and_named_by_its_content():
-    data = engine_zip()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-    package = Path(core.__file__).parent
-    assert names == {f"core/{p.relative_to(package)}" for p in package.rglob("*.py")}
-    assert engine_zip() == data
-    assert engine_name(data) != engine_name(data + b" ")
+def test_a_worker_with_another_neuronlab_is_refused():
+    """Workers import their installed engine: its version is checked like numpy's."""
+    assert "neuronlab" in PACKAGES
+
+    def report(**changes):
+        packages = {"python": "3.11.7.final.0", "neuronlab": neuronlab.__version__}
+        return {"packages": packages | changes}
+
+    versions = {"client": report(), "workers": {"tcp://a:1": report(neuronlab="0.1")}}
+    assert version_mismatches(versions) == [
+        f"tcp://a:1: neuronlab 0.1 (here {neuronlab.__version__})"
+    ]

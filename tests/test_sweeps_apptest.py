@@ -73,7 +73,7 @@ def test_a_too_large_request_points_to_the_cli_with_a_scheduler():
     assert "larger than this hosted app runs" in message.value
     assert "10,000,000 steps per run" in message.value
     assert "600 runs" in message.value
-    (command,) = [c.value for c in at.code if c.value.startswith("python -m core")]
+    (command,) = [c.value for c in at.code if c.value.startswith("python -m neuronlab")]
     assert "--steps 10000000 --seeds 0-99 --scheduler tcp://" in command
     assert not at.get("plotly_chart")
 

@@ -9,10 +9,10 @@ import json
 import numpy as np
 import pytest
 
-from core import RunConfig, simulate, summarise
-from core.sweep_plan import cli_command, plan_of
+from neuronlab import RunConfig, simulate, summarise
 from tests.test_sweeps_apptest import open_page
 from ui.fields import SWEEPS
+from ui.sweep_plan import cli_command, plan_of
 
 pytestmark = pytest.mark.usefixtures("app_session")
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import sweep
-from core.summary import SUMMARY_COLUMNS
-from core.sweep import CONFIG_COLUMNS
-from core.sweep_plan import SweepPlan, plan_of
+from neuronlab import sweep
+from neuronlab.analysis.summary import SUMMARY_COLUMNS
+from neuronlab.runs.sweep import CONFIG_COLUMNS
 from ui import links
 from ui.fields import SWEEPS
 from ui.figures.sweep import STATES, sweep_cells, sweep_heatmap
 from ui.figures.sweep_marks import stability_edges
+from ui.sweep_plan import SweepPlan, plan_of
 
 
 def plan_of_link(query) -> SweepPlan:

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import sweep
-from core.cli import _parser
-from core.sweep_plan import cli_command, plan_of, too_large
+from neuronlab import sweep
+from neuronlab.cli.commands import _parser
 from ui import links, tasks
 from ui.fields import SWEEPS
 from ui.jobs import JobRegistry
 from ui.run_fields import LIMITS
+from ui.sweep_plan import cli_command, plan_of, too_large
 
 
 def parse_sweep_query(query):
@@ -119,7 +119,7 @@ def test_too_large_names_each_excess_and_the_cli_runs_it():
     assert "440 runs (at most 200)" in reasons
     assert "10,000,000 steps per run (at most 1,000,000)" in reasons
     command = cli_command(plan)
-    assert command.startswith("python -m core sweep ")
+    assert command.startswith("python -m neuronlab sweep ")
     args = _parser().parse_args(shlex.split(command)[3:])
     assert args.scheduler.startswith("tcp://")
     assert (args.n, args.sigma, args.seeds) == (

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core import (
+from neuronlab import (
     MODELS,
     RunConfig,
     default_start,

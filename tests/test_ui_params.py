@@ -2,7 +2,7 @@
 
 import pytest
 
-from core import RunConfig
+from neuronlab import RunConfig
 from ui import links
 from ui.fields import EXPLORE
 from ui.links import link_reference

@@ -11,8 +11,8 @@ import threading
 import streamlit as st
 from streamlit import runtime
 
-import core
-from core.metered import COST
+import neuronlab
+from neuronlab.runs.metered import COST
 from ui.jobs import JobRegistry
 from ui.run_fields import LIMITS
 
@@ -25,7 +25,7 @@ def engine_warm_up() -> threading.Event:
 
     def work() -> None:
         try:
-            core.warm_up()
+            neuronlab.warm_up()
             COST.calibrate()  # the first estimates already this machine's
         finally:
             done.set()

@@ -7,10 +7,9 @@ one `config(...)` in ui.run_fields, which also holds the app's limits); the
 Theory page's link reference lists it by itself.
 """
 
-from core.config import MAX_SEED
-from core.experiments import EXPERIMENTS
-from core.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
-from core.toys import COLLAPSE_NS, TOYS
+from neuronlab.analysis.experiments import EXPERIMENTS
+from neuronlab.analysis.toys import COLLAPSE_NS, TOYS
+from neuronlab.config import MAX_SEED
 from ui.form import Page, presets
 from ui.run_fields import (
     ETA,
@@ -30,8 +29,9 @@ from ui.run_fields import (
     values_of,
 )
 from ui.schema import Field, config
+from ui.sweep_plan import AXES, FIXED_FIELDS, SUMMARIES
 
-_GD_ONLY = "this page sweeps GD only; `python -m core sweep --method ...` does all"
+_GD_ONLY = "this page sweeps GD only; `python -m neuronlab sweep --method ...` does all"
 SEEDS = Field("seeds", 1, "int", 1, 20, widget="slider", label="Seeds (0, 1, …)")
 EXPLORE = Page(
     "explore",
@@ -55,10 +55,10 @@ EXPLORE = Page(
             "band on the loss charts, computed in the background."
         ),
         NORM.but(widget="log", advanced=True, help="v = ‖v‖ e₁."),
-        config("samples", "int", 1, 100_000, label="Samples", widget="number").but(
+        config("samples", 1, 100_000, label="Samples", widget="number").but(
             advanced=True, given=samples_within_caps
         ),
-        config("batch", "int", 1, 100_000, none="full", widget="number").but(
+        config("batch", 1, 100_000, none="full", widget="number").but(
             label="Batch (empty = full batch)",
             advanced=True,
             given=batch_within_samples,

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import RunConfig
-from core.config import ConfigError
+from neuronlab import RunConfig
+from neuronlab.config import ConfigError
 from ui.schema import Field
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.metered import Stopped
+from neuronlab.runs.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
 

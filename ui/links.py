@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from core import RunConfig
-from core.config import ConfigError
+from neuronlab import RunConfig
+from neuronlab.config import ConfigError
 from ui import fields
 from ui.form import Page
 from ui.schema import Field, FieldError

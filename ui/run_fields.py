@@ -10,10 +10,10 @@ read (beta under plain GD) is `unused`. ui.fields puts these on pages.
 
 from dataclasses import dataclass, field
 
-from core.config import MAX_GAUSS_NEWTON_SIZE, MAX_SEED, OPTIMIZER_PARAMETERS
-from core.sweep_plan import AXES
+from neuronlab.config import MAX_GAUSS_NEWTON_SIZE, MAX_SEED, gauss_newton_size
 from ui.jobs import JobLimits
-from ui.schema import Field, config
+from ui.schema import RUN_PARAMS, Field, config
+from ui.sweep_plan import AXES
 
 
 @dataclass(frozen=True)
@@ -79,13 +79,12 @@ def optimizers_run_here(opt: Field, values) -> Field:
     n, d, m, method = values["n"], values["d"], values["teachers"], values["method"]
     if method == "flow":
         return opt.but(unused="does not apply to gradient flow (no discrete step)")
-    k = d if method == "sgd" else min(d, n + m)
+    size, k = gauss_newton_size(n, d, m, method)
     refused = {
         "adam": (n * d > ND, f"Adam runs in R^d: n * d ≤ {ND:,} in this app"),
         "gauss_newton": (
-            n * k > MAX_GAUSS_NEWTON_SIZE,
-            f"Gauss–Newton solves (n k)² systems: n k ≤ {MAX_GAUSS_NEWTON_SIZE}, k = "
-            + ("d" if method == "sgd" else "min(d, n + m)"),
+            size > MAX_GAUSS_NEWTON_SIZE,
+            f"Gauss–Newton solves (n k)² systems: n k ≤ {MAX_GAUSS_NEWTON_SIZE}, {k}",
         ),
     }
     why = "; ".join(why for name, (no, why) in refused.items() if no)
@@ -93,22 +92,22 @@ def optimizers_run_here(opt: Field, values) -> Field:
     return opt.but(options=options, why=why) if why else opt
 
 
-def read_only_with(switch: str, *readers: str):
-    """`given` of a field that only a run with `switch` in `readers` reads."""
+def read_by_the_run(field: Field, values) -> Field:
+    """`given` of a field that only some runs read (the engine's declaration:
+    alpha under leaky_relu, beta under momentum...): unused in the others. Under
+    gradient flow the optimiser is gd whatever its widget holds."""
+    switches = dict(values)
+    if switches.get("method") == "flow":
+        switches["optimizer"] = "gd"
+    param = RUN_PARAMS[field.name]
+    if param.reads(switches):
+        return field
+    switch, readers = param.read_with
+    return field.but(unused=f"applies only with {switch} {' or '.join(readers)}")
 
-    def given(field: Field, values) -> Field:
-        flow = switch == "optimizer" and values["method"] == "flow"  # gd only
-        if values[switch] in readers and not flow:
-            return field
-        return field.but(unused=f"applies only with {switch} {' or '.join(readers)}")
 
-    return given
-
-
-def optimizer_parameter(name: str, *args, **declared) -> Field:
-    readers = [k for k, names in OPTIMIZER_PARAMETERS.items() if name in names]
-    given = read_only_with("optimizer", *readers)
-    return config(name, *args, group="Optimiser", given=given, **declared)
+def optimizer_parameter(name: str, low=None, high=None, **declared) -> Field:
+    return config(name, low, high, group="Optimiser", given=read_by_the_run, **declared)
 
 
 def values_of(axis: str, field_of):
@@ -137,17 +136,17 @@ def unswept(field, values):
     return None if field.name in (values["x"], values["y"]) else field
 
 
-N = config("n", "int", 1, 50, label="Students n", widget="slider")
-D = config("d", "int", 1, 10_000, label="Dimension d", widget="number", advanced=True)
-SIGMA = config("sigma", "float", 1e-8, 100.0, label="Initial scale σ", widget="log")
-ETA = config("eta", "float", 1e-5, 10.0, label="Step size η", widget="log")
-STEPS = config("steps", "int", 1, 10**8, label="Steps T", widget="log")
-SEED = config("seed", "int", 0, MAX_SEED, label="Seed", widget="number", advanced=True)
-NORM = config("teacher_norm", "float", 1e-3, 1000.0, label="Teacher norm ‖v‖")
+N = config("n", 1, 50, label="Students n", widget="slider")
+D = config("d", 1, 10_000, label="Dimension d", widget="number", advanced=True)
+SIGMA = config("sigma", 1e-8, 100.0, label="Initial scale σ", widget="log")
+ETA = config("eta", 1e-5, 10.0, label="Step size η", widget="log")
+STEPS = config("steps", 1, 10**8, label="Steps T", widget="log")
+SEED = config("seed", 0, MAX_SEED, label="Seed", widget="number", advanced=True)
+NORM = config("teacher_norm", 1e-3, 1000.0, label="Teacher norm ‖v‖")
 MODEL = tuple(
     f.but(group="Model", advanced=True)
     for f in (
-        config("activation", "choice", label="Activation", widget="select").but(
+        config("activation", label="Activation", widget="select").but(
             names={
                 "relu": "ReLU",
                 "leaky_relu": "leaky ReLU",
@@ -156,16 +155,16 @@ MODEL = tuple(
             },
             help="Of students and teacher alike; every one has an exact closed form.",
         ),
-        config("alpha", "float", -1.0, 1.0, label="Leaky slope α", widget="slider")
-        .but(given=read_only_with("activation", "leaky_relu"))
+        config("alpha", -1.0, 1.0, label="Leaky slope α", widget="slider")
+        .but(given=read_by_the_run)
         .but(
             help="σ(z) = αz + (1 − α)[z]₊: α = 0 ReLU, 1 linear, −1 the absolute value |z|."
         ),
-        config("teachers", "int", 1, 20, label="Teachers m", widget="number").but(
+        config("teachers", 1, 20, label="Teachers m", widget="number").but(
             given=teachers_within_d,
             help="Orthonormal teachers vⱼ = ‖v‖ eⱼ (Safran & Shamir's setting).",
         ),
-        config("init", "choice", label="Initialisation", widget="select").but(
+        config("init", label="Initialisation", widget="select").but(
             names={
                 "gaussian": "Gaussian (paper)",
                 "sphere": "sphere: equal norms",
@@ -180,7 +179,7 @@ MODEL = tuple(
 OPTIMISER = tuple(
     f.but(advanced=True)
     for f in (
-        config("optimizer", "choice", label="Optimiser", widget="select").but(
+        config("optimizer", label="Optimiser", widget="select").but(
             group="Optimiser",
             given=optimizers_run_here,
             names={
@@ -194,17 +193,17 @@ OPTIMISER = tuple(
             "along e₁, and rotating the problem changes its curve. The others run "
             "in span{v, wᵢ(0)}.",
         ),
-        optimizer_parameter("beta", "float", 0.0, 0.999, widget="number").but(
+        optimizer_parameter("beta", 0.0, 0.999, widget="number").but(
             label="Momentum β (Adam: β₁)"
         ),
-        optimizer_parameter("beta2", "float", 0.0, 0.99999, widget="number").but(
+        optimizer_parameter("beta2", 0.0, 0.99999, widget="number").but(
             label="Adam β₂"
         ),
-        optimizer_parameter("eps", "float", 1e-12, 1.0, widget="log", label="Adam ε"),
-        optimizer_parameter("damping", "choice", widget="segmented").but(
+        optimizer_parameter("eps", 1e-12, 1.0, widget="log", label="Adam ε"),
+        optimizer_parameter("damping", widget="segmented").but(
             label="Damping λ",
             names={"sqrt_loss": "c·√L", "loss": "c·L", "fixed": "c"},
         ),
-        optimizer_parameter("lam", "float", 1e-6, 1e6, widget="log", label="Scale c"),
+        optimizer_parameter("lam", 1e-6, 1e6, widget="log", label="Scale c"),
     )
 )

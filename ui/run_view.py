@@ -10,7 +10,7 @@ import functools
 
 import streamlit as st
 
-from core.export import to_csv, to_json
+from neuronlab.export import to_csv, to_json
 from ui import page
 from ui.figures.captions import GROUPS, captions
 from ui.figures.pages import explore_figures, html_page

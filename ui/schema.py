@@ -8,16 +8,15 @@ a link's value is refused, a widget cannot reach it, `settle` pulls it back.
 """
 
 import dataclasses
-import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import RunConfig
+from neuronlab import RunConfig
+from neuronlab.params import params_of, parse_number
 
-# ASCII only: float() also reads "١٢" and "1_000", which a link must not smuggle in.
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+# The engine's declarations of RunConfig's fields (neuronlab.config.PARAMS).
+RUN_PARAMS = params_of(RunConfig)
 KINDS = ("int", "float", "choice", "list")
 
 
@@ -143,23 +142,22 @@ class Field:
         return by_text[text.lower()]
 
     def _number(self, text: str) -> float | int:
-        if not NUMBER.fullmatch(text):
+        """The engine's one number parser: what a flag accepts, a link accepts."""
+        number = parse_number(text)
+        if number is None or (self.kind == "int" and not isinstance(number, int)):
             raise FieldError(self.allowed())
-        number = float(text)
-        if not math.isfinite(number):
-            raise FieldError(self.allowed())
-        if self.kind == "float":
-            return number
-        if not number.is_integer():
-            raise FieldError(self.allowed())
-        return int(number)
+        return float(number) if self.kind == "float" else number
 
 
-def config(name: str, kind: str, low=None, high=None, **declared) -> Field:
-    """A RunConfig field: its default and named choices come from RunConfig (its
-    help is the engine's, with the engine's ranges: the app declares its own)."""
-    choices = RunConfig.__dataclass_fields__[name].metadata.get("choices", ())
-    default = getattr(RunConfig(), name)
-    return Field(
-        name, default, kind, low, high, config=True, **{"options": choices} | declared
-    )
+def config(name: str, low=None, high=None, **declared) -> Field:
+    """A RunConfig field as the app offers it: its kind, default, choices, range
+    and help are the engine's declaration (neuronlab.config.PARAMS); the app
+    declares only its own: label, widget, and a narrower range (an engine range
+    open at an end, like eta's (0, 10], needs the app's closed one)."""
+    param = RUN_PARAMS[name]
+    # The help without the engine's range: a widget shows the app's own.
+    engine = {"options": param.choices, "help": param.help, "none": param.none}
+    low = param.low if low is None else low
+    high = param.high if high is None else high
+    return Field(name, param.default, param.kind, low, high, config=True,
+                 **engine | declared)  # fmt: skip

@@ -1,7 +1,7 @@
 """Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
 Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment.
 
-Each runs its configs through a core.metered.Meter: chunks of at most 0.25 s of
+Each runs its configs through a neuronlab.runs.metered.Meter: chunks of at most 0.25 s of
 wall time, progress after each (the job's `progress` raises Stopped when it must
 end), so Stop and every cap act within a chunk for every method.
 """
@@ -9,13 +9,15 @@ end), so Stop and every cap act within a chunk for every method.
 import time
 from functools import partial
 
-import core
-from core import RunConfig, analysis, beyond, toys
-from core.metered import COST, Live, Meter, Stopped
-from core.summary import SUMMARY_COLUMNS
-from core.sweep import CONFIG_COLUMNS
-from core.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
+import neuronlab
+from neuronlab import RunConfig
+from neuronlab.analysis import beyond, toys
+from neuronlab.analysis import studies as analysis
+from neuronlab.analysis.summary import SUMMARY_COLUMNS
+from neuronlab.runs.metered import COST, Live, Meter, Stopped
+from neuronlab.runs.sweep import CONFIG_COLUMNS
 from ui.jobs import Job, Task
+from ui.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
 
 SWEEP_COLUMNS = [*CONFIG_COLUMNS, *SUMMARY_COLUMNS, "seconds", "seconds_below_1e-9"]
 
@@ -25,13 +27,15 @@ def config_key(config: RunConfig) -> tuple:
     return tuple(sorted(config.to_dict().items()))
 
 
-def run(config: RunConfig, resume_from: core.RunState | None = None, steps=0) -> Task:
+def run(
+    config: RunConfig, resume_from: neuronlab.RunState | None = None, steps=0
+) -> Task:
     """Explore's run (paused after `steps` more steps, if given): partial results
     are `Live`; the result is the Trajectory. Its estimate is this process's."""
 
-    def work(progress: Job) -> core.Trajectory:
-        meter = Meter(progress, core.estimate_seconds(config))
-        state = resume_from or core.start_run(config)
+    def work(progress: Job) -> neuronlab.Trajectory:
+        meter = Meter(progress, neuronlab.estimate_seconds(config))
+        state = resume_from or neuronlab.start_run(config)
         until = state.step + steps if steps else 0
         return meter.advance(state, Live, until).trajectory()
 
@@ -60,8 +64,8 @@ def compare(ns, seeds: int, **scalars) -> Task:
     todo = [(n, seed) for n in (1, *sorted(ns)) for seed in range(seeds)]
     first = dict(scalars, steps=min(scalars["steps"], analysis.LEFT_STEPS))
     weights = [
-        core.estimate_seconds(RunConfig(n=n, **scalars))
-        + core.estimate_seconds(RunConfig(n=n, **first))
+        neuronlab.estimate_seconds(RunConfig(n=n, **scalars))
+        + neuronlab.estimate_seconds(RunConfig(n=n, **first))
         for n, _ in todo
     ]
 
@@ -90,7 +94,7 @@ def phases(at, **fields) -> Task:
     the n = 1 control with the same σ, η, d and seed is run and diagonalised too."""
     config = RunConfig(**fields)
     control = config.replace(n=1) if config.n >= 2 else None
-    seconds = sum(core.estimate_seconds(c) for c in (config, control) if c)
+    seconds = sum(neuronlab.estimate_seconds(c) for c in (config, control) if c)
 
     def work(progress: Job):
         meter = Meter(progress, seconds)
@@ -108,9 +112,9 @@ def phases(at, **fields) -> Task:
 
 
 def toy(name: str, n: int) -> Task:
-    """A toy case's run next to its prediction (core.toys.ToyView)."""
+    """A toy case's run next to its prediction (neuronlab.analysis.toys.ToyView)."""
     case = toys.make(name, n)
-    seconds = core.estimate_seconds(case.config) * (2 if name == "remark26" else 1)
+    seconds = neuronlab.estimate_seconds(case.config) * (2 if name == "remark26" else 1)
 
     def work(progress: Job):
         return toys.toy_view(name, n, run=Meter(progress, seconds).run)
@@ -119,11 +123,11 @@ def toy(name: str, n: int) -> Task:
 
 
 def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
-    """Every (arm, seed) run of a Beyond experiment as core.beyond.Run, arm by
+    """Every (arm, seed) run of a Beyond experiment as neuronlab.analysis.beyond.Run, arm by
     arm; partial results are the runs done so far. Each run is cached on its
     own, so "run more seeds" computes only the new ones."""
     todo = beyond.tasks(plan, seeds, **knobs)
-    weights = [core.estimate_seconds(arm.config) for arm, _ in todo]
+    weights = [neuronlab.estimate_seconds(arm.config) for arm, _ in todo]
 
     def work(progress: Job) -> list:
         meter, runs, done = Meter(progress, sum(weights)), [], 0.0
@@ -140,9 +144,9 @@ def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
 
 
 def sweep(key, configs: list[RunConfig]) -> Task:
-    """One row per config (core.sweep's row: its fields, then core.summarise), in
+    """One row per config (neuronlab.runs.sweep's row: its fields, then neuronlab.summarise), in
     order; partial results are the rows done so far (None: not yet)."""
-    seconds = sum(core.estimate_seconds(c) for c in configs)
+    seconds = sum(neuronlab.estimate_seconds(c) for c in configs)
 
     def work(progress: Job) -> list:
         meter, rows = Meter(progress, seconds), [None] * len(configs)
@@ -157,14 +161,14 @@ def sweep(key, configs: list[RunConfig]) -> Task:
 def _row(config: RunConfig, meter: Meter) -> dict:
     try:
         started = time.perf_counter()
-        row = config.to_dict() | core.summarise(meter.run(config))
-        # Wall time is this server's, so it is the page's column, not core.sweep's.
+        row = config.to_dict() | neuronlab.summarise(meter.run(config))
+        # Wall time is this server's, so it is the page's column, not neuronlab.runs.sweep's.
         seconds = time.perf_counter() - started
         below = row["steps_below_1e-9"] / config.steps * seconds
         return row | {"seconds": seconds, "seconds_below_1e-9": below}
     except Stopped:
         raise
-    # A failed run is a row that says why, as in core.sweep: the rest go on.
+    # A failed run is a row that says why, as in neuronlab.runs.sweep: the rest go on.
     except Exception as error:  # noqa: BLE001
         message = f"{type(error).__name__}: {error}"
         return config.to_dict() | {"status": "error", "message": message}

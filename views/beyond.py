@@ -8,9 +8,9 @@ the paper and the literature say.
 
 import streamlit as st
 
-from core import beyond
-from core.config import ConfigError
-from core.experiments import EXPERIMENTS
+from neuronlab.analysis import beyond
+from neuronlab.analysis.experiments import EXPERIMENTS
+from neuronlab.config import ConfigError
 from ui import page, tasks, widgets
 from ui.fields import BEYOND
 from ui.figures.beyond import curves, exponent_curves, spurious_bars
@@ -146,7 +146,7 @@ except ConfigError as error:
     st.error(f"These knobs make a run the engine refuses: {error}")
     st.stop()
 knobs = " ".join(f"--{k.replace('_', '-')} {values[k]}" for k in plan.knobs)
-command = f"`python -m core beyond {key} --seeds {seeds} {knobs} --out {key}.csv`"
+command = f"`python -m neuronlab beyond {key} --seeds {seeds} {knobs} --out {key}.csv`"
 page.within_limits(
     task.seconds,
     f"{seeds} seeds of each curve",

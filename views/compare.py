@@ -7,9 +7,9 @@ background) -> two charts and a table of the measured crossing and exponents.
 
 import streamlit as st
 
-from core import beyond, experiments
-from core.analysis import BAND, LEFT_STEPS, summary_table
-from core.config import ConfigError
+from neuronlab.analysis import beyond, experiments
+from neuronlab.analysis.studies import BAND, LEFT_STEPS, summary_table
+from neuronlab.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
 from ui.figures.beyond import curves, exponent_curves
@@ -19,7 +19,7 @@ from ui.figures.pages import figure1_figures
 
 def along(values: dict) -> None:
     """One curve per value of the field `along`, the same seeds: the loss with a
-    t⁻³ guide, its local exponent, and the rates table (core.beyond.rates)."""
+    t⁻³ guide, its local exponent, and the rates table (neuronlab.analysis.beyond.rates)."""
     field = values["along"]
     base = {k: values[k] for k in ("n", "d", "sigma", "eta", "steps") if k != field}
     seeds = values["seeds"]
@@ -75,7 +75,7 @@ page.within_limits(
     task.seconds,
     f"These {values['seeds']} seeds of n = 1, {', '.join(map(str, values['ns']))}",
     "Choose fewer seeds or n, or a shorter T, or run them headless: "
-    "`python -m core sweep` (README).",
+    "`python -m neuronlab sweep` (README).",
 )
 result = page.run("compare_job", task, "comparison")
 if result is None:

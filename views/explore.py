@@ -7,7 +7,8 @@ import secrets
 
 import streamlit as st
 
-from core import RunConfig, analysis
+from neuronlab import RunConfig
+from neuronlab.analysis import studies as analysis
 from ui import cache, links, page, run_view, tasks, widgets
 from ui.fields import EXPLORE
 from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
@@ -100,7 +101,7 @@ def _contrast(config: RunConfig):
 
 def _seed_band(live, seeds: int):
     """Notices for K = `seeds` and the band of the live run's config (or None):
-    a core.analysis.seed_band frame once the run and its extra seeds are done."""
+    a neuronlab.analysis.studies.seed_band frame once the run and its extra seeds are done."""
     if seeds < 2 and ENSEMBLE not in st.session_state:
         return None  # the default page: no ensemble, no estimate
     config = live.task.subject
@@ -143,7 +144,7 @@ def _capped(plan) -> None:
         f"Seeds: {plan.asked - 1} more runs of this length would take about "
         f"{plan.seconds(plan.asked):,.0f} s; this server computes at most "
         f"{LIMITS.seed_seconds:g} s of extra seeds per view, so {covered}. For "
-        f"more, use `python -m core sweep --seeds {first}-{asked_last} ...` (README)."
+        f"more, use `python -m neuronlab sweep --seeds {first}-{asked_last} ...` (README)."
     )
 
 

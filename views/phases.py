@@ -8,7 +8,7 @@ import math
 
 import streamlit as st
 
-from core.analysis import smallest_table
+from neuronlab.analysis.studies import smallest_table
 from ui import page, tasks
 from ui.fields import PHASES
 from ui.figures.pages import phases_figures
@@ -60,7 +60,7 @@ task = tasks.phases(tuple(values["at"]), **fields)
 page.within_limits(
     task.seconds,
     "This run and its n = 1 control",
-    "Choose a smaller n or a shorter T, or run it headless: `python -m core run`.",
+    "Choose a smaller n or a shorter T, or run it headless: `python -m neuronlab run`.",
 )
 result = page.run("phases_job", task, "run")
 if result is None:

@@ -7,12 +7,12 @@ filling in as runs finish, its caption, the table as CSV.
 import pandas as pd
 import streamlit as st
 
-from core.sweep import CONFIG_COLUMNS
-from core.sweep_plan import AXES, cli_command, plan_of, too_large
+from neuronlab.runs.sweep import CONFIG_COLUMNS
 from ui import page, tasks
 from ui.fields import SWEEPS
 from ui.figures.sweep import sweep_heatmap, value_label
 from ui.run_fields import LIMITS
+from ui.sweep_plan import AXES, cli_command, plan_of, too_large
 
 JOB = "sweeps_job"
 CAPTIONS = {

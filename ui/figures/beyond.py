@@ -1,15 +1,15 @@
 """The Beyond page's charts: one curve per arm of an experiment (its median and
 10-90 % band over seeds), power-law guides, and Safran & Shamir's bars.
 
-Pure: `bands` maps an arm's label to a core.beyond.bands frame (step, time,
-seconds, c_median/lo/hi, runs); `table` is core.beyond.spurious's table.
+Pure: `bands` maps an arm's label to a neuronlab.analysis.beyond.bands frame (step, time,
+seconds, c_median/lo/hi, runs); `table` is neuronlab.analysis.beyond.spurious's table.
 """
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.summary import tail_exponent
+from neuronlab.analysis.summary import tail_exponent
 from ui.figures.compare import band_traces
 from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
 
@@ -23,7 +23,7 @@ def arm_colours(labels) -> dict[str, str]:
 
 
 def tail_slope(frame: pd.DataFrame, column: str, x: str) -> float:
-    """core.summary's tail exponent of an arm's median `column` against `x`:
+    """neuronlab.analysis.summary's tail exponent of an arm's median `column` against `x`:
     the slope of the logs over the last decade of x (NaN without 3 records)."""
     median = pd.DataFrame({"time": frame[x], "loss": frame[f"{column}_median"]})
     return tail_exponent(median)

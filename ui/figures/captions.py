@@ -8,7 +8,7 @@ Pure functions of a RunConfig (and a Trajectory): no streamlit, testable alone.
 
 from dataclasses import dataclass
 
-from core.fits import fit_exponential_tail, fit_power_tail
+from neuronlab.analysis.fits import fit_exponential_tail, fit_power_tail
 
 POWER, EXPONENTIAL, NONE = "power", "exponential", "none"
 SUPERSCRIPT = str.maketrans("-0123456789/", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹ᐟ")

@@ -1,6 +1,6 @@
 """The paper's Figure 1 from seed ensembles: median line and quantile band per n.
 
-Pure functions: `bands` maps n to a core.ensemble_bands frame (step, time,
+Pure functions: `bands` maps n to a neuronlab.ensemble_bands frame (step, time,
 loss_median/lo/hi, log_eta_t_loss_median/lo/hi).
 """
 

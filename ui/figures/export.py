@@ -2,7 +2,7 @@
 "Figures for papers").
 
 figure1: Compare's two charts at the paper's Figure 1 setting; phases: the Phases
-page's charts of a run (the flags of `python -m core run`); toys NAME: a toy case;
+page's charts of a run (the flags of `python -m neuronlab run`); toys NAME: a toy case;
 explore: Explore's charts of a run, from its flags or from a JSON export of a run
 (--run). Each is computed by the page's own task (ui.tasks) and drawn by the page's
 own builders (ui.figures.pages): a chart on screen and on disk are one figure.
@@ -22,9 +22,9 @@ import os
 import shutil
 from pathlib import Path
 
-from core.cli import add_run_flags
-from core.cli_inputs import InputError, writable_out
-from core.toys import COLLAPSE_NS, TOYS
+from neuronlab.analysis.toys import COLLAPSE_NS, TOYS
+from neuronlab.cli.commands import add_run_flags
+from neuronlab.cli.inputs import InputError, writable_out
 from ui.fields import TOY_CASES
 from ui.figures import targets
 
@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
                 "--run",
                 type=Path,
                 metavar="FILE",
-                help="a JSON export of a run (python -m core run --out F.json, or "
+                help="a JSON export of a run (python -m neuronlab run --out F.json, or "
                 "Explore's download): its records, drawn without running it again "
                 "(no geometry chart: the file holds no coordinates per record)",
             )

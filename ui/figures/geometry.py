@@ -10,7 +10,7 @@ frames (evenly spaced, the last one always), which keeps the figure small.
 import numpy as np
 import plotly.graph_objects as go
 
-from core.geometry import main_orthogonal_direction, plane_coordinates
+from neuronlab.analysis.geometry import main_orthogonal_direction, plane_coordinates
 from ui.figures.style import (
     TEACHER_COLOUR,
     legend_rows,

@@ -7,8 +7,8 @@ import html
 
 import plotly.graph_objects as go
 
-from core import RunConfig
-from core.analysis import CONTROL
+from neuronlab import RunConfig
+from neuronlab.analysis.studies import CONTROL
 from ui.figures import (
     angles_figure,
     balance_figure,
@@ -51,7 +51,7 @@ def explore_figures(
     config, metrics, status, steps and coords; coords None: no geometry chart).
 
     contrast : the n = 1 run's metrics (contrast_config, for n >= 2), or None.
-    band : median and quantiles over seeds (core.analysis.seed_band), or None.
+    band : median and quantiles over seeds (neuronlab.analysis.studies.seed_band), or None.
     Each chart is drawn for the law the run's tail follows (captions.tail_law).
     The geometry chart shows the last record, with the player's frames if
     `animate` (a live run has none: they are rebuilt at every redraw); `follow`:
@@ -75,8 +75,8 @@ def explore_figures(
 
 
 def phases_figures(run, spectra, fields: dict) -> dict[str, go.Figure]:
-    """Phases' charts: run a core.analysis.PhaseRun, spectra its Hessian frame
-    (core.analysis.spectra), fields the page's config fields (the uirevision)."""
+    """Phases' charts: run a neuronlab.analysis.studies.PhaseRun, spectra its Hessian frame
+    (neuronlab.analysis.studies.spectra), fields the page's config fields (the uirevision)."""
     frame, config, phases = run.frame, run.trajectory.config, run.phases
     revision = f"phases|{fields}"
     return {
@@ -101,7 +101,7 @@ def figure1_figures(left, whole, values: dict) -> dict[str, go.Figure]:
 
 
 def toy_figures(name: str, view) -> dict[str, go.Figure]:
-    """The one chart of toy case `name` (core.toys.ToyView)."""
+    """The one chart of toy case `name` (neuronlab.analysis.toys.ToyView)."""
     return {name: collapse_figure(view) if name == "remark26" else toy_figure(view)}
 
 

@@ -1,12 +1,12 @@
 """The three phases shaded the same way on every time axis (paper notes §5).
 
-`intervals` is `core.phases.Phases.intervals()`: (name, start, end) in time t.
+`intervals` is `neuronlab.analysis.phases.Phases.intervals()`: (name, start, end) in time t.
 """
 
 import numpy as np
 import plotly.graph_objects as go
 
-from core.phases import ALIGNED, LINEAR_SHARE
+from neuronlab.analysis.phases import ALIGNED, LINEAR_SHARE
 
 PHASE_COLOURS = {
     "alignment": "rgba(255, 169, 14, 0.16)",

@@ -1,7 +1,7 @@
 """The Phases page's charts, each with the three phases shaded (paper notes §5, §6).
 
 Pure functions: `frame` is Trajectory.metrics, `config` its RunConfig, `phases`
-core.phases.detect_phases of that frame.
+neuronlab.analysis.phases.detect_phases of that frame.
 """
 
 import numpy as np
@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.fits import fit_line_tail
-from core.phases import ALIGNED, Phases
+from neuronlab.analysis.fits import fit_line_tail
+from neuronlab.analysis.phases import ALIGNED, Phases
 from ui.figures import style as look
 from ui.figures.phase_shading import first_positive_time, shade_phases
 from ui.figures.rates import INV_CBRT
@@ -19,7 +19,7 @@ from ui.figures.students import angles_figure
 MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
 # The H chart ends this many H-phase lengths after the phase: the decay, then its end.
 H_WINDOW = 3.0
-# |H| below this share of |H(T1)| is rounding (the floor core.phases fits above).
+# |H| below this share of |H(T1)| is rounding (the floor neuronlab.analysis.phases fits above).
 H_FLOOR = 1e-12
 
 

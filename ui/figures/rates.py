@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.fits import fit_exponential_tail, fit_line_tail, fit_power_tail
+from neuronlab.analysis.fits import fit_exponential_tail, fit_line_tail, fit_power_tail
 from ui.figures.captions import EXPONENTIAL, POWER, Law, tail_law
 from ui.figures.compare import band_traces
 from ui.figures.style import (
@@ -53,7 +53,7 @@ def line_fit_trace(t: np.ndarray, y: np.ndarray, config, **where):
 
 
 def _seed_band(band: pd.DataFrame, column: str, log: bool) -> list[go.Scatter]:
-    """Median line and quantile band over seeds (a core.ensemble_bands frame) on
+    """Median line and quantile band over seeds (a neuronlab.ensemble_bands frame) on
     the time axis; a log time axis cannot show t = 0."""
     if log:
         band = band[band["time"] > 0]
@@ -179,7 +179,7 @@ def loss_figure(
 
     contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
     law : the run's Law; None: that of a completed run of `config`.
-    band : median and quantiles of loss over seeds (core.ensemble_bands), or None.
+    band : median and quantiles of loss over seeds (neuronlab.ensemble_bands), or None.
     SGD runs also show their training loss on the fixed samples.
     """
     law = law or tail_law(config)

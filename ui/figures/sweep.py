@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.sweep_plan import AXES, SUMMARIES
 from ui.figures.style import style
 from ui.figures.sweep_marks import add_stability_boundary, add_state_legend
+from ui.sweep_plan import AXES, SUMMARIES
 
 # Cells without a value: (code, fill, cell text). Greys, told apart by their text.
 STATES = {
@@ -90,7 +90,7 @@ def _cell(rows: pd.DataFrame, summary, seeds: int) -> tuple[float, str, str]:
 
 
 def sweep_cells(table: pd.DataFrame, plan) -> Cells:
-    """Aggregate finished rows (core.sweep's columns) into the plan's cells."""
+    """Aggregate finished rows (neuronlab.runs.sweep's columns) into the plan's cells."""
     shape = (len(plan.ys), len(plan.xs))
     value = np.full(shape, np.nan)
     state = np.full(shape, "", dtype=object)

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import core
-from core import RunConfig
-from core.cli_inputs import FIELDS, InputError, flag_of, run_inputs
-from core.config import ConfigError
+import neuronlab
+from neuronlab import RunConfig
+from neuronlab.cli.inputs import FIELDS, InputError, flag_of, run_inputs
+from neuronlab.config import ConfigError
 from ui import tasks
 from ui.fields import COMPARE, PHASES
 from ui.figures.pages import (
@@ -40,7 +40,7 @@ class Headless:
 
 @dataclass(frozen=True)
 class SavedRun:
-    """A run as core.export.to_json wrote it: its records, no coordinates."""
+    """A run as neuronlab.export.to_json wrote it: its records, no coordinates."""
 
     config: RunConfig
     metrics: pd.DataFrame
@@ -50,7 +50,7 @@ class SavedRun:
 
 
 def read_run(path: Path) -> SavedRun:
-    """The run in a JSON export of `python -m core run` (or Explore's download)."""
+    """The run in a JSON export of `python -m neuronlab run` (or Explore's download)."""
     try:
         doc = json.loads(path.read_text())
     except (OSError, ValueError, RecursionError) as error:
@@ -62,7 +62,7 @@ def read_run(path: Path) -> SavedRun:
         raise InputError(
             "--run",
             f'{path} is not a JSON export of a run: it needs "config" and "records" '
-            '(objects) and "status" (a string), as `python -m core run --out F.json` '
+            '(objects) and "status" (a string), as `python -m neuronlab run --out F.json` '
             "writes them",
         )
     try:
@@ -88,7 +88,7 @@ def read_run(path: Path) -> SavedRun:
 
 
 def _run_metrics(config: RunConfig | None):
-    return None if config is None else core.simulate(config).metrics
+    return None if config is None else neuronlab.simulate(config).metrics
 
 
 def figure1(args):
@@ -138,7 +138,7 @@ def explore(args):
     if args.run is None:
         config, W0, v = run_inputs(args)
         return lambda: explore_figures(
-            core.simulate(config, W0, v), _run_metrics(contrast_config(config))
+            neuronlab.simulate(config, W0, v), _run_metrics(contrast_config(config))
         )
     given = [f.name for f in FIELDS if getattr(args, f.name) is not None]
     given += [k for k in ("config", "W0", "v") if getattr(args, k) is not None]

@@ -1,6 +1,6 @@
 """Several teachers (m > 1, beyond-notes §5): the paper's θᵢ, h_max/h_min, H and
 Z are defined for one teacher, so these charts show their per-teacher analogues
-from core.metrics.teacher_row: each student's angle to its nearest teacher, the
+from neuronlab.analysis.metrics.teacher_row: each student's angle to its nearest teacher, the
 share of each teacher's norm its students carry, and who is nearest to whom.
 
 Pure functions: `frame` is `Trajectory.metrics`, `config` the run's RunConfig.

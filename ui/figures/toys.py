@@ -1,12 +1,12 @@
 """Toy cases: the engine's loss with the analytic prediction drawn over it.
 
-Pure functions of core.toys.ToyView (paper notes §7).
+Pure functions of neuronlab.analysis.toys.ToyView (paper notes §7).
 """
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.toys import ToyView
+from neuronlab.analysis.toys import ToyView
 from ui.figures.style import axis_type, line_trace, revision_key, set_axes, style
 
 ENGINE, PREDICTION, PERTURBED = "#3f90da", "#1f1f1f", "#e76300"

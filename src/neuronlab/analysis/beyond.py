@@ -1,0 +1,214 @@
+"""The questions the paper leaves open, as experiments (beyond-notes; issue 11).
+
+Each experiment is a question, its arms (one config per curve, run over seeds)
+and what the lab measures from the finished runs. Pure and in pieces, so a
+caller can run the tasks in the background with progress and stop between them:
+`tasks(experiment, seeds, **knobs)` lists (arm, seed) runs, `run_task` runs one,
+`measure(experiment, runs)` makes the table the Beyond page shows and
+`bands(runs, column)` the median and band of each arm's curve.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from neuronlab.analysis.summary import ensemble_bands, first_time_below, tail_exponent
+from neuronlab.config import RunConfig
+from neuronlab.dynamics.run import simulate
+
+COLUMNS = ("step", "time", "loss", "local_exponent", "loss_inv_cbrt")
+BAND = (0.1, 0.9)
+TARGET = 1e-9  # "time to L < 1e-9" in the tables
+# Below this share of L(0) a loss is rounding, not a rate: 1e-26 for the exact
+# forms (DESIGN §3.1), 1e-14 for erf, whose kernel expansion subtracts O(1) terms.
+FLOOR = {"erf": 1e-14}
+EXACT_FLOOR = 1e-26
+ALIGNED = 0.1  # rad: theta_max below this counts as aligned (neuronlab.analysis.phases)
+BAD_LOSS = 1e-3  # Safran & Shamir's threshold for a spurious minimum
+# Safran & Shamir (ICML 2018), % of starts ending in a spurious minimum, by k,
+# for n = k and n = k + 1 (beyond-notes §5; None: not reported).
+SAFRAN_SHAMIR = {
+    6: (0.3, 0.0), 7: (5.5, 0.0), 8: (12.6, 0.1), 9: (21.8, 0.0), 10: (34.6, 0.1),
+    12: (58.5, 0.3), 14: (73.6, 5.5), 16: (85.1, 18.0), 18: (90.0, 36.9),
+    20: (94.0, None),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One curve: `config` with seeds config.seed, config.seed + 1, ..."""
+
+    label: str
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run, small: its config, its records (COLUMNS + the
+    experiment's extras), wall seconds and status."""
+
+    arm: str
+    config: RunConfig
+    frame: pd.DataFrame
+    seconds: float
+    status: str
+
+    @property
+    def seconds_per_step(self) -> float:
+        return self.seconds / max(int(self.frame.step.iloc[-1]), 1)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """arms(**knobs) -> tuple of Arm; knobs : their defaults; seeds : the
+    default number per arm.  measure(runs) -> table, one row per arm.  extras :
+    metric columns kept beyond COLUMNS.  guides : (exponent, label) power laws
+    t^exponent worth drawing over the loss."""
+
+    key: str
+    arms: Callable
+    knobs: dict
+    seeds: int
+    measure: Callable
+    extras: tuple[str, ...] = ()
+    guides: tuple[tuple[float, str], ...] = field(default=())
+
+
+def tasks(experiment: Experiment, seeds: int, **knobs) -> list[tuple[Arm, int]]:
+    """Every (arm, seed) run of the experiment, arm by arm."""
+    arms = experiment.arms(**{**experiment.knobs, **knobs})
+    return [(arm, arm.config.seed + k) for arm in arms for k in range(seeds)]
+
+
+def run_task(experiment: Experiment, arm: Arm, seed: int, run=simulate) -> Run:
+    """Run one (arm, seed); `run(config)` may be a chunked, stoppable simulate."""
+    started = time.perf_counter()
+    traj = run(arm.config.replace(seed=seed))
+    seconds = time.perf_counter() - started
+    keep = [c for c in (*COLUMNS, *experiment.extras) if c in traj.metrics]
+    return Run(arm.label, traj.config, traj.metrics[keep], seconds, traj.status)
+
+
+def measure(experiment: Experiment, runs: list[Run]) -> pd.DataFrame:
+    """The experiment's table, one row per arm, in arm order."""
+    return experiment.measure(runs)
+
+
+def bands(runs: list[Run], column: str) -> dict[str, pd.DataFrame]:
+    """Median and BAND quantiles of `column` per arm (neuronlab.ensemble_bands), with
+    `seconds`: the time axis in wall-clock (mean seconds per step x step)."""
+    out = {}
+    for label in dict.fromkeys(r.arm for r in runs):
+        mine = [r for r in runs if r.arm == label]
+        band = ensemble_bands([r.frame for r in mine], (column,), BAND)
+        per_step = np.mean([r.seconds_per_step for r in mine])
+        out[label] = band.assign(seconds=band.step * per_step)
+    return out
+
+
+def _by_arm(runs: list[Run]) -> dict[str, list[Run]]:
+    grouped: dict[str, list[Run]] = {}
+    for run in runs:
+        grouped.setdefault(run.arm, []).append(run)
+    return grouped
+
+
+def _median(values) -> float:
+    values = [v for v in values if np.isfinite(v)]
+    return float(np.median(values)) if values else float("nan")
+
+
+def tail_kind(run: Run) -> str:
+    """What the last decade of a run is: "power law" (falling, above the
+    rounding floor: a fitted exponent means something), "at the floor" or
+    "not falling" (e.g. Adam's oscillation with a constant step)."""
+    frame = run.frame
+    tail = frame[frame.time >= frame.time.iloc[-1] / 10]
+    floor = FLOOR.get(run.config.activation, EXACT_FLOOR) * frame.loss.iloc[0]
+    if len(tail) < 3 or tail.loss.min() <= floor:
+        return "at the floor"
+    return "power law" if tail.loss.iloc[-1] < tail.loss.iloc[0] else "not falling"
+
+
+def rates(runs: list[Run]) -> pd.DataFrame:
+    """Per arm: the tail exponent (slope of log L on log t over the last
+    decade, median over the seeds whose tail is a falling power law; "tail"
+    says what the rest are), steps and seconds to L < TARGET, the final loss;
+    medians over seeds."""
+    rows = []
+    for label, mine in _by_arm(runs).items():
+        t_end = mine[0].frame.time.iloc[-1]
+        steps = [first_time_below(r.frame, TARGET) / r.config.eta for r in mine]
+        kinds = [tail_kind(r) for r in mine]
+        laws = [r for r, kind in zip(mine, kinds, strict=True) if kind == "power law"]
+        rows.append(
+            {
+                "arm": label,
+                "seeds": len(mine),
+                "tail": max(set(kinds), key=kinds.count),
+                "tail exponent": _median(tail_exponent(r.frame) for r in laws),
+                "fit range (t)": f"{t_end / 10:.3g} – {t_end:.3g}",
+                f"steps to L < {TARGET:g}": _median(steps),
+                f"seconds to L < {TARGET:g}": _median(
+                    np.array(steps) * np.array([r.seconds_per_step for r in mine])
+                ),
+                "final loss": _median(r.frame.loss.iloc[-1] for r in mine),
+                "diverged": sum(r.status == "diverged" for r in mine),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def balance(runs: list[Run]) -> pd.DataFrame:
+    """rates plus the worst balance h_max/h_min once aligned (theta_max <=
+    ALIGNED; the theorems keep it <= 2 from T1 on), over seeds, and the share
+    of seeds whose final norms sit in [|v|/4n, 4|v|/n] (Theorem 6)."""
+    table = rates(runs)
+    worst, inside = [], []
+    for mine in _by_arm(runs).values():
+        aligned = [r.frame[r.frame.theta_max <= ALIGNED] for r in mine]
+        worst.append(max((f.balance.max() for f in aligned if len(f)), default=np.nan))
+        inside.append(np.mean([_in_band(r) for r in mine]))
+    return table.assign(
+        **{"worst h_max/h_min once aligned": worst, "norms in band": inside}
+    )
+
+
+def _in_band(run: Run) -> bool:
+    last, n, v = run.frame.iloc[-1], run.config.n, run.config.teacher_norm
+    return bool(v / (4 * n) <= last.norm_min and last.norm_max <= 4 * v / n)
+
+
+def spurious(runs: list[Run]) -> pd.DataFrame:
+    """Per (k, n): seeds ending with L >= BAD_LOSS, the fraction with a 95 %
+    Wilson interval, beside Safran & Shamir's percentage."""
+    rows = []
+    for label, mine in _by_arm(runs).items():
+        bad = sum(r.frame.loss.iloc[-1] >= BAD_LOSS for r in mine)
+        interval = binomtest(bad, len(mine)).proportion_ci(0.95, method="wilson")
+        k, n = mine[0].config.teachers, mine[0].config.n
+        paper = SAFRAN_SHAMIR.get(k, (None, None))[n - k]
+        paper = float("nan") if paper is None else paper
+        rows.append(
+            {
+                "arm": label,
+                "k": k,
+                "n": n,
+                "seeds": len(mine),
+                f"ended with L ≥ {BAD_LOSS:g}": bad,
+                "fraction": bad / len(mine),
+                "95 % low": interval.low,
+                "95 % high": interval.high,
+                "Safran & Shamir (%)": paper,
+                "final loss of the bad (median)": _median(
+                    r.frame.loss.iloc[-1]
+                    for r in mine
+                    if r.frame.loss.iloc[-1] >= BAD_LOSS
+                ),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,138 @@
+"""Gradient flow dW/dt = -grad L(W) with scipy's Radau solver (DESIGN §3.7).
+
+Integrated in log time s = log(1 + t): the slow phase (z_i ~ 1/t) is smooth in s,
+so the solver takes a similar number of steps per decade of t up to t = 1e9 and
+beyond. The fast modes (rate ~ n/2 in t) become stiff in s, hence an implicit
+method (Radau) with the exact Jacobian -(1 + t) * Hessian (eq. 51 for relu; each
+activation's own in neuronlab.models.hessian).
+
+The solver is driven step by step (what solve_ivp does inside), so a call can
+return between two solver steps when its wall-clock deadline passes; the solver
+in flight is kept in FlowMemory and resumed by the next call, so where a caller
+pauses never changes the numbers.
+"""
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.integrate import Radau
+
+from neuronlab.dynamics.state import Record, RunState
+from neuronlab.models import kernels
+from neuronlab.models.registry import model_of, workspace
+
+RTOL = 1e-10
+# Absolute tolerance relative to |v|: far below the orthogonal parts z_i, which
+# shrink like 1/t and carry the slow dynamics (~1e-9 |v| at t = 1e9).
+ATOL = 1e-16
+
+
+@dataclass(frozen=True)
+class FlowMemory:
+    """step : the solver's last step in log time, carried into the next record
+    interval (no ramp-up at each record); None before the first, and at each
+    decade t = eta * 10^j, where the solver starts afresh.  solver : a Radau
+    solver part-way to the next record (a paused call), else None."""
+
+    step: float | None = None
+    solver: Any = None
+
+    @property
+    def bound(self) -> float:
+        return math.inf  # the flow has no step size to diverge with
+
+    @staticmethod
+    def progress(state: RunState) -> float:
+        """Fraction of log(1 + t), the flow's cost scale, including a paused
+        solver."""
+        s = state.memory.solver.t if state.memory.solver is not None else None
+        t = state.time if s is None else float(np.expm1(s))
+        return float(np.log1p(t) / np.log1p(state.config.horizon))
+
+
+def _restarts(config) -> np.ndarray:
+    """Times t = eta * 10^j at which the solver forgets its step size: fixed by
+    the config alone, so the numbers do not depend on how a caller chunks."""
+    return config.eta * 10.0 ** np.arange(1, int(np.log10(config.steps)) + 1)
+
+
+def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
+    n, k = state.W.shape
+    config, model = state.config, model_of(state.config)
+    X = kernels.stack(state.W, state.v)
+    work = workspace(config, n, k)
+    teachers = kernels.teacher_rows(state.v)
+
+    def rhs(s, y):
+        X[:n] = y.reshape(n, k)
+        model.gradient(X, *work)
+        return -np.exp(s) * work[6].ravel()
+
+    def jac(s, y):
+        hessian = model.hessian(y.reshape(n, k), teachers, config.alpha)
+        return -np.exp(s) * hessian
+
+    s_now = float(np.log1p(state.time))
+    s_next = float(np.log1p(t_next))
+    if first_step is not None:
+        first_step = min(first_step, s_next - s_now)
+    return Radau(
+        rhs,
+        s_now,
+        state.W.ravel(),
+        s_next,
+        rtol=RTOL,
+        atol=ATOL * float(np.linalg.norm(state.v)),
+        jac=jac,
+        first_step=first_step,
+    )
+
+
+def advance_flow(state: RunState, max_steps: int, deadline: float) -> RunState:
+    """Integrate on to t = eta * (step + max_steps) at most, recording at
+    t = eta * grid steps; returns soon after `deadline` (between solver steps)."""
+    config = state.config
+    grid = state.grid
+    t_stop = config.eta * min(config.steps, state.step + max_steps)
+    restarts = _restarts(config)
+    memory, records = state.memory, []
+    while state.time < t_stop:
+        step = int(grid[np.searchsorted(grid, state.step, side="right")])
+        t_next = config.eta * step
+        solver, message = memory.solver, ""
+        if solver is None:
+            fresh = np.any(np.isclose(restarts, state.time, rtol=1e-15, atol=0))
+            solver = _solver(state, t_next, None if fresh else memory.step)
+        while solver.status == "running" and time.perf_counter() < deadline:
+            message = solver.step()
+        if solver.status == "failed":
+            return dataclasses.replace(
+                state,
+                records=state.records + tuple(records),
+                status="diverged",
+                message=f"the ODE solver failed at t = {t_next:.6g}: {message}",
+                memory=FlowMemory(memory.step),
+            )
+        if solver.status == "running":  # the deadline passed: resume it next call
+            memory = FlowMemory(memory.step, solver)
+            break
+        W = solver.y.reshape(state.W.shape).copy()
+        X = kernels.stack(W, state.v)
+        loss = model_of(config).loss(X, *workspace(config, *W.shape))
+        records.append(Record(step, t_next, W, loss))
+        memory = FlowMemory(solver.t - solver.t_old)
+        state = dataclasses.replace(state, W=W, step=step, time=t_next, memory=memory)
+        if time.perf_counter() >= deadline:
+            break
+    done = state.step >= config.steps
+    return dataclasses.replace(
+        state,
+        records=state.records + tuple(records),
+        status="completed" if done else "running",
+        message=f"integrated to t = {config.horizon:.6g}" if done else "",
+        memory=memory,
+    )

@@ -1,0 +1,159 @@
+"""Compiled kernels on fixed samples: minibatches, their gradient and loss.
+
+Students W (n, d), teachers V (m, d); the activation is a model's per-sample
+kernel `act(z, alpha) -> (s(z), s'(z))` (neuronlab.models.registry), passed as a function.
+
+Minibatches walk through a fresh permutation each epoch; the permutation comes
+from a counter-based generator keyed by (seed, epoch), so the batches do not
+depend on how a caller chunks the run.
+"""
+
+import numpy as np
+from numba import njit, types
+
+from neuronlab.dynamics import loop
+from neuronlab.models import kernels
+from neuronlab.models.kernels import ACTIVATION, REASSOC
+from neuronlab.models.pairs import KERNEL
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(**KERNEL)
+def _splitmix64(state):
+    """One step of SplitMix64: (new state, 64 random bits)."""
+    state = state + _GOLDEN
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
+
+
+@njit(**KERNEL)
+def _epoch_permutation(seed, epoch, perm):
+    """Fisher-Yates shuffle of 0..m-1 into perm, keyed by (seed, epoch)."""
+    state = np.uint64(seed) * _GOLDEN + np.uint64(epoch)
+    for i in range(perm.shape[0]):
+        perm[i] = i
+    for i in range(perm.shape[0] - 1, 0, -1):
+        state, bits = _splitmix64(state)
+        j = np.int64(bits % np.uint64(i + 1))
+        perm[i], perm[j] = perm[j], perm[i]
+
+
+@njit(**KERNEL, fastmath=REASSOC)
+def _preactivations(W, V, x, pre):
+    """pre[i] = w_i.x for the students, pre[n + j] = v_j.x (explicit loops: BLAS
+    calls on vectors this short cost more than the arithmetic)."""
+    n, d = W.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(d):
+            total += W[i, m] * x[m]
+        pre[i] = total
+    for j in range(V.shape[0]):
+        total = 0.0
+        for m in range(d):
+            total += V[j, m] * x[m]
+        pre[n + j] = total
+
+
+@njit(**KERNEL)
+def _residual(pre, n, act, alpha):
+    """R(x) = sum_i s(w_i.x) - sum_j s(v_j.x) from the preactivations (the first
+    teacher first: ReLU's original order of additions)."""
+    total = -act(pre[n], alpha)[0]
+    for j in range(n + 1, pre.shape[0]):
+        total -= act(pre[j], alpha)[0]
+    for i in range(n):
+        total += act(pre[i], alpha)[0]
+    return total
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _residuals(W, V, X, out, act, alpha):
+    """R(x) for each row x of X (S, d)."""
+    pre = np.empty(W.shape[0] + V.shape[0])
+    for s in range(X.shape[0]):
+        _preactivations(W, V, X[s], pre)
+        out[s] = _residual(pre, W.shape[0], act, alpha)
+
+
+@njit(**KERNEL)
+def batch_window(step, offset, m, batch, seed, perm):
+    """(lo, hi): step's minibatch is perm[lo:hi] of the m samples. A new epoch, or
+    the first step of a call, (re)draws the epoch's permutation into perm."""
+    per_epoch = (m + batch - 1) // batch
+    epoch, j = step // per_epoch, step % per_epoch
+    if j == 0 or offset == 0:
+        _epoch_permutation(seed, epoch, perm)
+    return j * batch, min((j + 1) * batch, m)
+
+
+@njit(**KERNEL)
+def batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha):
+    """G = sum over the batch X[perm[lo:hi]] of R(x) s'(w_i.x) x (eq. 4's
+    integrand; ReLU: 1{w_i.x >= 0}, convention 1{0 >= 0} = 1); pre (n + m,)."""
+    n, d = W.shape
+    G[:] = 0.0
+    for s in range(lo, hi):
+        x = X[perm[s]]
+        _preactivations(W, V, x, pre)
+        residual = _residual(pre, n, act, alpha)
+        for i in range(n):
+            slope = act(pre[i], alpha)[1]
+            if slope != 0.0:
+                coef = residual * slope  # ReLU: slope 1, coef = residual exactly
+                for c in range(d):
+                    G[i, c] += coef * x[c]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def batch_loss(W, V, X, perm, lo, hi, act, alpha):
+    """1/2 mean of R(x)^2 over the batch X[perm[lo:hi]]."""
+    pre = np.empty(W.shape[0] + V.shape[0])
+    total = 0.0
+    for s in range(lo, hi):
+        _preactivations(W, V, X[perm[s]], pre)
+        total += _residual(pre, W.shape[0], act, alpha) ** 2
+    return 0.5 * total / (hi - lo)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def sgd_steps(W, V, X, eta, start, n_steps, batch, seed, bound, perm, G, act,
+              alpha):  # fmt: skip
+    """GD on minibatches of the rows of X (S, d), steps start..start+n_steps-1,
+    W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
+    grad_i = mean over the batch of R(x) s'(w_i.x) x (ReLU: eq. 4's convention)."""
+    pre = np.empty(W.shape[0] + V.shape[0])
+    for offset in range(n_steps):
+        lo, hi = batch_window(start + offset, offset, X.shape[0], batch, seed, perm)
+        batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha)
+        if not loop.guarded_update(W, G, eta / (hi - lo), bound):
+            return offset
+    return n_steps
+
+
+_C2 = types.float64[:, ::1]
+_ACT = types.FunctionType(ACTIVATION)
+SGD_STEPS = types.int64(
+    _C2, _C2, _C2, types.float64, types.int64, types.int64, types.int64,
+    types.int64, types.float64, types.int64[::1], _C2, _ACT, types.float64,
+)  # fmt: skip
+_RESIDUALS = types.void(_C2, _C2, _C2, types.float64[::1], _ACT, types.float64)
+
+
+def run_sgd(model, W, V, X, eta, start, n_steps, batch, seed, bound, perm, G, alpha):
+    """sgd_steps with `model`'s activation: one compiled overload for all models."""
+    kernels.typed_kernel(model.activation, ACTIVATION)
+    loop = kernels.typed(sgd_steps, SGD_STEPS)
+    return loop(W, V, X, eta, start, n_steps, batch, seed, bound, perm, G,
+                model.activation, alpha)  # fmt: skip
+
+
+def empirical_loss(model, W, V, X, alpha=0.0) -> float:
+    """1/2 mean of R(x)^2 over every sample (the training loss); V (m, d)."""
+    kernels.typed_kernel(model.activation, ACTIVATION)
+    residuals = np.empty(X.shape[0])
+    kernels.typed(_residuals, _RESIDUALS)(W, V, X, residuals, model.activation, alpha)
+    return 0.5 * float(np.mean(residuals**2))

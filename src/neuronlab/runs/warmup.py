@@ -1,0 +1,90 @@
+"""Compile (or load from numba's on-disk cache) every kernel once per process.
+
+The argument types below are the only ones the engine ever passes (float64
+C-contiguous arrays, int64 counts), so nothing compiles again later.
+"""
+
+import numpy as np
+
+from neuronlab.blas import pin_one_blas_thread
+from neuronlab.config import RunConfig
+from neuronlab.dynamics.methods import METHODS
+from neuronlab.dynamics.run import advance, start_run
+from neuronlab.dynamics.schedule import record_steps
+from neuronlab.models.registry import MODELS
+from neuronlab.optim.optimizers import OPTIMIZERS
+
+
+def warm_up() -> None:
+    """Run a tiny instance of every method (a few ms once numba's cache is warm),
+    and pin BLAS to one thread for the process (core/blas.py says why)."""
+    pin_one_blas_thread()
+    for config in _every_path():
+        state = start_run(config)
+        while not state.done:
+            state = advance(state)
+        state.trajectory().metrics  # noqa: B018 - compiles the metrics' angle kernel
+
+
+def _every_path() -> list[RunConfig]:
+    """A tiny run of each method with each activation, and of each optimiser
+    with each activation on population GD and on samples (the loops take the
+    model's kernels as typed functions: each kernel compiles once, the loops
+    once for all models). Gradient flow with relu only: its solver is SciPy's and its
+    kernels are those GD compiles (measured: a flow run per activation tripled
+    a warm-cache warm_up, 1.2 -> 4.7 s)."""
+    tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4, "teachers": 2}
+    configs = [RunConfig(method=method, **tiny) for method in METHODS]
+    for activation in [name for name in MODELS if name != "relu"]:
+        for method in ("gd", "sgd"):
+            configs.append(RunConfig(method=method, activation=activation, **tiny))
+        for optimizer in OPTIMIZERS:
+            for method in ("gd", "sgd"):
+                configs.append(
+                    RunConfig(
+                        method=method,
+                        optimizer=optimizer,
+                        activation=activation,
+                        **tiny,
+                    )
+                )
+    return configs
+
+
+def estimate_seconds(config: RunConfig) -> float:
+    """Rough wall-clock seconds of simulate(config) on a 2-core machine, to decide
+    whether a run starts at once. GD ~ 0.2 us + 15-40 ns per pair of rows per
+    step (rows = n + m, k = min(d, n + m)), erf 2x: the earlier fit to
+    benchmarks/bench_engine.py on the loaded machine (n = 3: 0.4 us), kept
+    although a quiet one now runs 0.19 us at n = 3 and 17 us at n = 50
+    (bench_models.py), because the app's start-at-once and ensemble caps are
+    tuned to it; flow ~ 0.07 s + 2 ms * n k per decade of t; SGD ~ 1 ns per
+    sample * student * coordinate. Optimisers: momentum and Nesterov as GD;
+    Adam in R^d (k = d); Gauss-Newton adds a Cholesky solve of size n k (~0.4 ns
+    per flop, n = 10: 175 us per step measured) and, on samples, building its
+    matrix from batch (n d)^2 products."""
+    n, rows = config.n, config.n + config.teachers
+    k = config.d if config.runs_in_full_space else min(config.d, rows)
+    records = len(record_steps(config.steps))
+    setup = 2e-3 + 1e-8 * n * config.d
+    if config.method == "flow":
+        decades = max(1.0, np.log10(config.horizon) + 2)
+        return setup + decades * (0.07 + 2e-3 * n * k)
+    if config.method == "sgd":
+        per_step = 3e-7 + 1e-9 * config.batch_size * n * config.d
+        per_step += _gauss_newton_seconds(config, config.d, config.batch_size)
+        per_record = 2e-5 + 1e-9 * config.samples * n * config.d
+        return setup + config.steps * per_step + records * per_record
+    pairs = rows * (rows - 1) / 2
+    per_step = 2e-7 + pairs * (15e-9 + 0.5e-9 * k)
+    per_step *= 2.0 if config.activation == "erf" else 1.0
+    per_step += _gauss_newton_seconds(config, k, 0)
+    return setup + config.steps * per_step + records * (2e-5 + per_step)
+
+
+def _gauss_newton_seconds(config: RunConfig, k: int, batch: int) -> float:
+    """The extra cost of one Gauss-Newton step over a gradient step (0 else)."""
+    if config.optimizer != "gauss_newton":
+        return 0.0
+    size = config.n * k
+    return 2e-6 + 0.4e-9 * size**3 / 3 + 5e-9 * size**2 + 1e-9 * batch * size**2
