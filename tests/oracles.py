@@ -1,4 +1,4 @@
-"""Independent references for the engine's oracle tests (nothing here imports core/).
+"""Independent references for the engine's oracle tests (nothing here imports neuronlab).
 
 - ``loss_mp`` / ``gradient_mp``: paper eq. (23) and eq. (4) in 50-digit mpmath, from the
   exact double inputs, with the plain ``arccos`` angle and plain ``sin θ − θ cos θ``

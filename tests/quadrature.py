@@ -1,4 +1,4 @@
-"""Every activation's loss at 50 digits from the Gaussian integral itself (no core/).
+"""Every activation's loss at 50 digits from the Gaussian integral itself (no neuronlab).
 
 K(a, b) = E[s(a.x) s(b.x)] depends only on the plane of a and b: with e1 = a/|a|
 and b = |b|(cos t e1 + sin t e2), a.x = |a| g1 and b.x = |b|(cos t g1 + sin t g2)

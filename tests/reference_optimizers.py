@@ -1,6 +1,6 @@
 """Plain-NumPy optimisers in the full space R^d, for the optimiser tests.
 
-Nothing here imports core/: the gradient is eq. (4) written afresh (half-angle
+Nothing here imports neuronlab: the gradient is eq. (4) written afresh (half-angle
 angles, so it keeps its digits where the students align), the loss is eq. (23)
 with the series of phi for small angles, and the Gauss-Newton matrix is the
 ReLU closed form in its (a b^T + b a^T - cos(theta)(a a^T + b b^T)) / sin(theta)

@@ -21,9 +21,9 @@ def test_facade_docstring_runs():
     assert failures == 0
 
 
-def test_core_imports_no_streamlit_plotly_or_dask():
+def test_the_engine_imports_no_streamlit_plotly_or_dask():
     code = (
-        "import sys, core; neuronlab.simulate(neuronlab.RunConfig(steps=10)); "
+        "import sys, neuronlab; neuronlab.simulate(neuronlab.RunConfig(steps=10)); "
         "print(sorted(m for m in ('streamlit', 'plotly', 'dask') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -43,27 +43,19 @@ def test_warm_up_is_idempotent_and_cost_estimates_scale_with_work():
 
 def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
+    import importlib
+    import pkgutil
+
     from numba.core.registry import CPUDispatcher
 
-    import neuronlab.dynamics.samples
-    import neuronlab.models.erf
-    import neuronlab.models.gauss_newton
-    import neuronlab.models.kernels
-    import neuronlab.models.leaky
-    import neuronlab.models.pairs
-    import neuronlab.models.quadratic
-    import neuronlab.optim.steps
+    import neuronlab
 
-    modules = (
-        neuronlab.models.kernels,
-        neuronlab.models.pairs,
-        neuronlab.models.leaky,
-        neuronlab.models.erf,
-        neuronlab.models.quadratic,
-        neuronlab.dynamics.samples,
-        neuronlab.optim.steps,
-        neuronlab.models.gauss_newton,
-    )
+    # Every module of the engine: a kernel added anywhere is checked too.
+    modules = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(neuronlab.__path__, "neuronlab.")
+        if not info.name.endswith("__main__")
+    ]
     return {
         f"{module.__name__}.{name}": len(obj.signatures)
         for module in modules

@@ -11,11 +11,9 @@ import pytest
 from scipy.integrate import quad
 
 from neuronlab.models import kernels
-from neuronlab.models.gauss_newton import (
-    erf_gauss_newton,
-    quadratic_gauss_newton,
-    relu_gauss_newton,
-)
+from neuronlab.models.erf import erf_gauss_newton
+from neuronlab.models.quadratic import quadratic_gauss_newton
+from neuronlab.models.relu import relu_gauss_newton
 
 SAMPLES = 1_000_000
 

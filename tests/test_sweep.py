@@ -12,7 +12,7 @@ import neuronlab
 from neuronlab import RunConfig, ensemble_bands, simulate, summarise, sweep
 from neuronlab.runs.cluster import PACKAGES, version_mismatches
 
-# The module, not the function that core's facade exports under the same name.
+# The module, not the function that neuronlab's facade exports under the same name.
 SWEEP_MODULE = importlib.import_module("neuronlab.runs.sweep")
 
 CONFIGS = [

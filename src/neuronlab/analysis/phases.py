@@ -54,7 +54,7 @@ def _linear_fit_r2(x: np.ndarray, y: np.ndarray) -> float:
 def detect_phases(
     frame: pd.DataFrame, n: int, eta: float, method: str = "gd"
 ) -> Phases:
-    """Phase boundaries of a metrics frame (core.Trajectory.metrics)."""
+    """Phase boundaries of a metrics frame (neuronlab.Trajectory.metrics)."""
     t = frame.time.to_numpy()
     aligned = np.flatnonzero(frame.theta_max.to_numpy() <= ALIGNED)
     t1 = float(t[aligned[0]]) if aligned.size else float("nan")

@@ -15,8 +15,8 @@ import numpy as np
 
 from neuronlab.blas import one_blas_thread
 from neuronlab.models import kernels
-from neuronlab.models.hessian import relu_hessian
 from neuronlab.models.reduction import reduce
+from neuronlab.models.relu import relu_hessian
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Integrated in log time s = log(1 + t): the slow phase (z_i ~ 1/t) is smooth in s
 so the solver takes a similar number of steps per decade of t up to t = 1e9 and
 beyond. The fast modes (rate ~ n/2 in t) become stiff in s, hence an implicit
 method (Radau) with the exact Jacobian -(1 + t) * Hessian (eq. 51 for relu; each
-activation's own in neuronlab.models.hessian).
+activation's own in its module of neuronlab.models).
 
 The solver is driven step by step (what solve_ivp does inside), so a call can
 return between two solver steps when its wall-clock deadline passes; the solver

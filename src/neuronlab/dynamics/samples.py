@@ -13,8 +13,8 @@ from numba import njit, types
 
 from neuronlab.dynamics import loop
 from neuronlab.models import kernels
-from neuronlab.models.kernels import ACTIVATION, REASSOC
-from neuronlab.models.pairs import KERNEL
+from neuronlab.models.kernels import ACTIVATION
+from neuronlab.models.pairs import KERNEL, REASSOC
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 

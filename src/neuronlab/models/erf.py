@@ -16,8 +16,10 @@ grad_i = (4/pi) sum_{q != i} s_q x_q / sqrt(1 + 2|x_q|^2).
 
 import math
 
+import numpy as np
 from numba import njit
 
+from neuronlab.models.kernels import signs
 from neuronlab.models.pairs import KERNEL, REASSOC, angles
 
 _TWO_OVER_PI = 2.0 / math.pi
@@ -89,3 +91,66 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
 def activation(z, alpha):
     """(erf(z), erf'(z) = 2/sqrt(pi) exp(-z^2))."""
     return math.erf(z), _TWO_OVER_SQRT_PI * math.exp(-z * z)
+
+
+def _erf_partials(w, u):
+    """(dg/dw, dg/du) (d, d) of g(w, u) = dK(w, u)/dw = (4/pi) f / D,
+    f = u - beta w, beta = 2 w.u / (1 + 2|w|^2) (neuronlab.models.erf)."""
+    a, b, c = w @ w, u @ u, w @ u
+    N = 1 + 2 * a
+    D = np.sqrt(1 + 2 * a + 2 * b + 4 * (a * b - c * c))
+    beta = 2 * c / N
+    f = u - beta * w
+    dD_dw = (2 * w + 4 * (b * w - c * u)) / D
+    dD_du = (2 * u + 4 * (a * u - c * w)) / D
+    eye = np.eye(len(w))
+    df_dw = -beta * eye - np.outer(w, (2 * u - 4 * beta * w) / N)
+    df_du = eye - np.outer(w, 2 * w / N)
+    scale = 4 / np.pi
+    return (
+        scale * (df_dw / D - np.outer(f, dD_dw) / D**2),
+        scale * (df_du / D - np.outer(f, dD_du) / D**2),
+    )
+
+
+def erf_hessian(W, V, alpha=0.0) -> np.ndarray:
+    """H_ij = dg(w_i, u)/du at u = w_j (i != j); H_ii = sum_{q != i} s_q dg(w_i,
+    x_q)/dw + d/dw g(w, w) at w_i, with grad_i = sum_q s_q g(w_i, x_q)."""
+    n, d = W.shape
+    X = np.vstack([W, V])
+    sign = signs(n, len(V))
+    hess = np.zeros((n, d, n, d))
+    for i in range(n):
+        for q in range(len(X)):
+            d_w, d_u = _erf_partials(W[i], X[q])
+            if q == i:
+                hess[i, :, i, :] += d_w + d_u
+                continue
+            hess[i, :, i, :] += sign[q] * d_w
+            if q < n:
+                hess[i, :, q, :] = d_u
+    return hess.reshape(n * d, n * d)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def erf_gauss_newton(W, out):
+    """G (n k, n k) into `out` for erf: (4/pi) det(B)^(-1/2) B^(-1), B = I + 2A."""
+    n, k = W.shape
+    B = np.empty((k, k))
+    for i in range(n):
+        for j in range(n):
+            for a in range(k):
+                for b in range(k):
+                    B[a, b] = 2.0 * (W[i, a] * W[i, b] + W[j, a] * W[j, b])
+                B[a, a] += 1.0
+            inverse = np.linalg.inv(B)
+            factor = (4.0 / math.pi) / math.sqrt(np.linalg.det(B))
+            for a in range(k):
+                for b in range(k):
+                    out[i * k + a, j * k + b] = factor * inverse[a, b]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def erf_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The erf builder."""
+    erf_gauss_newton(X[: G.shape[0]], out)

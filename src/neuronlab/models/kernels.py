@@ -1,5 +1,6 @@
-"""The engine's compiled layout and the paper's model: X = [W; V], the workspace,
-the ReLU loss (eq. 23) and gradient (eq. 4), and the GD step loop.
+"""The models' shared layout: X = [W; V], the workspace, the compiled signatures
+every model's kernels have (LOSS, GRADIENT, ACTIVATION, GAUSS_NEWTON), and the
+pair geometry the Hessians share.
 
 Every kernel works in any dimension k: on full weights (n, d) or on the reduced
 coordinates (n, k) of `neuronlab.models.reduction`. Arrays are float64 and C-contiguous. The
@@ -11,10 +12,9 @@ in neuronlab.models.registry, with the same signatures (LOSS, GRADIENT below).
 import threading
 
 import numpy as np
-from numba import njit, types
+from numba import types
 
 from neuronlab.models import pairs
-from neuronlab.models.pairs import KERNEL, REASSOC, TWO_PI, angles, phi, residual
 
 pair_angles = pairs.pair_angles  # the angle helper, where callers look for it
 
@@ -115,65 +115,24 @@ def typed_kernel(dispatcher, signature):
     return dispatcher
 
 
-@njit(**KERNEL)
-def loss(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
-    """ReLU population loss, eq. (23), with X = [W; V]:
-    L = 1/4 |r|^2 + 1/(2 pi) sum_{p<q} s_p s_q phi(theta_pq)|x_p||x_q|, r = sum_i
-    w_i - sum_j v_j (m = 1: the paper's sum_{i<j} ... - sum_i phi(theta_i)|w_i||v|).
-    Not the kernel expansion, which cannot go below ~1e-15 (DESIGN §3.1)."""
-    rows = X.shape[0]
-    angles(X, norms, U, theta, sin_theta)
-    residual(X, sign, r)
-    linear = 0.0
-    for m in range(r.shape[1]):
-        linear += r[0, m] * r[0, m]
-    bracket = 0.0
-    for p in range(rows):
-        for q in range(p + 1, rows):
-            bracket += sign[p] * sign[q] * phi(theta[p, q]) * norms[p] * norms[q]
-    return 0.25 * linear + bracket / TWO_PI
+# Every model's Gauss-Newton builder: matrix(X, *work, out) writes G (n k, n k)
+# at X's students (work: the model's Workspace arrays; params[0] is alpha).
+GAUSS_NEWTON = types.void(C2, *WORK, C2)
 
 
-@njit(**KERNEL)
-def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
-    """ReLU population gradient into G (n, k), eq. (4), with X = [W; V]:
-    grad_i = 1/2 r + 1/(2 pi) [(sum_q s_q |x_q| sin theta_iq) w_i/|w_i|
-             - sum_q s_q theta_iq x_q]   (rows q != i, teachers s_q = -1).
-    At w_i = 0 (not differentiable) the subgradient with 1{0 >= 0} = 1:
-    grad_i = 1/2 (sum_{j!=i} w_j - sum_j v_j) (DESIGN §3.4): a dead neuron revives."""
-    angles(X, norms, U, theta, sin_theta)
-    residual(X, sign, r)
-    angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT, 0.5, 0.5, 1.0)
+def orthogonal_parts(U: np.ndarray, n: int) -> np.ndarray:
+    """N[a, b] (n, rows, k): unit vector of U_b's part orthogonal to U_a, for the
+    students a. Computed from U_b -+ U_a so that it keeps its digits when the two
+    are nearly (anti-)parallel; 0 where undefined (parallel rows)."""
+    Ua = U[:n, None, :]
+    Ub = U[None, :, :]
+    cos = np.einsum("ak,bk->ab", U[:n], U)[..., None]
+    diff = np.where(cos >= 0, Ub - Ua, Ub + Ua)
+    part = diff - np.einsum("abk,ak->ab", diff, U[:n])[..., None] * Ua
+    norm = np.linalg.norm(part, axis=2, keepdims=True)
+    return np.divide(part, norm, out=np.zeros_like(part), where=norm > 0)
 
 
-@njit(**KERNEL, fastmath=REASSOC)
-def angular_terms(X, sign, norms, U, theta, sin_theta, r, G, XT, linear, at_zero,
-                  scale):  # fmt: skip
-    """G_i = linear r + scale [radial_i U_i - sum_q theta_iq sign_q X_q] / 2 pi
-    over the rows q of X (teachers sign -1, theta_ii = 0); at_zero r at w_i = 0.
-    ReLU: (1/2, 1/2, 1); leaky_relu (neuronlab.models.leaky) its own coefficients. The sum
-    over q runs on the transposed, signed rows XT (k, rows): contiguous dot
-    products that vectorise."""
-    rows, k = X.shape
-    for p in range(rows):
-        for m in range(k):
-            XT[m, p] = sign[p] * X[p, m]
-    for i in range(G.shape[0]):
-        radial = 0.0
-        for q in range(rows):
-            radial += sign[q] * norms[q] * sin_theta[i, q]
-        if norms[i] == 0.0:  # the subgradient at w_i = 0 keeps only r
-            for m in range(k):
-                G[i, m] = at_zero * r[0, m]
-            continue
-        for m in range(k):
-            acc = 0.0
-            for q in range(rows):
-                acc += theta[i, q] * XT[m, q]
-            G[i, m] = linear * r[0, m] + scale * ((radial * U[i, m] - acc) / TWO_PI)
-
-
-@njit(**KERNEL)
-def activation(z, alpha):
-    """ReLU per sample: ([z]_+, 1{z >= 0}) (the convention of eq. 4)."""
-    return max(0.0, z), 1.0 if z >= 0.0 else 0.0
+def signs(n: int, m: int) -> np.ndarray:
+    """+1 for the n students, -1 for the m teachers (the rows of X = [W; V])."""
+    return np.r_[np.ones(n), -np.ones(m)]

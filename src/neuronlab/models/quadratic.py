@@ -11,6 +11,7 @@ w_i = 0 is smooth and stationary for that student: grad_i = 0, so a zero
 student stays at zero (no convention; the activation's s'(0) = 0).
 """
 
+import numpy as np
 from numba import njit
 
 from neuronlab.models.pairs import KERNEL, REASSOC
@@ -91,3 +92,41 @@ def gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params):
 def activation(z, alpha):
     """(z^2, 2z)."""
     return z * z, 2.0 * z
+
+
+def quadratic_hessian(W, V, alpha=0.0) -> np.ndarray:
+    """H_ij = 4 [(w_i.w_j) I + w_j w_i^T + w_i w_j^T] + delta_ij (4A + 2 tr A I)."""
+    n, d = W.shape
+    A = W.T @ W - V.T @ V
+    eye = np.eye(d)
+    hess = 4 * (
+        np.einsum("ij,ab->iajb", W @ W.T, eye)
+        + np.einsum("ja,ib->iajb", W, W)
+        + np.einsum("ia,jb->iajb", W, W)
+    )
+    idx = np.arange(n)
+    hess[idx, :, idx, :] += 4 * A + 2 * np.trace(A) * eye
+    return hess.reshape(n * d, n * d)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def quadratic_gauss_newton(W, out):
+    """G (n k, n k) into `out` for z^2: 4 [(w_i.w_j) I + w_i w_j^T + w_j w_i^T]."""
+    n, k = W.shape
+    for i in range(n):
+        for j in range(n):
+            dot = 0.0
+            for m in range(k):
+                dot += W[i, m] * W[j, m]
+            for a in range(k):
+                for b in range(k):
+                    value = W[i, a] * W[j, b] + W[j, a] * W[i, b]
+                    if a == b:
+                        value += dot
+                    out[i * k + a, j * k + b] = 4.0 * value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def quadratic_matrix(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params, out):
+    """The z^2 builder."""
+    quadratic_gauss_newton(X[: G.shape[0]], out)

@@ -14,22 +14,16 @@ neuronlab.models.kernels.Workspace(n, k, m, alpha).arrays(), in that order: sign
 norms (n+m,), U (n+m, k), theta (n+m, n+m), sin_theta (n+m, n+m), r (2, k),
 G (n, k), XT (k, n+m), A (2, k, k), params (1,) = [alpha]. Their numba
 types are neuronlab.models.kernels.LOSS, GRADIENT, ACTIVATION; a loop that takes a kernel
-declares types.FunctionType(GRADIENT) (see neuronlab.models.kernels.GD_STEPS and run_gd).
+declares types.FunctionType(GRADIENT) (see neuronlab.dynamics.loop.GD_STEPS and run_gd).
 hessian(W, V, alpha) -> (n k, n k) is plain NumPy (flow's Jacobian);
-gauss_newton(X, *work, out) writes the Gauss-Newton matrix (neuronlab.models.gauss_newton).
+gauss_newton(X, *work, out) writes the Gauss-Newton matrix (each model's module).
 `zero_row` states each model's convention at w_i = 0.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from neuronlab.models import erf, gauss_newton, kernels, leaky, quadratic
-from neuronlab.models.hessian import (
-    erf_hessian,
-    leaky_hessian,
-    quadratic_hessian,
-    relu_hessian,
-)
+from neuronlab.models import erf, kernels, leaky, quadratic, relu
 
 
 @dataclass(frozen=True)
@@ -43,47 +37,47 @@ class Model:
     hessian: Callable
     zero_row: str
     gauss_newton: (
-        Callable  # matrix(X, *work, out): neuronlab.models.gauss_newton.GAUSS_NEWTON
+        Callable  # matrix(X, *work, out): neuronlab.models.kernels.GAUSS_NEWTON
     )
 
 
 MODELS: dict[str, Model] = {
     "relu": Model(
         "relu",
-        kernels.loss,
-        kernels.gradient,
-        kernels.activation,
-        relu_hessian,
+        relu.loss,
+        relu.gradient,
+        relu.activation,
+        relu.relu_hessian,
         "subgradient with 1{0 >= 0} = 1: grad_i = 1/2 (sum_{j!=i} w_j - sum_j v_j)",
-        gauss_newton.relu_matrix,
+        relu.relu_matrix,
     ),
     "leaky_relu": Model(
         "leaky_relu",
         leaky.loss,
         leaky.gradient,
         leaky.activation,
-        leaky_hessian,
+        leaky.leaky_hessian,
         "s'(0) = 1 (right derivative): grad_i = 1/2 (1 + alpha) r",
-        gauss_newton.relu_matrix,
+        relu.relu_matrix,
     ),
     "erf": Model(
         "erf",
         erf.loss,
         erf.gradient,
         erf.activation,
-        erf_hessian,
+        erf.erf_hessian,
         "smooth: the closed form holds at 0 (grad_i = (4/pi) sum_q s_q x_q / "
         "sqrt(1 + 2|x_q|^2))",
-        gauss_newton.erf_matrix,
+        erf.erf_matrix,
     ),
     "quadratic": Model(
         "quadratic",
         quadratic.loss,
         quadratic.gradient,
         quadratic.activation,
-        quadratic_hessian,
+        quadratic.quadratic_hessian,
         "smooth and stationary: grad_i = 0, a zero student stays at zero",
-        gauss_newton.quadratic_matrix,
+        quadratic.quadratic_matrix,
     ),
 }
 

@@ -24,7 +24,7 @@ import numpy as np
 from neuronlab.dynamics import loop
 from neuronlab.dynamics.samples import run_sgd
 from neuronlab.models import kernels
-from neuronlab.models.gauss_newton import GAUSS_NEWTON
+from neuronlab.models.kernels import GAUSS_NEWTON
 from neuronlab.models.registry import MODELS
 from neuronlab.optim import steps
 

@@ -22,8 +22,8 @@ from numba import njit, types
 
 from neuronlab.dynamics.loop import FLUSH_BELOW
 from neuronlab.dynamics.samples import batch_gradient_sum, batch_loss, batch_window
-from neuronlab.models.gauss_newton import GAUSS_NEWTON, empirical_gauss_newton
-from neuronlab.models.kernels import ACTIVATION, GRADIENT, LOSS, WORK
+from neuronlab.models.empirical import empirical_gauss_newton
+from neuronlab.models.kernels import ACTIVATION, GAUSS_NEWTON, GRADIENT, LOSS, WORK
 from neuronlab.models.pairs import KERNEL
 
 # Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).

@@ -17,7 +17,7 @@ from neuronlab.optim.optimizers import OPTIMIZERS
 
 def warm_up() -> None:
     """Run a tiny instance of every method (a few ms once numba's cache is warm),
-    and pin BLAS to one thread for the process (core/blas.py says why)."""
+    and pin BLAS to one thread for the process (neuronlab/blas.py says why)."""
     pin_one_blas_thread()
     for config in _every_path():
         state = start_run(config)
