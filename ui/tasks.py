@@ -14,7 +14,8 @@ from neuronlab import RunConfig
 from neuronlab.analysis import beyond, toys
 from neuronlab.analysis import studies as analysis
 from neuronlab.analysis.summary import SUMMARY_COLUMNS
-from neuronlab.runs.metered import COST, Live, Meter, Stopped
+from neuronlab.runs.metered import COST, Live, Meter
+from neuronlab.runs.pipeline import summary_row
 from neuronlab.runs.sweep import CONFIG_COLUMNS
 from ui.jobs import Job, Task
 from ui.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
@@ -69,14 +70,15 @@ def compare(ns, seeds: int, **scalars) -> Task:
         for n, _ in todo
     ]
 
+    def one(meter: Meter, item):
+        n, seed = item
+        key = ("seed runs", n, seed, tuple(sorted(scalars.items())))
+        compute = partial(analysis.seed_runs, n, seed=seed, run=meter.run)
+        return key, partial(compute, **scalars)
+
     def work(progress: Job):
-        meter, done, runs = Meter(progress, sum(weights)), 0.0, {}
-        for (n, seed), weight in zip(todo, weights, strict=True):
-            key = ("seed runs", n, seed, tuple(sorted(scalars.items())))
-            compute = partial(analysis.seed_runs, n, seed=seed, run=meter.run)
-            runs[n, seed] = progress.memo(key, partial(compute, **scalars))
-            done += weight
-            meter.reach(done)
+        done = _each(progress, todo, weights, one, publish=False)
+        runs = dict(zip(todo, done, strict=True))
         left, whole, slopes = {}, {}, {}
         for n in dict.fromkeys(n for n, _ in todo):
             mine = [runs[n, seed] for seed in range(seeds)]
@@ -129,15 +131,13 @@ def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
     todo = beyond.tasks(plan, seeds, **knobs)
     weights = [neuronlab.estimate_seconds(arm.config) for arm, _ in todo]
 
+    def one(meter: Meter, item):
+        arm, seed = item
+        key = ("beyond", plan.key, arm.label, config_key(arm.config), seed)
+        return key, partial(beyond.run_task, plan, arm, seed, run=meter.run)
+
     def work(progress: Job) -> list:
-        meter, runs, done = Meter(progress, sum(weights)), [], 0.0
-        for (arm, seed), weight in zip(todo, weights, strict=True):
-            key = ("beyond", plan.key, arm.label, config_key(arm.config), seed)
-            compute = partial(beyond.run_task, plan, arm, seed, run=meter.run)
-            runs.append(progress.memo(key, compute))
-            done += weight
-            meter.reach(done, list(runs))
-        return runs
+        return _each(progress, todo, weights, one, publish=True)
 
     key = ("experiment", plan.key, seeds, tuple(sorted(knobs.items())))
     return Task(key, sum(weights), work, (plan.key, len(todo)))
@@ -159,16 +159,25 @@ def sweep(key, configs: list[RunConfig]) -> Task:
 
 
 def _row(config: RunConfig, meter: Meter) -> dict:
-    try:
-        started = time.perf_counter()
-        row = config.to_dict() | neuronlab.summarise(meter.run(config))
-        # Wall time is this server's, so it is the page's column, not neuronlab.runs.sweep's.
-        seconds = time.perf_counter() - started
-        below = row["steps_below_1e-9"] / config.steps * seconds
-        return row | {"seconds": seconds, "seconds_below_1e-9": below}
-    except Stopped:
-        raise
-    # A failed run is a row that says why, as in neuronlab.runs.sweep: the rest go on.
-    except Exception as error:  # noqa: BLE001
-        message = f"{type(error).__name__}: {error}"
-        return config.to_dict() | {"status": "error", "message": message}
+    """The CLI sweep's row (the one pipeline's summary_row), plus wall time: this
+    server's, so the page's columns, not the engine's."""
+    started = time.perf_counter()
+    row = summary_row(config, run=meter.run)
+    if row["status"] == "error":
+        return row
+    seconds = time.perf_counter() - started
+    below = row["steps_below_1e-9"] / config.steps * seconds
+    return row | {"seconds": seconds, "seconds_below_1e-9": below}
+
+
+def _each(progress: Job, todo: list, weights: list, one, publish: bool) -> list:
+    """The runs of `todo` in order, each cached on its own (one(meter, item) ->
+    (key, compute)), so a view that adds a seed computes only that seed; progress
+    by their estimated `weights`, with the runs done so far if `publish`."""
+    meter, runs, done = Meter(progress, sum(weights)), [], 0.0
+    for item, weight in zip(todo, weights, strict=True):
+        key, compute = one(meter, item)
+        runs.append(progress.memo(key, compute))
+        done += weight
+        meter.reach(done, list(runs) if publish else None)
+    return runs

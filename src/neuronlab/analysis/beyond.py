@@ -5,10 +5,10 @@ and what the lab measures from the finished runs. Pure and in pieces, so a
 caller can run the tasks in the background with progress and stop between them:
 `tasks(experiment, seeds, **knobs)` lists (arm, seed) runs, `run_task` runs one,
 `measure(experiment, runs)` makes the table the Beyond page shows and
-`bands(runs, column)` the median and band of each arm's curve.
+`bands(runs, column)` the median and band of each arm's curve: the one
+pipeline of neuronlab.runs.pipeline, with the experiments' own tables.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,12 +16,19 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
-from neuronlab.analysis.summary import ensemble_bands, first_time_below, tail_exponent
-from neuronlab.config import RunConfig
+from neuronlab.analysis.summary import first_time_below, tail_exponent
 from neuronlab.dynamics.run import simulate
+from neuronlab.runs.pipeline import (  # noqa: F401 (bands: this module's API)
+    BAND,
+    COLUMNS,
+    Arm,
+    Run,
+    bands,
+    by_arm,
+    plan,
+    run_one,
+)
 
-COLUMNS = ("step", "time", "loss", "local_exponent", "loss_inv_cbrt")
-BAND = (0.1, 0.9)
 TARGET = 1e-9  # "time to L < 1e-9" in the tables
 # Below this share of L(0) a loss is rounding, not a rate: 1e-26 for the exact
 # forms (DESIGN §3.1), 1e-14 for erf, whose kernel expansion subtracts O(1) terms.
@@ -36,30 +43,6 @@ SAFRAN_SHAMIR = {
     12: (58.5, 0.3), 14: (73.6, 5.5), 16: (85.1, 18.0), 18: (90.0, 36.9),
     20: (94.0, None),
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Arm:
-    """One curve: `config` with seeds config.seed, config.seed + 1, ..."""
-
-    label: str
-    config: RunConfig
-
-
-@dataclass(frozen=True)
-class Run:
-    """A finished run, small: its config, its records (COLUMNS + the
-    experiment's extras), wall seconds and status."""
-
-    arm: str
-    config: RunConfig
-    frame: pd.DataFrame
-    seconds: float
-    status: str
-
-    @property
-    def seconds_per_step(self) -> float:
-        return self.seconds / max(int(self.frame.step.iloc[-1]), 1)
 
 
 @dataclass(frozen=True)
@@ -79,42 +62,19 @@ class Experiment:
 
 
 def tasks(experiment: Experiment, seeds: int, **knobs) -> list[tuple[Arm, int]]:
-    """Every (arm, seed) run of the experiment, arm by arm."""
-    arms = experiment.arms(**{**experiment.knobs, **knobs})
-    return [(arm, arm.config.seed + k) for arm in arms for k in range(seeds)]
+    """Every (arm, seed) run of the experiment, arm by arm (pipeline.plan)."""
+    return plan(experiment.arms(**{**experiment.knobs, **knobs}), seeds)
 
 
 def run_task(experiment: Experiment, arm: Arm, seed: int, run=simulate) -> Run:
-    """Run one (arm, seed); `run(config)` may be a chunked, stoppable simulate."""
-    started = time.perf_counter()
-    traj = run(arm.config.replace(seed=seed))
-    seconds = time.perf_counter() - started
-    keep = [c for c in (*COLUMNS, *experiment.extras) if c in traj.metrics]
-    return Run(arm.label, traj.config, traj.metrics[keep], seconds, traj.status)
+    """Run one (arm, seed), keeping COLUMNS and the experiment's extras
+    (pipeline.run_one); `run(config)` may be a chunked, stoppable simulate."""
+    return run_one(arm, seed, (*COLUMNS, *experiment.extras), run)
 
 
 def measure(experiment: Experiment, runs: list[Run]) -> pd.DataFrame:
     """The experiment's table, one row per arm, in arm order."""
     return experiment.measure(runs)
-
-
-def bands(runs: list[Run], column: str) -> dict[str, pd.DataFrame]:
-    """Median and BAND quantiles of `column` per arm (neuronlab.ensemble_bands), with
-    `seconds`: the time axis in wall-clock (mean seconds per step x step)."""
-    out = {}
-    for label in dict.fromkeys(r.arm for r in runs):
-        mine = [r for r in runs if r.arm == label]
-        band = ensemble_bands([r.frame for r in mine], (column,), BAND)
-        per_step = np.mean([r.seconds_per_step for r in mine])
-        out[label] = band.assign(seconds=band.step * per_step)
-    return out
-
-
-def _by_arm(runs: list[Run]) -> dict[str, list[Run]]:
-    grouped: dict[str, list[Run]] = {}
-    for run in runs:
-        grouped.setdefault(run.arm, []).append(run)
-    return grouped
 
 
 def _median(values) -> float:
@@ -140,7 +100,7 @@ def rates(runs: list[Run]) -> pd.DataFrame:
     says what the rest are), steps and seconds to L < TARGET, the final loss;
     medians over seeds."""
     rows = []
-    for label, mine in _by_arm(runs).items():
+    for label, mine in by_arm(runs).items():
         t_end = mine[0].frame.time.iloc[-1]
         steps = [first_time_below(r.frame, TARGET) / r.config.eta for r in mine]
         kinds = [tail_kind(r) for r in mine]
@@ -169,7 +129,7 @@ def balance(runs: list[Run]) -> pd.DataFrame:
     of seeds whose final norms sit in [|v|/4n, 4|v|/n] (Theorem 6)."""
     table = rates(runs)
     worst, inside = [], []
-    for mine in _by_arm(runs).values():
+    for mine in by_arm(runs).values():
         aligned = [r.frame[r.frame.theta_max <= ALIGNED] for r in mine]
         worst.append(max((f.balance.max() for f in aligned if len(f)), default=np.nan))
         inside.append(np.mean([_in_band(r) for r in mine]))
@@ -187,7 +147,7 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
     """Per (k, n): seeds ending with L >= BAD_LOSS, the fraction with a 95 %
     Wilson interval, beside Safran & Shamir's percentage."""
     rows = []
-    for label, mine in _by_arm(runs).items():
+    for label, mine in by_arm(runs).items():
         bad = sum(r.frame.loss.iloc[-1] >= BAD_LOSS for r in mine)
         interval = binomtest(bad, len(mine)).proportion_ci(0.95, method="wilson")
         k, n = mine[0].config.teachers, mine[0].config.n

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from neuronlab.analysis.summary import SUMMARY_COLUMNS, summarise
+from neuronlab.analysis.summary import SUMMARY_COLUMNS
 from neuronlab.config import RunConfig
-from neuronlab.dynamics.run import simulate
+from neuronlab.runs.pipeline import summary_row
 
 CONFIG_COLUMNS = tuple(RunConfig.__dataclass_fields__)
 # A sweep's rows live in memory and its runs in one queue: 1e5 runs of even 1e5
@@ -33,13 +33,7 @@ def run_item(item: RunConfig | Mapping[str, Any]) -> dict:
         raw = item if isinstance(item, Mapping) else {}
         fields = {k: raw.get(k) for k in CONFIG_COLUMNS}
         return fields | {"status": "invalid", "message": str(error)}
-    try:
-        return config.to_dict() | summarise(simulate(config))
-    except Exception as error:  # noqa: BLE001 - a row, not a crash: the rest go on
-        return config.to_dict() | {
-            "status": "error",
-            "message": f"{type(error).__name__}: {error}",
-        }
+    return summary_row(config)
 
 
 def iter_sweep(
@@ -48,8 +42,8 @@ def iter_sweep(
     """(index, row) pairs as runs finish, in completion order.
 
     scheduler : "tcp://host:port" of a Dask distributed scheduler (dask is
-        imported only then); the engine is shipped to its workers, whose package
-        versions must equal this machine's (neuronlab.runs.cluster.connect raises
+        imported only then); its workers run their installed neuronlab, whose
+        package versions must equal this machine's (neuronlab.runs.cluster.connect raises
         ClusterError before any run otherwise). None runs on this machine.
     workers : local processes (default: all cores); 1 runs in this process.
     At most MAX_RUNS items.
