@@ -19,7 +19,6 @@ from neuronlab.analysis.studies import (
     seed_runs,
     smallest_table,
     spectra_at,
-    summary_table,
 )
 from neuronlab.analysis.toys import TOYS as TOY_NAMES
 from neuronlab.analysis.toys import toy_view
@@ -40,6 +39,7 @@ from ui.figures.toys import collapse_figure, toy_figure
 from ui.form import Page
 from ui.links import link_reference
 from ui.schema import Field
+from ui.tables import summary_table
 
 
 def only_svg_scatter(fig: go.Figure) -> bool:

@@ -8,13 +8,14 @@ background) -> two charts and a table of the measured crossing and exponents.
 import streamlit as st
 
 from neuronlab.analysis import beyond, experiments
-from neuronlab.analysis.studies import BAND, LEFT_STEPS, summary_table
+from neuronlab.analysis.studies import BAND, LEFT_STEPS
 from neuronlab.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
 from ui.figures.beyond import curves, exponent_curves
 from ui.figures.compare import EXPONENT_FROM
 from ui.figures.pages import figure1_figures
+from ui.tables import summary_table
 
 
 def along(values: dict) -> None:

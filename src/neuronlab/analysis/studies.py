@@ -1,5 +1,5 @@
 """Every number a page shows that is not a run itself (DESIGN §2): seeds as
-median and band, where n = 1 passes below n >= 2, the Compare table, a run's phases
+median and band, where n = 1 passes below n >= 2, a run's phases
 with its balance and H-law checks, and Hessian spectra at chosen steps.
 
 Functions that need runs take `run(config, W0=None, v=None) -> Trajectory`,
@@ -26,7 +26,6 @@ COMPARE_COLUMNS = ("step", "time", "loss", "log_eta_t_loss")
 # Explore's seeds: the columns its loss charts band.
 SEED_COLUMNS = ("step", "time", "loss", "loss_inv_cbrt")
 BAND = (0.1, 0.9)  # quantiles of the shaded band over seeds
-FLOOR = "— (at the rounding floor)"
 # At most this many spectra per view: each is an (n k)-square eigenproblem.
 MAX_SPECTRA = 8
 # Per-step factors this close agree (a theorem-like run: 1e-7; large σ: 1e-2).
@@ -80,46 +79,6 @@ def crossing_step(one: pd.DataFrame, many: pd.DataFrame) -> float:
     steps = merged.step.to_numpy(float)
     share = gap[i] / (gap[i] - gap[i + 1])
     return float(steps[i] + share * (steps[i + 1] - steps[i]))
-
-
-def summary_table(
-    left: dict[int, pd.DataFrame],
-    whole: dict[int, pd.DataFrame],
-    slopes: dict[int, list[float]],
-) -> pd.DataFrame:
-    """One row per n: L at the left panel's end, the crossing with n = 1, and the
-    exponents at the horizon (medians over seeds, band in brackets)."""
-    rows = []
-    for n in sorted(left):
-        end, last = left[n].iloc[-1], whole[n].iloc[-1]
-        rows.append(
-            {
-                "n": n,
-                f"L({int(end.step)})": _banded(end, "loss", "{:.2e}"),
-                "n = 1 passes below at iteration": (
-                    "—" if n == 1 else _iteration(crossing_step(left[1], left[n]))
-                ),
-                # n = 1 sits at the rounding floor long before T: no rate to read.
-                f"log_ηT L at T = {int(last.step):,}": (
-                    FLOOR if n == 1 else _banded(last, "log_eta_t_loss", "{:.3f}")
-                ),
-                "slope of log L vs log T, last decade": (
-                    FLOOR if n == 1 else f"{np.median(slopes[n]):.3f}"
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _banded(row: pd.Series, column: str, fmt: str) -> str:
-    median, lo, hi = (row[f"{column}_{q}"] for q in ("median", "lo", "hi"))
-    return f"{fmt.format(median)} [{fmt.format(lo)}, {fmt.format(hi)}]"
-
-
-def _iteration(step: float) -> str:
-    if np.isnan(step):
-        return "never above"
-    return f"after {LEFT_STEPS}" if np.isinf(step) else f"≈ {step:.0f}"
 
 
 @dataclass(frozen=True)
