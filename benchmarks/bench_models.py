@@ -30,20 +30,30 @@ from neuronlab.models.registry import model_of, workspace
 # A step loop of a checkout, timed in its own process: whichever API it has.
 _CHILD = """
 import math, sys, time
-import neuronlab
-from neuronlab.models import kernels
+sys.path[:0] = ["src", "."]  # the checkout's own engine, not this machine's install
 n, steps, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-cfg = neuronlab.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0)
-state = neuronlab.start_run(cfg)
-if hasattr(kernels, "run_gd"):
+try:  # the package (neuronlab) ...
+    import neuronlab as engine
+    from neuronlab.dynamics import loop
+    from neuronlab.models import kernels
     from neuronlab.models.registry import workspace
+    gd = loop.run_gd
+except ModuleNotFoundError:  # ... or the folder before it (core)
+    import core as engine
+    from core import kernels
+    gd = getattr(kernels, "run_gd", None)
+    if gd is not None:
+        from core.models import workspace
+cfg = engine.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0)
+state = engine.start_run(cfg)
+if gd is not None:
     work = workspace(cfg, *state.W.shape)
     def run(X):
-        loop.run_gd(neuronlab.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
+        gd(engine.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
 else:
     work = kernels.Workspace(*state.W.shape).arrays()
     def run(X):
-        loop.gd_steps(X, cfg.eta, steps, state.memory.bound, *work)
+        kernels.gd_steps(X, cfg.eta, steps, state.memory.bound, *work)
 run(kernels.stack(state.W, state.v))
 for _ in range(rounds):
     X = kernels.stack(state.W, state.v)
