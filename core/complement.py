@@ -31,7 +31,7 @@ import numpy as np
 from . import kernels
 from .blas import one_blas_thread
 from .models import MODELS
-from .reduction import reduce
+from .reduction import Reduction, reduce
 from .spectrum import complement_block
 
 
@@ -114,6 +114,15 @@ def _orthogonal_unit(basis: np.ndarray, d: int) -> np.ndarray:
     return Q[:, basis.shape[1]]
 
 
+def span(W: np.ndarray, v: np.ndarray) -> Reduction:
+    """core.reduction.reduce, or the identity basis where rounding would give it
+    more than d columns (students parallel to v up to rounding, v off the axes)."""
+    reduced = reduce(W, v)
+    if reduced.basis.shape[1] <= W.shape[1]:
+        return reduced
+    return Reduction(np.eye(W.shape[1]), W, v)
+
+
 def full_spectrum(W, v, activation: str = "relu", alpha: float = 0.0) -> FullSpectrum:
     """All n*d eigenvalues of the Hessian of L at W (n, d), teachers v (d,) or
     (m, d), in O((n k)^3 + n d k) time: the reduced Hessian's n k eigenvalues and
@@ -121,7 +130,7 @@ def full_spectrum(W, v, activation: str = "relu", alpha: float = 0.0) -> FullSpe
     W = np.asarray(W, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
     with one_blas_thread():
-        reduced = reduce(W, v)
+        reduced = span(W, v)
         V = kernels.teacher_rows(reduced.v)
         hessian = MODELS[activation].hessian(reduced.W, V, alpha)
         span_values, span_vectors = np.linalg.eigh(hessian)

@@ -23,9 +23,8 @@ import numpy as np
 import scipy.optimize
 
 from .blas import one_blas_thread
-from .complement import full_spectrum
+from .complement import full_spectrum, span
 from .population import population_gradient, population_hessian, population_loss
-from .reduction import reduce
 
 ZERO = 1e-7  # |lambda| <= ZERO * max(1, max |lambda|) counts as a zero eigenvalue
 CRITICAL = 1e-8  # grad norm above CRITICAL * max(1, |v|^2): not a critical point
@@ -127,7 +126,7 @@ def critical_point(
     """Polish W (n, d) to a critical point of L for teachers v (d,) or (m, d)
     and classify it (module docstring). `a` (trained output weights) is refused."""
     W, v = _checked(W, v, activation, alpha, a)
-    reduced = reduce(W, v)
+    reduced = span(W, v)
     gradient, hessian = _problem(reduced.v, activation, alpha)
     with one_blas_thread():
         polished, taken = _newton(reduced.W, gradient, hessian, iterations)
