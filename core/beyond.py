@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from .config import RunConfig
+from .landscape import critical_point, distinct_minima
 from .run import simulate
 from .summary import ensemble_bands, first_time_below, tail_exponent
 
@@ -49,13 +50,16 @@ class Arm:
 @dataclass(frozen=True)
 class Run:
     """A finished run, small: its config, its records (COLUMNS + the
-    experiment's extras), wall seconds and status."""
+    experiment's extras), wall seconds and status; `certificate`, for an
+    experiment that certifies its stuck runs, the polished critical point
+    (core.landscape.CriticalPoint) where the run ended with L >= BAD_LOSS."""
 
     arm: str
     config: RunConfig
     frame: pd.DataFrame
     seconds: float
     status: str
+    certificate: object = None
 
     @property
     def seconds_per_step(self) -> float:
@@ -67,7 +71,8 @@ class Experiment:
     """arms(**knobs) -> tuple of Arm; knobs : their defaults; seeds : the
     default number per arm.  measure(runs) -> table, one row per arm.  extras :
     metric columns kept beyond COLUMNS.  guides : (exponent, label) power laws
-    t^exponent worth drawing over the loss."""
+    t^exponent worth drawing over the loss.  certify : polish the runs that end
+    with L >= BAD_LOSS to a critical point (Run.certificate)."""
 
     key: str
     arms: Callable
@@ -76,6 +81,7 @@ class Experiment:
     measure: Callable
     extras: tuple[str, ...] = ()
     guides: tuple[tuple[float, str], ...] = field(default=())
+    certify: bool = False
 
 
 def tasks(experiment: Experiment, seeds: int, **knobs) -> list[tuple[Arm, int]]:
@@ -90,7 +96,11 @@ def run_task(experiment: Experiment, arm: Arm, seed: int, run=simulate) -> Run:
     traj = run(arm.config.replace(seed=seed))
     seconds = time.perf_counter() - started
     keep = [c for c in (*COLUMNS, *experiment.extras) if c in traj.metrics]
-    return Run(arm.label, traj.config, traj.metrics[keep], seconds, traj.status)
+    certificate = None
+    if experiment.certify and traj.loss[-1] >= BAD_LOSS:
+        certificate = critical_point(traj.final_W, traj.teachers)
+    frame = traj.metrics[keep]
+    return Run(arm.label, traj.config, frame, seconds, traj.status, certificate)
 
 
 def measure(experiment: Experiment, runs: list[Run]) -> pd.DataFrame:
@@ -185,7 +195,9 @@ def _in_band(run: Run) -> bool:
 
 def spurious(runs: list[Run]) -> pd.DataFrame:
     """Per (k, n): seeds ending with L >= BAD_LOSS, the fraction with a 95 %
-    Wilson interval, beside Safran & Shamir's percentage."""
+    Wilson interval, beside Safran & Shamir's percentage; where the runs were
+    certified, the distinct critical points they polish to (loss to 12 digits,
+    kind, smallest Hessian eigenvalue: all positive for a true minimum)."""
     rows = []
     for label, mine in _by_arm(runs).items():
         bad = sum(r.frame.loss.iloc[-1] >= BAD_LOSS for r in mine)
@@ -209,6 +221,18 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
                     for r in mine
                     if r.frame.loss.iloc[-1] >= BAD_LOSS
                 ),
+                "certified (L: kind, λ_min)": _certified(mine),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _certified(runs: list[Run]) -> str:
+    """The distinct polished points of the stuck runs, one "L: kind, λ_min" each."""
+    points = [r.certificate for r in runs if r.certificate is not None]
+    if not points:
+        return "—"
+    return "; ".join(
+        f"{m['loss']} ×{m['count']}: {m['kind']}, λ_min {m['smallest eigenvalue']:.4g}"
+        for m in distinct_minima(points)
+    )

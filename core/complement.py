@@ -107,6 +107,16 @@ class FullSpectrum:
         j = int(np.abs(self.block_values - value).argmin())
         return np.outer(self.block_vectors[:, j], _orthogonal_unit(self.basis, d))
 
+    def null_part(self, D: np.ndarray, tolerance: float) -> np.ndarray:
+        """D (n, d) projected on the eigenvectors with |lambda| <= tolerance."""
+        n, k = len(self.block_values), self.basis.shape[1]
+        inside = D @ self.basis  # (n, k): the part on S^n
+        zero = self.span_vectors[:, np.abs(self.span_values) <= tolerance]
+        on_span = (zero @ (zero.T @ inside.ravel())).reshape(n, k) @ self.basis.T
+        outside = D - inside @ self.basis.T  # its rows are orthogonal to S
+        c = self.block_vectors[:, np.abs(self.block_values) <= tolerance]
+        return on_span + c @ (c.T @ outside)
+
 
 def _orthogonal_unit(basis: np.ndarray, d: int) -> np.ndarray:
     """A unit vector of R^d orthogonal to the columns of basis (d, k), k < d."""

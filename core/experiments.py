@@ -122,6 +122,7 @@ EXPERIMENTS = {
             {"k": 8, "steps": 5_000},
             seeds=30,
             measure=spurious,
+            certify=True,
         ),
     )
 }

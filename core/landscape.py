@@ -17,6 +17,7 @@ direction sum w_i) and (n - 1) d zeros (mass moved between students; students
 turned apart, which phi(theta) ~ theta^3/3 does not see at second order).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +45,8 @@ class CriticalPoint:
     L(0)), "local minimum" (index 0, nullity 0), "saddle" (index > 0),
     "degenerate" (index 0 and zero modes: the second-order test cannot decide),
     or "not critical" (grad_norm above CRITICAL: Newton did not converge here).
-    iterations : Newton steps taken."""
+    iterations : Newton steps taken.  moved : |W - start| (Frobenius): small
+    for a polish, large where the trust region had to look further."""
 
     W: np.ndarray
     v: np.ndarray
@@ -58,6 +60,7 @@ class CriticalPoint:
     tolerance: float
     kind: str
     iterations: int
+    moved: float = 0.0
 
     @property
     def smallest(self) -> float:
@@ -135,7 +138,8 @@ def critical_point(
             # gets near one (it may slide along flat valleys, so it comes second).
             start = _trust_region(reduced.W, gradient, hessian)
             polished, taken = _newton(start, gradient, hessian, iterations)
-    return classify(polished @ reduced.basis.T, v, activation, alpha, taken)
+    cp = classify(polished @ reduced.basis.T, v, activation, alpha, taken)
+    return dataclasses.replace(cp, moved=float(np.linalg.norm(cp.W - W)))
 
 
 def _scale(v) -> float:
@@ -188,3 +192,23 @@ def split_point(point, i: int, v=None, fraction: float = 0.5, **model) -> Critic
     parts = [fraction ** (1 / p) * W[i], (1 - fraction) ** (1 / p) * W[i]]
     split = np.vstack([W[:i], *parts, W[i + 1 :]])
     return classify(split, v, activation, model.get("alpha", 0.0))
+
+
+def distinct_minima(points, digits: int = 12) -> list[dict]:
+    """Polished points grouped by their loss to `digits` decimals (Safran &
+    Shamir's stuck seeds share a few minima): per group its loss, how many,
+    the kind(s), the smallest eigenvalue and the largest gradient norm."""
+    groups: dict[str, list[CriticalPoint]] = {}
+    for point in points:
+        groups.setdefault(f"{point.loss:.{digits}f}", []).append(point)
+    return [
+        {
+            "loss": key,
+            "count": len(mine),
+            "kind": " / ".join(sorted({p.kind for p in mine})),
+            "smallest eigenvalue": min(p.smallest for p in mine),
+            "largest |grad|": max(p.grad_norm for p in mine),
+            "largest move": max(p.moved for p in mine),
+        }
+        for key, mine in sorted(groups.items())
+    ]
