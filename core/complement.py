@@ -93,19 +93,15 @@ class FullSpectrum:
         return self.basis.shape[0] - self.basis.shape[1]
 
     def direction(self, index: int) -> np.ndarray:
-        """The unit eigenvector (n, d) of values[index] (ties: the span's first)."""
-        n = len(self.block_values)
-        d, k = self.basis.shape
-        value = self.values[index]
-        span_gap = np.abs(self.span_values - value).min()
-        if (
-            self.multiplicity == 0
-            or span_gap <= np.abs(self.block_values - value).min()
-        ):
-            j = int(np.abs(self.span_values - value).argmin())
+        """The unit eigenvector (n, d) of values[index]; distinct indices give
+        orthonormal vectors, repeated eigenvalues included."""
+        n, (d, k) = len(self.block_values), self.basis.shape
+        tagged = np.r_[self.span_values, np.repeat(self.block_values, d - k)]
+        j = int(np.argsort(tagged, kind="stable")[index])
+        if j < n * k:
             return self.span_vectors[:, j].reshape(n, k) @ self.basis.T
-        j = int(np.abs(self.block_values - value).argmin())
-        return np.outer(self.block_vectors[:, j], _orthogonal_unit(self.basis, d))
+        block, copy = divmod(j - n * k, d - k)
+        return np.outer(self.block_vectors[:, block], _complement(self.basis)[:, copy])
 
     def null_part(self, D: np.ndarray, tolerance: float) -> np.ndarray:
         """D (n, d) projected on the eigenvectors with |lambda| <= tolerance."""
@@ -118,10 +114,10 @@ class FullSpectrum:
         return on_span + c @ (c.T @ outside)
 
 
-def _orthogonal_unit(basis: np.ndarray, d: int) -> np.ndarray:
-    """A unit vector of R^d orthogonal to the columns of basis (d, k), k < d."""
+def _complement(basis: np.ndarray) -> np.ndarray:
+    """An orthonormal basis (d, d - k) of the complement of basis (d, k)."""
     Q, _ = np.linalg.qr(basis, mode="complete")
-    return Q[:, basis.shape[1]]
+    return Q[:, basis.shape[1] :]
 
 
 def span(W: np.ndarray, v: np.ndarray) -> Reduction:
@@ -148,7 +144,7 @@ def full_spectrum(W, v, activation: str = "relu", alpha: float = 0.0) -> FullSpe
             gram_block(reduced.W, V, activation, alpha)
         )
     d, k = reduced.basis.shape
-    values = np.sort(np.r_[span_values, np.repeat(block_values, d - k)])
+    values = np.sort(np.r_[span_values, np.repeat(block_values, d - k)], kind="stable")
     return FullSpectrum(
         values, span_values, span_vectors, block_values, block_vectors, reduced.basis
     )

@@ -27,6 +27,7 @@ POINTS = ("run", "global", "stuck", "split")
 BAD_LOSS = 1e-3  # Safran & Shamir's threshold (core.beyond.BAD_LOSS)
 GRID = 41  # slice resolution per axis
 ESCAPE = 1e-3  # step off a saddle, relative to |W|
+ESCAPE_STEPS = 20_000  # GD steps (eta 0.1) of each escape run
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _escape(cp: CriticalPoint, steps: int, run: Callable) -> dict:
 
 def landscape_view(
     point: str, *, n=3, d=5, sigma=0.1, eta=0.1, steps=20_000, seed=0, k=8,
-    seeds=40, escape_steps=20_000, run: Callable = simulate,
+    seeds=40, escape_steps=ESCAPE_STEPS, run: Callable = simulate,
 ) -> LandscapeView:  # fmt: skip
     """The point (POINTS) for the run fields (the paper's setting, GD) or for
     Safran & Shamir's k; `run(config, W0=None, v=None)` runs a config."""

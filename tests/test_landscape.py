@@ -279,3 +279,17 @@ def test_teachers_table_certifies_its_stuck_runs():
     assert row["certified (L: kind, λ_min)"].startswith(
         f"{stuck[0].loss:.12f} ×1: local minimum"
     )
+
+
+def test_eigenvectors_are_orthonormal_eigenvectors_of_the_fd_hessian():
+    """Every direction(i), span and complement copies alike, against the
+    finite-difference Hessian of the plain loss (d = 6 > k = 3)."""
+    rng = np.random.default_rng(5)
+    W, v = 0.7 * rng.standard_normal((2, 6)), np.eye(6)[0]
+    spectrum = full_spectrum(W, v)
+    H = fd_hessian(W, v[None])
+    vectors = np.array([spectrum.direction(i).ravel() for i in range(12)])
+    np.testing.assert_allclose(vectors @ vectors.T, np.eye(12), atol=1e-12)
+    np.testing.assert_allclose(
+        H @ vectors.T, vectors.T * spectrum.values, atol=1e-6 * np.abs(H).max()
+    )

@@ -1,5 +1,6 @@
 """Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
-Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment.
+Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment,
+a point of the landscape.
 
 Each runs its configs through a core.metered.Meter: chunks of at most 0.25 s of
 wall time, progress after each (the job's `progress` raises Stopped when it must
@@ -10,7 +11,7 @@ import time
 from functools import partial
 
 import core
-from core import RunConfig, analysis, beyond, toys
+from core import RunConfig, analysis, beyond, landscape_view, toys
 from core.metered import COST, Live, Meter, Stopped
 from core.summary import SUMMARY_COLUMNS
 from core.sweep import CONFIG_COLUMNS
@@ -168,3 +169,27 @@ def _row(config: RunConfig, meter: Meter) -> dict:
     except Exception as error:  # noqa: BLE001
         message = f"{type(error).__name__}: {error}"
         return config.to_dict() | {"status": "error", "message": message}
+
+
+def landscape(point: str, **values) -> Task:
+    """The Landscape page's point (core.landscape_view): the runs metered, the
+    polishing, spectrum and slice after them (well under a second)."""
+    if point in ("run", "global"):
+        runs = [
+            RunConfig(
+                **{k: values[k] for k in ("n", "d", "sigma", "eta", "steps", "seed")}
+            )
+        ]
+    else:
+        first = landscape_view.stuck_config(values["k"], values["seed"])
+        runs = [first] * values["seeds"]
+    # The escape runs at a saddle: two GD runs of escape_steps each.
+    escape = RunConfig(n=runs[0].n + 1, d=runs[0].d, steps=landscape_view.ESCAPE_STEPS)
+    seconds = sum(map(core.estimate_seconds, runs)) + 2 * core.estimate_seconds(escape)
+
+    def work(progress: Job):
+        return landscape_view.landscape_view(
+            point, run=Meter(progress, seconds).run, **values
+        )
+
+    return Task(("landscape", point, tuple(sorted(values.items()))), seconds, work)
