@@ -30,7 +30,7 @@ from .population import population_gradient, population_hessian, population_loss
 ZERO = 1e-7  # |lambda| <= ZERO * max(1, max |lambda|) counts as a zero eigenvalue
 CRITICAL = 1e-8  # grad norm above CRITICAL * max(1, |v|^2): not a critical point
 GLOBAL = 1e-12  # loss <= GLOBAL * L(0) counts as the global minimum L = 0
-RCOND = 1e-13  # lstsq cut: Hessian directions below it are flat, not inverted
+RCOND = 1e-8  # lstsq cut (relative): directions this flat are not inverted
 HOMOGENEITY = {"relu": 1, "leaky_relu": 1, "quadratic": 2}  # sigma(cz) = c^p sigma(z)
 
 

@@ -36,15 +36,19 @@ WHY = {
 
 
 def verdict(cp) -> None:
-    cells = st.columns(5)
-    cells[0].metric("Kind", cp.kind)
-    cells[1].metric("Loss L", f"{cp.loss:.12g}")
-    cells[2].metric("‖∇L‖", f"{cp.grad_norm:.2g}", help="After Newton's polish.")
-    cells[3].metric("Index", cp.index, help="Negative eigenvalues.")
-    cells[4].metric(
+    st.subheader(f"Kind: {cp.kind}")
+    cells = st.columns(4)
+    cells[0].metric("Loss L", f"{cp.loss:.4g}", help="To 12 digits: below.")
+    cells[1].metric("‖∇L‖", f"{cp.grad_norm:.2g}", help="After Newton's polish.")
+    cells[2].metric("Index", cp.index, help="Negative eigenvalues.")
+    cells[3].metric(
         "Zero modes",
         cp.nullity,
         help=f"Eigenvalues with |λ| ≤ {ZERO:g}·max(1, max|λ|) = {cp.tolerance:.2g}.",
+    )
+    st.caption(
+        f"L = {cp.loss:.12g} (12 digits). Newton's method moved the point by "
+        f"{cp.moved:.2g} in {cp.iterations} step(s), to a gradient at rounding level."
     )
 
 

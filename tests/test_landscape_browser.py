@@ -1,0 +1,55 @@
+"""The Landscape page in headless Chromium: the default point (a run's end, the
+flat minimum beside n = 1) and a split point (a saddle and its escape) at three
+sizes, screenshots saved for a human, the layout checked in the DOM."""
+
+import time
+
+import pytest
+
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    DRAWN,
+    LAYOUT_PROBLEMS,
+    SHOTS,
+    TIMEOUT_MS,
+    browser,
+    no_exception,
+    server,
+    warm_server,
+)
+
+pytestmark = pytest.mark.browser
+POINTS = {"run": "landscape", "split": "landscape?point=split&k=8&seed=9&seeds=1"}
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1400, 1000), (1024, 768), (390, 844)], ids=lambda v: str(v)
+)
+def test_landscape_points_fit_at_every_size(warm_server, browser, width, height):  # noqa: F811
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    (SHOTS / "land").mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for name, path in POINTS.items():
+        page.goto(f"{warm_server}/{path}")
+        page.locator("h1").first.wait_for()
+        page.wait_for_selector(DRAWN)
+        charts = 3 if name == "split" else 2
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot').length >= {charts}"
+        )
+        time.sleep(1.0)  # the last charts' layout at this width
+        no_exception(page)
+        assert page.get_by_text("Kind: ").first.is_visible()
+        page.screenshot(
+            path=SHOTS / "land" / f"{name}_{width}x{height}.png", full_page=True
+        )
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        if page.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
+            found.append("the page is wider than the window")
+        problems[name] = found
+    context.close()
+    assert not {k: v for k, v in problems.items() if v}
