@@ -44,12 +44,16 @@ def test_landscape_points_fit_at_every_size(warm_server, browser, width, height)
         time.sleep(1.0)  # the last charts' layout at this width
         no_exception(page)
         assert page.get_by_text("Kind: ").first.is_visible()
-        page.screenshot(
-            path=SHOTS / "land" / f"{name}_{width}x{height}.png", full_page=True
-        )
+        shot = SHOTS / "land" / f"{name}_{width}x{height}"
+        page.screenshot(path=f"{shot}.png")
+        # Streamlit scrolls inside its own container: a tall window shows it all.
+        page.set_viewport_size({"width": width, "height": 4 * height})
+        time.sleep(0.75)
+        page.screenshot(path=f"{shot}_tall.png")
         found = page.evaluate(LAYOUT_PROBLEMS)
         if page.evaluate("document.documentElement.scrollWidth > innerWidth + 1"):
             found.append("the page is wider than the window")
         problems[name] = found
+        page.set_viewport_size({"width": width, "height": height})
     context.close()
     assert not {k: v for k, v in problems.items() if v}

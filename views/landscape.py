@@ -46,10 +46,12 @@ def verdict(cp) -> None:
         cp.nullity,
         help=f"Eigenvalues with |λ| ≤ {ZERO:g}·max(1, max|λ|) = {cp.tolerance:.2g}.",
     )
-    st.caption(
-        f"L = {cp.loss:.12g} (12 digits). Newton's method moved the point by "
-        f"{cp.moved:.2g} in {cp.iterations} step(s), to a gradient at rounding level."
+    polish = (
+        f"Newton's method moved the point by {cp.moved:.2g} in {cp.iterations} step(s)."
+        if cp.iterations
+        else "Taken as it is (a split point is critical by construction)."
     )
+    st.caption(f"L = {cp.loss:.12g} (12 digits). {polish}")
 
 
 def certified(view) -> None:

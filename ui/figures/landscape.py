@@ -72,22 +72,33 @@ def spectrum_figure(view, revision: str) -> go.Figure:
 
 
 def slice_figure(view, revision: str) -> go.Figure:
-    """L(W + a d1 + b d2) - L(W): blue below the point's loss, red above; the
-    run's records projected on (d1, d2) as a line, the point at the origin."""
+    """L(W + a d1 + b d2) - L(W): blue below the point's loss, red above (signed
+    log colours); the run's records projected on (d1, d2), the point at 0."""
     s = view.slice
-    bound = float(np.abs(s.excess).max()) or 1.0
+    # Colours on a signed log scale (asinh): a saddle's shallow dip and a flat
+    # valley's cubic rise show beside the stiff direction's steep walls.
+    top = float(np.abs(s.excess).max()) or 1.0
+    scale = 1e-4 * top
+    ticks = np.array([-top, -top / 100, 0.0, top / 100, top])
     fig = go.Figure(
         go.Contour(
             x=s.a,
             y=s.b,
-            z=s.excess,
+            z=np.arcsinh(s.excess / scale),
+            customdata=s.excess,
             colorscale="RdBu_r",
             zmid=0.0,
-            zmin=-bound,
-            zmax=bound,
+            zmin=-np.arcsinh(top / scale),
+            zmax=np.arcsinh(top / scale),
             ncontours=24,
-            colorbar={"title": {"text": "L − L*", "side": "right"}, "thickness": 12},
-            hovertemplate="a %{x:.3g}, b %{y:.3g}<br>L − L* = %{z:.3g}<extra></extra>",
+            colorbar={
+                "title": {"text": "L − L*", "side": "right"},
+                "thickness": 12,
+                "tickvals": np.arcsinh(ticks / scale),
+                "ticktext": [f"{t:.1e}" if t else "0" for t in ticks],
+            },
+            hovertemplate="a %{x:.3g}, b %{y:.3g}<br>"
+            "L − L* = %{customdata:.3g}<extra></extra>",
             showlegend=False,
         )
     )
