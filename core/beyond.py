@@ -188,6 +188,20 @@ def balance(runs: list[Run]) -> pd.DataFrame:
     )
 
 
+def constants(runs: list[Run]) -> pd.DataFrame:
+    """rates plus C of L ~ C t^-3 (t = eta * step): the median of L t^3 over
+    each run's last decade, medians over seeds, and its ratio to the first
+    arm's (the reference: gradient flow in the step-size experiment)."""
+    table = rates(runs)
+    c = []
+    for mine in _by_arm(runs).values():
+        tails = [r.frame[r.frame.time >= r.frame.time.iloc[-1] / 10] for r in mine]
+        c.append(_median(float(np.median(f.loss * f.time**3)) for f in tails))
+    return table.assign(
+        **{"C = L·t³ (last decade)": c, "C / C of the first": np.array(c) / c[0]}
+    )
+
+
 def _in_band(run: Run) -> bool:
     last, n, v = run.frame.iloc[-1], run.config.n, run.config.teacher_norm
     return bool(v / (4 * n) <= last.norm_min and last.norm_max <= 4 * v / n)

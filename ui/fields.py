@@ -281,3 +281,6 @@ LANDSCAPE = Page(
     ),
 )
 PAGES[LANDSCAPE.key] = LANDSCAPE
+# The step-size experiment's label in Beyond's question list (appended here, the
+# one place this branch edits ui/fields.py: fold it into the names above).
+BEYOND.field("experiment").names["stepsize"] = "5 · Does the step size matter?"
