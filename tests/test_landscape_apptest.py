@@ -59,3 +59,12 @@ def test_a_bad_value_is_warned_and_replaced():
     assert not at.exception
     assert any("n" in w.value for w in at.warning)
     assert at.query_params["n"] == "3"
+
+
+def test_a_made_up_point_is_warned_literally_and_the_default_drawn():
+    at = open_landscape(point="<b>nowhere</b>")
+    assert not at.exception
+    (warning,) = at.warning
+    assert "<b>nowhere</b>" in warning.value
+    assert at.query_params["point"] == "run"
+    assert kind(at) == "global minimum"

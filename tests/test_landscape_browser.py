@@ -57,3 +57,21 @@ def test_landscape_points_fit_at_every_size(warm_server, browser, width, height)
         page.set_viewport_size({"width": width, "height": height})
     context.close()
     assert not {k: v for k, v in problems.items() if v}
+
+
+def test_the_step_size_question_draws_on_the_beyond_page(warm_server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    (SHOTS / "land").mkdir(parents=True, exist_ok=True)
+    page.goto(f"{warm_server}/beyond?experiment=stepsize&seeds=1&steps=20000")
+    page.get_by_text("Does the step size matter?").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2")
+    page.get_by_text("Measured").first.wait_for()
+    time.sleep(1.0)
+    no_exception(page)
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    time.sleep(0.75)
+    page.screenshot(path=SHOTS / "land" / "beyond_stepsize_1400x1000_tall.png")
+    assert not page.evaluate(LAYOUT_PROBLEMS)
+    context.close()
