@@ -88,10 +88,6 @@ class FullSpectrum:
     block_vectors: np.ndarray
     basis: np.ndarray
 
-    @property
-    def multiplicity(self) -> int:
-        return self.basis.shape[0] - self.basis.shape[1]
-
     def direction(self, index: int) -> np.ndarray:
         """The unit eigenvector (n, d) of values[index]; distinct indices give
         orthonormal vectors, repeated eigenvalues included."""
