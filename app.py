@@ -27,6 +27,7 @@ page = st.navigation(
         ),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("views/phases.py", title="Phases", icon=":material/timeline:"),
+        st.Page("views/landscape.py", title="Landscape", icon=":material/landscape:"),
         st.Page("views/toy_cases.py", title="Toy cases", icon=":material/science:"),
         st.Page("views/theory.py", title="Theory", icon=":material/menu_book:"),
         st.Page("views/sweeps.py", title="Sweeps", icon=":material/grid_on:"),

@@ -226,6 +226,7 @@ BEYOND = Page(
                 "initialisation": "2 · Is it the initialisation?",
                 "optimiser": "3 · Can an optimiser fix it?",
                 "teachers": "4 · Several teachers",
+                "stepsize": "5 · Does the step size matter?",
             },
             resets=("seeds", *(k.name for k in KNOBS)),
         ),
@@ -236,6 +237,48 @@ BEYOND = Page(
     ),
     presets("beyond"),
 )
+
+
+def _landscape(f: Field, values) -> Field:
+    """The run's fields for a run's end or its minimum; k and seeds for a stuck
+    seed or its split point (the seed serves both)."""
+    from_run = values["point"] in ("run", "global")
+    if f.name in ("k", "seeds") and from_run:
+        return f.but(unused="is read for a Safran–Shamir point (stuck, split)")
+    if f.name not in ("k", "seeds", "seed") and not from_run:
+        return f.but(unused="is read for a run's end or its global minimum")
+    return f
+
+
+LANDSCAPE = Page(
+    "landscape",
+    "Landscape",
+    (
+        Field("point", "run", "choice", options=("run", "global", "stuck", "split"))
+        .but(widget="radio", label="Point", meaning="which critical point")
+        .but(
+            names={
+                "run": "End of a GD run, polished",
+                "global": "That run's global minimum",
+                "stuck": "Safran–Shamir stuck seed",
+                "split": "Its split point (n = k + 1)",
+            }
+        ),
+        N.but(default=3, high=10, given=_landscape),
+        D.but(default=5, high=50, advanced=False, given=_landscape),
+        SIGMA.but(default=0.1, low=1e-4, high=1.0, given=_landscape),
+        ETA.but(default=0.1, low=1e-3, high=0.5, given=_landscape),
+        STEPS.but(default=20_000, low=100, high=1_000_000, given=_landscape),
+        SEED.but(label="Seed (a stuck search's first)", given=_landscape),
+        Field("k", 8, "int", 6, 10, widget="number", label="Teachers k = n (= d)").but(
+            given=_landscape
+        ),
+        Field("seeds", 40, "int", 1, 2_000, widget="number", label="Seeds searched")
+        .but(meaning="seeds searched for a stuck run, from seed on")
+        .but(given=_landscape),
+    ),
+)
 PAGES = {
-    page.key: page for page in (EXPLORE, COMPARE, PHASES, TOY_CASES, SWEEPS, BEYOND)
+    page.key: page
+    for page in (EXPLORE, COMPARE, PHASES, LANDSCAPE, TOY_CASES, SWEEPS, BEYOND)
 }

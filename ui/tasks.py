@@ -1,5 +1,6 @@
 """Every page's work as a ui.jobs.Task (no Streamlit): a run, its extra seeds,
-Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment.
+Compare's seed runs, Phases' run and spectra, a toy case, a sweep, an experiment,
+a point of the landscape.
 
 Each runs its configs through a neuronlab.runs.metered.Meter: chunks of at most 0.25 s of
 wall time, progress after each (the job's `progress` raises Stopped when it must
@@ -11,7 +12,7 @@ from functools import partial
 
 import neuronlab
 from neuronlab import RunConfig
-from neuronlab.analysis import beyond, toys
+from neuronlab.analysis import beyond, landscape_view, toys
 from neuronlab.analysis import studies as analysis
 from neuronlab.analysis.summary import SUMMARY_COLUMNS
 from neuronlab.runs.metered import COST, Live, Meter
@@ -181,3 +182,29 @@ def _each(progress: Job, todo: list, weights: list, one, publish: bool) -> list:
         done += weight
         meter.reach(done, list(runs) if publish else None)
     return runs
+
+
+def landscape(point: str, **values) -> Task:
+    """The Landscape page's point (neuronlab.analysis.landscape_view): the runs metered, the
+    polishing, spectrum and slice after them (well under a second)."""
+    if point in ("run", "global"):
+        runs = [
+            RunConfig(
+                **{k: values[k] for k in ("n", "d", "sigma", "eta", "steps", "seed")}
+            )
+        ]
+    else:
+        first = landscape_view.stuck_config(values["k"], values["seed"])
+        runs = [first] * values["seeds"]
+    # The escape runs at a saddle: two GD runs of escape_steps each.
+    escape = RunConfig(n=runs[0].n + 1, d=runs[0].d, steps=landscape_view.ESCAPE_STEPS)
+    seconds = sum(
+        map(neuronlab.estimate_seconds, runs)
+    ) + 2 * neuronlab.estimate_seconds(escape)
+
+    def work(progress: Job):
+        return landscape_view.landscape_view(
+            point, run=Meter(progress, seconds).run, **values
+        )
+
+    return Task(("landscape", point, tuple(sorted(values.items()))), seconds, work)

@@ -22,6 +22,7 @@ QUESTIONS = {
     "Gaussian start?",
     "optimiser": "Can a better optimiser than plain GD remove the slow-down?",
     "teachers": "What happens with several teachers?",
+    "stepsize": "Does the step size matter?",
 }
 # Two sentences each on what the paper and the literature say (beyond-notes §2-§5).
 CONTEXT = {
@@ -52,6 +53,12 @@ CONTEXT = {
     "here: V = I_k (d = k), W₀ with N(0, 1/d) entries, GD with η = 0.1, bad = "
     "final L ≥ 1e-3; their percentages count 1000 starts and only minima they "
     "verified with an exact Hessian bound, ours count seeds after T steps.",
+    "stepsize": "Xu & Du's upper bound is for GD with a small η (Theorem 9, "
+    "L ≤ O(n⁴‖v‖²/(ηT)³)) and their lower bound for gradient flow only "
+    "(Theorem 14): whether a finite η changes the law, or only its constant C in "
+    "L ≈ C(ηT)⁻³, is open. The curvature n/2 along Σwᵢ makes GD diverge above "
+    "η = 4/n (DESIGN §3.5); here GD runs at several η up to just below that edge "
+    "and gradient flow (SciPy's solve_ivp) to the same time t = ηT.",
 }
 
 
@@ -109,6 +116,14 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
         fig = curves(balance, "balance", "Balance h_max/h_min", "h_max/h_min",
                      revision, lines=bound)  # fmt: skip
         words = "The theorems keep h_max/h_min ≤ 2 once the students align."
+    elif key == "stepsize":
+        lines = beyond.bands(runs, "loss_inv_cbrt")
+        fig = curves(lines, "loss_inv_cbrt", "L^(−1/3) against t = ηT", "L^(−1/3)",
+                     revision)  # fmt: skip
+        words = (
+            "L ≈ C t⁻³ makes L^(−1/3) = C^(−1/3) t: curves that lie on one another "
+            "share C (the table gives it, and its ratio to gradient flow's)."
+        )
     else:
         local = beyond.bands(runs, "local_exponent")
         laws = ((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's"))
@@ -132,7 +147,7 @@ def _live(job) -> None:
 page.begin("beyond")
 st.title("Beyond the paper")
 st.caption(
-    "Four questions Xu & Du (COLT 2023) leave open, each answered here by the "
+    "Questions Xu & Du (COLT 2023) leave open, each answered here by the "
     "engine over seeds: the same exact closed forms and compiled loop as Explore."
 )
 values, _ = page.controls(BEYOND, "experiment")

@@ -14,6 +14,7 @@ cli/ (python -m neuronlab).
 ('completed', True)
 """
 
+from neuronlab.analysis.landscape import critical_point, split_point
 from neuronlab.analysis.summary import ensemble_bands, summarise
 from neuronlab.config import RunConfig
 from neuronlab.dynamics.methods import METHODS
@@ -39,6 +40,7 @@ __all__ = [
     "Trajectory",
     "__version__",
     "advance",
+    "critical_point",
     "default_start",
     "ensemble_bands",
     "estimate_seconds",
@@ -47,6 +49,7 @@ __all__ = [
     "population_loss",
     "record_steps",
     "simulate",
+    "split_point",
     "start_run",
     "summarise",
     "sweep",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
+from neuronlab.analysis.landscape import critical_point, distinct_minima
 from neuronlab.analysis.summary import first_time_below, tail_exponent
 from neuronlab.dynamics.run import simulate
 from neuronlab.runs.pipeline import (  # noqa: F401 (bands: this module's API)
@@ -50,7 +51,8 @@ class Experiment:
     """arms(**knobs) -> tuple of Arm; knobs : their defaults; seeds : the
     default number per arm.  measure(runs) -> table, one row per arm.  extras :
     metric columns kept beyond COLUMNS.  guides : (exponent, label) power laws
-    t^exponent worth drawing over the loss."""
+    t^exponent worth drawing over the loss.  certify : polish the runs that end
+    with L >= BAD_LOSS to a critical point (Run.certificate)."""
 
     key: str
     arms: Callable
@@ -59,6 +61,7 @@ class Experiment:
     measure: Callable
     extras: tuple[str, ...] = ()
     guides: tuple[tuple[float, str], ...] = field(default=())
+    certify: bool = False
 
 
 def tasks(experiment: Experiment, seeds: int, **knobs) -> list[tuple[Arm, int]]:
@@ -68,8 +71,17 @@ def tasks(experiment: Experiment, seeds: int, **knobs) -> list[tuple[Arm, int]]:
 
 def run_task(experiment: Experiment, arm: Arm, seed: int, run=simulate) -> Run:
     """Run one (arm, seed), keeping COLUMNS and the experiment's extras
-    (pipeline.run_one); `run(config)` may be a chunked, stoppable simulate."""
-    return run_one(arm, seed, (*COLUMNS, *experiment.extras), run)
+    (pipeline.run_one); `run(config)` may be a chunked, stoppable simulate. An
+    experiment that certifies polishes a stuck run's end (L >= BAD_LOSS) to its
+    critical point (neuronlab.analysis.landscape)."""
+    certify = _stuck_point if experiment.certify else None
+    return run_one(arm, seed, (*COLUMNS, *experiment.extras), run, certify)
+
+
+def _stuck_point(traj):
+    if traj.loss[-1] < BAD_LOSS:
+        return None
+    return critical_point(traj.final_W, traj.teachers)
 
 
 def measure(experiment: Experiment, runs: list[Run]) -> pd.DataFrame:
@@ -138,6 +150,20 @@ def balance(runs: list[Run]) -> pd.DataFrame:
     )
 
 
+def constants(runs: list[Run]) -> pd.DataFrame:
+    """rates plus C of L ~ C t^-3 (t = eta * step): the median of L t^3 over
+    each run's last decade, medians over seeds, and its ratio to the first
+    arm's (the reference: gradient flow in the step-size experiment)."""
+    table = rates(runs)
+    c = []
+    for mine in by_arm(runs).values():
+        tails = [r.frame[r.frame.time >= r.frame.time.iloc[-1] / 10] for r in mine]
+        c.append(_median(float(np.median(f.loss * f.time**3)) for f in tails))
+    return table.assign(
+        **{"C = L·t³ (last decade)": c, "C / C of the first": np.array(c) / c[0]}
+    )
+
+
 def _in_band(run: Run) -> bool:
     last, n, v = run.frame.iloc[-1], run.config.n, run.config.teacher_norm
     return bool(v / (4 * n) <= last.norm_min and last.norm_max <= 4 * v / n)
@@ -145,7 +171,9 @@ def _in_band(run: Run) -> bool:
 
 def spurious(runs: list[Run]) -> pd.DataFrame:
     """Per (k, n): seeds ending with L >= BAD_LOSS, the fraction with a 95 %
-    Wilson interval, beside Safran & Shamir's percentage."""
+    Wilson interval, beside Safran & Shamir's percentage; where the runs were
+    certified, the distinct critical points they polish to (loss to 12 digits,
+    kind, smallest Hessian eigenvalue: all positive for a true minimum)."""
     rows = []
     for label, mine in by_arm(runs).items():
         bad = sum(r.frame.loss.iloc[-1] >= BAD_LOSS for r in mine)
@@ -169,6 +197,18 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
                     for r in mine
                     if r.frame.loss.iloc[-1] >= BAD_LOSS
                 ),
+                "certified (L: kind, λ_min)": _certified(mine),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _certified(runs: list[Run]) -> str:
+    """The distinct polished points of the stuck runs, one "L: kind, λ_min" each."""
+    points = [r.certificate for r in runs if r.certificate is not None]
+    if not points:
+        return "—"
+    return "; ".join(
+        f"{m['loss']} ×{m['count']}: {m['kind']}, λ_min {m['smallest eigenvalue']:.4g}"
+        for m in distinct_minima(points)
+    )

@@ -1,4 +1,4 @@
-"""The Beyond page's four experiments (beyond-notes; issue 11): their arms.
+"""The Beyond page's experiments (beyond-notes; issue 11): their arms.
 
 Each is a registry entry of neuronlab.analysis.beyond.Experiment: a function from its knobs
 to the arms (one config per curve), the knobs' defaults, the seeds per arm and
@@ -8,7 +8,14 @@ entry here.
 
 import math
 
-from neuronlab.analysis.beyond import Arm, Experiment, balance, rates, spurious
+from neuronlab.analysis.beyond import (
+    Arm,
+    Experiment,
+    balance,
+    constants,
+    rates,
+    spurious,
+)
 from neuronlab.config import ConfigError, RunConfig
 
 
@@ -57,6 +64,24 @@ def _teacher_arms(k: int, steps: int):
     # Safran & Shamir's protocol: V = I_k (d = k), W0 ~ N(0, 1/d), eta = 0.1.
     base = RunConfig(d=k, teachers=k, sigma=1 / math.sqrt(k), eta=0.1, steps=steps)
     return tuple(Arm(f"k = {k}, n = {n}", base.replace(n=n)) for n in (k, k + 1))
+
+
+def _stepsize_arms(n: int, d: int, sigma: float, steps: int):
+    """Gradient flow, then GD at several eta up to just below the edge 4/n, all
+    to the same time t = 0.1 * steps (the flow's horizon at eta = 0.1)."""
+    flow = RunConfig(n=n, d=d, sigma=sigma, eta=0.1, steps=steps, method="flow")
+    edge = 4 / n
+    etas = [e for e in (0.01, 0.1, 0.5, 1.0) if e < 0.9 * edge] + [0.975 * edge]
+    gd = flow.replace(method="gd")
+    return (
+        Arm("gradient flow", flow),
+        *(
+            Arm(
+                f"GD η = {eta:.3g}", gd.replace(eta=eta, steps=round(0.1 * steps / eta))
+            )
+            for eta in etas
+        ),
+    )
 
 
 def along(field: str, values, **base) -> Experiment:
@@ -122,6 +147,16 @@ EXPERIMENTS = {
             {"k": 8, "steps": 5_000},
             seeds=30,
             measure=spurious,
+            certify=True,
+        ),
+        Experiment(
+            "stepsize",
+            _stepsize_arms,
+            # t = 1e4: every arm reaches its tail (L ~ 1e-12) above the floor.
+            {"n": 3, "d": 10, "sigma": 0.1, "steps": 100_000},
+            seeds=3,
+            measure=constants,
+            guides=((-3.0, "t⁻³"),),
         ),
     )
 }

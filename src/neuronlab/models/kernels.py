@@ -123,14 +123,18 @@ GAUSS_NEWTON = types.void(C2, *WORK, C2)
 def orthogonal_parts(U: np.ndarray, n: int) -> np.ndarray:
     """N[a, b] (n, rows, k): unit vector of U_b's part orthogonal to U_a, for the
     students a. Computed from U_b -+ U_a so that it keeps its digits when the two
-    are nearly (anti-)parallel; 0 where undefined (parallel rows)."""
+    are nearly (anti-)parallel; 0 where undefined (rows parallel, to rounding)."""
     Ua = U[:n, None, :]
     Ub = U[None, :, :]
     cos = np.einsum("ak,bk->ab", U[:n], U)[..., None]
     diff = np.where(cos >= 0, Ub - Ua, Ub + Ua)
     part = diff - np.einsum("abk,ak->ab", diff, U[:n])[..., None] * Ua
     norm = np.linalg.norm(part, axis=2, keepdims=True)
-    return np.divide(part, norm, out=np.zeros_like(part), where=norm > 0)
+    # A part at the rounding level of diff (rows parallel to rounding) has no
+    # direction: normalised, the two orders of a pair stopped cancelling and
+    # added 1/pi to the block (a saddle at the global minimum w_i = lambda_i e_1).
+    noise = 16 * np.finfo(float).eps * np.linalg.norm(diff, axis=2, keepdims=True)
+    return np.divide(part, norm, out=np.zeros_like(part), where=norm > noise)
 
 
 def signs(n: int, m: int) -> np.ndarray:

@@ -38,7 +38,9 @@ class Arm:
 @dataclass(frozen=True)
 class Run:
     """A finished run, small: its arm's label, its config, its records (the
-    columns asked for), wall seconds, status and summary (neuronlab.summarise)."""
+    columns asked for), wall seconds, status and summary (neuronlab.summarise);
+    `certificate`, where the caller asked for one, what it made of the run's end
+    (the Beyond teachers experiment: the critical point a stuck run polishes to)."""
 
     arm: str
     config: RunConfig
@@ -46,6 +48,7 @@ class Run:
     seconds: float
     status: str
     summary: dict
+    certificate: object = None
 
     @property
     def seconds_per_step(self) -> float:
@@ -58,17 +61,23 @@ def plan(arms: Iterable[Arm], seeds: int) -> list[tuple[Arm, int]]:
 
 
 def run_one(
-    arm: Arm, seed: int, columns: Iterable[str] = COLUMNS, run: Callable = simulate
+    arm: Arm,
+    seed: int,
+    columns: Iterable[str] = COLUMNS,
+    run: Callable = simulate,
+    certify: Callable | None = None,
 ) -> Run:
     """Run one (arm, seed); `run(config)` may be a chunked, stoppable simulate
-    (the numbers never depend on the chunks)."""
+    (the numbers never depend on the chunks); certify(trajectory), if given,
+    makes the run's certificate."""
     started = time.perf_counter()
     traj = run(arm.config.replace(seed=seed))
     seconds = time.perf_counter() - started
     keep = [c for c in dict.fromkeys(columns) if c in traj.metrics]
+    certificate = certify(traj) if certify else None
     return Run(
         arm.label, traj.config, traj.metrics[keep], seconds, traj.status,
-        summarise(traj),
+        summarise(traj), certificate,
     )  # fmt: skip
 
 
