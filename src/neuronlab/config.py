@@ -2,8 +2,10 @@
 
 Every entry point (widgets, URL, CLI, sweeps) builds one of these; the engine trusts
 its fields. Bad input raises ConfigError (a ValueError) naming the field, the value
-and what is allowed. Each field's metadata carries its one-line help (the CLI's
-flags and the app's tooltips read it) and, for named choices, the allowed names.
+and what is allowed. Each field is declared once in PARAMS (neuronlab.params.Param:
+type, range, help, which runs read it); its dataclass metadata carries that
+declaration, so validation, the CLI's flags, the sweep axes and the app's fields
+are all made from it.
 """
 
 import dataclasses
@@ -36,11 +38,11 @@ MAX_SEED = 2**32 - 1
 # samples: these keep a step to a few milliseconds (measured: n = 16, 1.3 ms).
 MAX_GAUSS_NEWTON_SIZE = 300
 MAX_GAUSS_NEWTON_SAMPLE_WORK = 10_000_000
+# Which runs read a parameter (the rest must leave it at its default).
+_LEAKY = ("activation", ("leaky_relu",))
 _MOMENTUM = ("optimizer", ("momentum", "nesterov", "adam"))
 _ADAM = ("optimizer", ("adam",))
 _GAUSS_NEWTON = ("optimizer", ("gauss_newton",))
-# Which runs read a parameter (the rest must leave it at its default).
-_READ_WITH_LEAKY = ("activation", ("leaky_relu",))
 
 PARAMS = (
     Param("n", 3, "int", "number of student neurons", 1, MAX_N),
@@ -65,7 +67,7 @@ PARAMS = (
           "relu, leaky_relu (slope alpha below 0), erf, quadratic (z^2)",
           choices=ACTIVATIONS),
     Param("alpha", 0.0, "float", "leaky_relu: sigma(z) = alpha z + (1 - alpha)[z]+ "
-          "(0 ReLU, 1 linear, -1 |z|)", -1.0, 1.0, read_with=_READ_WITH_LEAKY),
+          "(0 ReLU, 1 linear, -1 |z|)", -1.0, 1.0, read_with=_LEAKY),
     Param("teachers", 1, "int", "number m of orthonormal teachers v_j = "
           "teacher_norm * e_j (m <= d)", 1, MAX_D),
     Param("init", "gaussian", "choice", "start W0 at scale sigma: gaussian, sphere "
