@@ -32,18 +32,17 @@ _CHILD = """
 import math, sys, time
 import neuronlab
 from neuronlab.models import kernels
+from neuronlab.models.registry import workspace
+try:
+    from neuronlab.dynamics import loop
+except ImportError:  # before the package's dynamics/
+    loop = kernels
 n, steps, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 cfg = neuronlab.RunConfig(n=n, d=10, sigma=0.01, eta=0.5 / n, steps=1, seed=0)
 state = neuronlab.start_run(cfg)
-if hasattr(kernels, "run_gd"):
-    from neuronlab.models.registry import workspace
-    work = workspace(cfg, *state.W.shape)
-    def run(X):
-        loop.run_gd(neuronlab.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
-else:
-    work = kernels.Workspace(*state.W.shape).arrays()
-    def run(X):
-        loop.gd_steps(X, cfg.eta, steps, state.memory.bound, *work)
+work = workspace(cfg, *state.W.shape)
+def run(X):
+    loop.run_gd(neuronlab.MODELS["relu"], X, cfg.eta, steps, state.memory.bound, work)
 run(kernels.stack(state.W, state.v))
 for _ in range(rounds):
     X = kernels.stack(state.W, state.v)
