@@ -99,8 +99,8 @@ def advance_steps(state: RunState, max_steps: int, deadline: float) -> RunState:
     arrays = tuple(a.copy() for a in memory.optimizer)
 
     def run_steps(step, count):
-        return optimizer.steps(config, X, data, step, arrays, count, memory.bound,
-                               work)  # fmt: skip
+        bound = memory.bound
+        return optimizer.take_steps(config, X, data, step, arrays, count, bound, work)
 
     def snapshot(step):
         W = X[:n].copy()

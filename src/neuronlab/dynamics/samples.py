@@ -130,8 +130,6 @@ def batch_loss(W, V, X, perm, lo, hi, act, alpha):
 # population gradient (neuronlab.dynamics.loop). pre: the batch sums' scratch.
 DATA = types.Tuple((C2, types.int64[::1], C1, types.int64, types.int64))
 _ACT = types.FunctionType(ACTIVATION)
-# minibatch(X, G, step, offset, data, activation, alpha) -> batch size; G = sum.
-MINIBATCH = types.float64(C2, C2, types.int64, types.int64, DATA, _ACT, types.float64)
 
 
 @njit(**KERNEL)

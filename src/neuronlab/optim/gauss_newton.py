@@ -1,14 +1,12 @@
 """Gauss-Newton with Levenberg-Marquardt's safeguard: its own compiled loop.
 
 It takes its gradient as the one loop does (neuronlab.dynamics.loop.gradient_at,
-population or minibatch) and judges each trial by the loop's guard (`within`),
+population or minibatch) and judges each trial by the guard
+(neuronlab.dynamics.guard.within),
 but a step is a search, not an update: a trial that would raise the loss (on
 the same batch) is refused and retried with more damping, so the loop needs
-the model's loss and Gauss-Newton matrix and numba's runtime (the Cholesky
-factor allocates). Passed to the one loop's update, the workspace those need
-would ride along on every optimiser's step, a call through a function pointer
-that costs ~0.1 us a step at n = 3 (a fifth of a GD step), where here it is a
-few percent of one Gauss-Newton step.
+the model's loss and Gauss-Newton matrix, and numba's runtime (the Cholesky
+factor allocates), which the one loop runs without.
 """
 
 import math
@@ -16,8 +14,9 @@ import math
 import numpy as np
 from numba import njit, types
 
-from neuronlab.dynamics.loop import gradient_at, within
-from neuronlab.dynamics.samples import DATA, MINIBATCH, batch_bounds, batch_loss
+from neuronlab.dynamics.guard import within
+from neuronlab.dynamics.loop import gradient_at
+from neuronlab.dynamics.samples import DATA, batch_bounds, batch_loss
 from neuronlab.models.gauss_newton import GAUSS_NEWTON, empirical_gauss_newton
 from neuronlab.models.kernels import ACTIVATION, C1, C2, GRADIENT, LOSS, WORK
 
@@ -95,8 +94,7 @@ GAUSS_NEWTON_AT = types.void(C2, DATA, _I, _I, _MATRIX, _ACTIVATION, _WORK, C2)
 
 @njit(**_NUMPY)
 def gauss_newton_steps(X, data, start, mu, eta, code, lam, n_steps, bound,
-                       gradient, minibatch, loss, activation, matrix,
-                       work):  # fmt: skip
+                       gradient, loss, activation, matrix, work):  # fmt: skip
     """W+ = W - eta (G + lambda I)^-1 g with Levenberg-Marquardt's safeguard: a
     step that would raise the loss is refused, mu x 10 and retried; accepted,
     mu / 10 (at least 1); lambda = mu max(lam f(L), LAMBDA_FLOOR max_a G_aa),
@@ -110,8 +108,7 @@ def gauss_newton_steps(X, data, start, mu, eta, code, lam, n_steps, bound,
     system, delta = np.empty((size, size)), np.empty(size)
     for offset in range(n_steps):
         step = start + offset
-        count = gradient_at(X, step, offset, data, gradient, minibatch, activation,
-                            work)  # fmt: skip
+        count = gradient_at(X, step, offset, data, gradient, activation, work)
         lo, hi = batch_bounds(step, S, data[3]) if S > 0 else (0, 0)
         inverse = 1.0 / count
         for i in range(n):
@@ -147,6 +144,5 @@ def gauss_newton_steps(X, data, start, mu, eta, code, lam, n_steps, bound,
 
 GAUSS_NEWTON_STEPS = _I(
     C2, DATA, _I, C1, _F, _I, _F, _I, _F, types.FunctionType(GRADIENT),
-    types.FunctionType(MINIBATCH), types.FunctionType(LOSS), _ACTIVATION, _MATRIX,
-    _WORK,
+    types.FunctionType(LOSS), _ACTIVATION, _MATRIX, _WORK,
 )  # fmt: skip

@@ -2,7 +2,7 @@
 
 `method` says what the gradient is (population, finite samples); `optimizer` how
 a step uses it. Each entry creates the optimiser's state from W0, runs steps in
-the one compiled loop (neuronlab.dynamics.loop) with its update
+the one compiled loop (neuronlab.dynamics.loop) with its update rule
 (neuronlab.optim.steps), reports its own diagnostics at each
 record and says how a run of it diverges. A new optimiser is one entry here.
 
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuronlab.dynamics import loop
-from neuronlab.dynamics.samples import minibatch
 from neuronlab.models import kernels
 from neuronlab.models.gauss_newton import GAUSS_NEWTON
 from neuronlab.models.registry import MODELS
@@ -35,27 +34,26 @@ DAMPING_CODES = {"sqrt_loss": 0, "loss": 1, "fixed": 2}
 @dataclass(frozen=True)
 class Optimizer:
     """arrays(config, W) : its state, fresh (state (s, n, k), scalars) for
-    students W (n, k).  update, lookahead : its step in the one loop
-    (neuronlab.dynamics.loop.UPDATE, LOOKAHEAD).  hint(config) : why a
-    diverging run of it diverged.  diagnostics(config, X, data, start, arrays,
+    students W (n, k).  rule : its update in the one loop (a code of
+    neuronlab.optim.steps).  hint(config) : why a diverging run of it
+    diverged.  diagnostics(config, X, data, start, arrays,
     work) -> {column: value} at a record.  run : its own loop instead of the
     one (Gauss-Newton), run(config, X, data, start, arrays, count, bound, work)."""
 
     arrays: Callable
     hint: Callable
-    update: Callable = loop.gd_update
-    lookahead: Callable = loop.no_lookahead
+    rule: int = steps.GD
     diagnostics: Callable = lambda *args: {}
     run: Callable | None = None
 
-    def steps(self, config, X, data, start, arrays, count, bound, work) -> int:
+    def take_steps(self, config, X, data, start, arrays, count, bound, work) -> int:
         """Up to `count` steps from step `start` on X's students in place: the
         steps done (fewer: the guard refused the next)."""
         if self.run is not None:
             return self.run(config, X, data, start, arrays, count, bound, work)
         state, scalars = arrays
         return loop.run(X, start, count, bound, data, MODELS[config.activation],
-                        self.lookahead, self.update, state, scalars, work)  # fmt: skip
+                        self.rule, state, scalars, work)  # fmt: skip
 
 
 def _arrays(size: int, *scalars: float, previous: bool = False) -> Callable:
@@ -80,7 +78,7 @@ def _gauss_newton(config, X, data, start, arrays, count, bound, work) -> int:
     model = MODELS[config.activation]
     for kernel, signature in (
         (model.gradient, kernels.GRADIENT), (model.activation, kernels.ACTIVATION),
-        (model.loss, kernels.LOSS), (minibatch, loop.MINIBATCH),
+        (model.loss, kernels.LOSS),
     ):  # fmt: skip
         kernels.typed_kernel(kernel, signature)
     run = kernels.typed(
@@ -88,7 +86,7 @@ def _gauss_newton(config, X, data, start, arrays, count, bound, work) -> int:
     )
     code = DAMPING_CODES[config.damping]
     return run(X, data, start, arrays[0], config.eta, code, config.lam, count,
-               bound, model.gradient, minibatch, model.loss, model.activation,
+               bound, model.gradient, model.loss, model.activation,
                _matrix(config), work)  # fmt: skip
 
 
@@ -140,14 +138,13 @@ OPTIMIZERS = {
     "momentum": Optimizer(
         _arrays(2, "eta", "beta", previous=True),
         lambda c: _step_hint(c, 4.0 * (1 + c.beta)),
-        steps.momentum_update,
+        steps.MOMENTUM,
     ),
     # Nesterov on curvature h is stable below eta = (2 + 2 beta) / ((1 + 2 beta) h).
     "nesterov": Optimizer(
         _arrays(3, "eta", "beta", previous=True),
         lambda c: _step_hint(c, 4.0 * (1 + c.beta) / (1 + 2 * c.beta)),
-        steps.nesterov_update,
-        steps.nesterov_lookahead,
+        steps.NESTEROV,
     ),
     "adam": Optimizer(
         _arrays(5, "eta", "beta", "beta2", "eps", 1.0, 1.0),
@@ -155,7 +152,7 @@ OPTIMIZERS = {
             f"adam moves each coordinate by about eta = {c.eta:g} per step; a "
             "smaller eta settles it"
         ),
-        steps.adam_update,
+        steps.ADAM,
         diagnostics=_adam_diagnostics,
     ),
     "gauss_newton": Optimizer(

@@ -1,23 +1,41 @@
-"""The optimisers' steps as updates of the one loop (neuronlab.dynamics.loop).
+"""The optimisers' steps as update rules of the one loop (neuronlab.dynamics.loop).
 
-Each update gets the gradient at the point its lookahead chose, as the sum G
-over `count` samples (1.0: the population gradient), turns it into the next
-iterate and passes that through the loop's guard; it returns False, leaving X
-and its own arrays as they were, when the guard refuses. Its arrays live in
+Each update gets the gradient at the point its lookahead chose (Nesterov's;
+the iterate itself for the others), as the sum G over `count` samples (1.0:
+the population gradient), turns it into the next iterate and passes that
+through the guard (neuronlab.dynamics.guard); it returns False, leaving X and
+its own arrays as they were, when the guard refuses. Its arrays live in
 `state` (s, n, k) and `scalars`, which the caller keeps, so a run can stop
-after any step and resume with the same numbers. Plain GD's update is the
-loop's own (neuronlab.dynamics.loop.gd_update).
+after any step and resume with the same numbers. A new rule is a function
+here, a code below and one branch in the loop.
 
-g = G * (1 / count), not G / count: the rounding these optimisers had on
-finite samples since they were written (the pinned runs); times 1.0 it is G.
+g = G * (1 / count), not G / count, for momentum, Nesterov and Adam; GD's
+step is (eta / count) G: the roundings each had on finite samples since they
+were written (the pinned runs). With count 1.0 all are G itself.
 """
 
 import math
 
 from numba import njit
 
-from neuronlab.dynamics.loop import commit, flush_into, within
+from neuronlab.dynamics.guard import commit, flush_into, within
 from neuronlab.models.pairs import KERNEL
+
+# The loop's update rules (neuronlab.dynamics.loop.steps' `rule`).
+GD, MOMENTUM, NESTEROV, ADAM = 0, 1, 2, 3
+
+
+@njit(**KERNEL)
+def gd_update(X, G, count, state, scalars, bound):
+    """W+ = W - (eta / count) G: the paper's step. state: [proposal];
+    scalars: [eta]."""
+    n, k = G.shape
+    new = state[0]
+    rate = scalars[0] / count
+    for i in range(n):
+        for m in range(k):
+            new[i, m] = X[i, m] - rate * G[i, m]
+    return commit(X, new, bound)
 
 
 @njit(**KERNEL)
