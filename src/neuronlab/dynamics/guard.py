@@ -1,7 +1,8 @@
 """The one guard of every discrete step (neuronlab.dynamics.loop, and the
 Gauss-Newton trials): a proposal is taken only if every student row is finite
 and of norm <= `bound` (the divergence bound), and coordinates no record can
-see are flushed to 0 as it is taken.
+see are flushed to 0 as it is taken. `commit` takes a stored proposal;
+`guarded_step` is the same guard on W - rate G computed in place (GD's).
 """
 
 import math
@@ -47,4 +48,25 @@ def commit(X, new, bound):
     if not within(new, bound):
         return False
     flush_into(X, new, bound)
+    return True
+
+
+@njit(**KERNEL)
+def guarded_step(W, G, rate, bound):
+    """commit(W, W - rate G, bound) without storing the proposal: each new
+    coordinate is computed twice, in the check and in the write (storing it
+    and reading it back cost GD 0.1 us a step at n = 3, ~40%; measured)."""
+    n, k = G.shape
+    for i in range(n):
+        total = 0.0
+        for m in range(k):
+            x = W[i, m] - rate * G[i, m]
+            total += x * x
+        if not total <= bound * bound:  # also catches NaN
+            return False
+    flush = FLUSH_BELOW * bound if bound < math.inf else 0.0
+    for i in range(n):
+        for m in range(k):
+            x = W[i, m] - rate * G[i, m]
+            W[i, m] = x if abs(x) >= flush else 0.0
     return True

@@ -19,6 +19,7 @@ from neuronlab.dynamics.loop import gradient_at
 from neuronlab.dynamics.samples import DATA, batch_bounds, batch_loss
 from neuronlab.models.gauss_newton import GAUSS_NEWTON, empirical_gauss_newton
 from neuronlab.models.kernels import ACTIVATION, C1, C2, GRADIENT, LOSS, WORK
+from neuronlab.optim.steps import mean_gradient
 
 # Refusals before a Gauss-Newton step gives up and keeps W (mu then 1e30 x).
 MAX_TRIALS = 30
@@ -110,10 +111,7 @@ def gauss_newton_steps(X, data, start, mu, eta, code, lam, n_steps, bound,
         step = start + offset
         count = gradient_at(X, step, offset, data, gradient, activation, work)
         lo, hi = batch_bounds(step, S, data[3]) if S > 0 else (0, 0)
-        inverse = 1.0 / count
-        for i in range(n):
-            for m in range(k):
-                G[i, m] *= inverse
+        mean_gradient(G, count)
         rhs = G.copy().reshape(size)
         gauss_newton_at(X, data, lo, hi, matrix, activation, work, G_matrix)
         current = _loss(X, data, lo, hi, loss, activation, work)

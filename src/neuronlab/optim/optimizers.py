@@ -133,7 +133,7 @@ def _step_hint(config, factor: float, name: str = "") -> str:
 
 
 OPTIMIZERS = {
-    "gd": Optimizer(_arrays(1, "eta"), lambda c: _step_hint(c, 4.0, "GD")),
+    "gd": Optimizer(_arrays(0, "eta"), lambda c: _step_hint(c, 4.0, "GD")),
     # Heavy ball on curvature n/2 is stable below eta = 2 (1 + beta) / (n/2).
     "momentum": Optimizer(
         _arrays(2, "eta", "beta", previous=True),

@@ -9,16 +9,16 @@ its own arrays as they were, when the guard refuses. Its arrays live in
 after any step and resume with the same numbers. A new rule is a function
 here, a code below and one branch in the loop.
 
-g = G * (1 / count), not G / count, for momentum, Nesterov and Adam; GD's
-step is (eta / count) G: the roundings each had on finite samples since they
-were written (the pinned runs). With count 1.0 all are G itself.
+Momentum, Nesterov and Adam take the mean G * (1 / count) (`mean_gradient`),
+GD the step (eta / count) G: the roundings each had on finite samples since
+they were written (the pinned runs).
 """
 
 import math
 
 from numba import njit
 
-from neuronlab.dynamics.guard import commit, flush_into, within
+from neuronlab.dynamics.guard import commit, flush_into, guarded_step, within
 from neuronlab.models.pairs import KERNEL
 
 # The loop's update rules (neuronlab.dynamics.loop.steps' `rule`).
@@ -27,15 +27,19 @@ GD, MOMENTUM, NESTEROV, ADAM = 0, 1, 2, 3
 
 @njit(**KERNEL)
 def gd_update(X, G, count, state, scalars, bound):
-    """W+ = W - (eta / count) G: the paper's step. state: [proposal];
-    scalars: [eta]."""
-    n, k = G.shape
-    new = state[0]
-    rate = scalars[0] / count
-    for i in range(n):
-        for m in range(k):
-            new[i, m] = X[i, m] - rate * G[i, m]
-    return commit(X, new, bound)
+    """W+ = W - (eta / count) G: the paper's step. scalars: [eta]; no state."""
+    return guarded_step(X, G, scalars[0] / count, bound)
+
+
+@njit(**KERNEL)
+def mean_gradient(G, count):
+    """G <- G * (1 / count), in place; a population gradient (count 1.0) is
+    left alone (no multiplication on the hot path)."""
+    if count != 1.0:
+        inverse = 1.0 / count
+        for i in range(G.shape[0]):
+            for m in range(G.shape[1]):
+                G[i, m] *= inverse
 
 
 @njit(**KERNEL)
@@ -44,11 +48,11 @@ def momentum_update(X, G, count, state, scalars, bound):
     proposal]; scalars: [eta, beta]."""
     n, k = G.shape
     previous, new = state[0], state[1]
-    eta, beta, inverse = scalars[0], scalars[1], 1.0 / count
+    eta, beta = scalars[0], scalars[1]
+    mean_gradient(G, count)
     for i in range(n):
         for m in range(k):
-            g = G[i, m] * inverse
-            new[i, m] = X[i, m] - eta * g + beta * (X[i, m] - previous[i, m])
+            new[i, m] = X[i, m] - eta * G[i, m] + beta * (X[i, m] - previous[i, m])
     if not within(new, bound):
         return False
     for i in range(n):
@@ -76,10 +80,11 @@ def nesterov_update(X, G, count, state, scalars, bound):
     [eta, beta]. Refused, X goes back to W."""
     n, k = G.shape
     previous, new, W = state[0], state[1], state[2]
-    eta, inverse = scalars[0], 1.0 / count
+    eta = scalars[0]
+    mean_gradient(G, count)
     for i in range(n):
         for m in range(k):
-            new[i, m] = X[i, m] - eta * (G[i, m] * inverse)
+            new[i, m] = X[i, m] - eta * G[i, m]
     if not within(new, bound):
         for i in range(n):
             for m in range(k):
@@ -108,10 +113,10 @@ def adam_update(X, G, count, state, scalars, bound):
     power2 = scalars[ADAM_POWERS + 1] * beta2
     # Reciprocals once per step: one division per coordinate, not three.
     step1, inverse2 = eta / (1.0 - power1), 1.0 / (1.0 - power2)
-    inverse = 1.0 / count
+    mean_gradient(G, count)
     for i in range(n):
         for m in range(k):
-            g = G[i, m] * inverse
+            g = G[i, m]
             first[i, m] = beta1 * state[0, i, m] + (1.0 - beta1) * g
             second[i, m] = beta2 * state[1, i, m] + (1.0 - beta2) * g * g
             scale = math.sqrt(second[i, m] * inverse2) + eps
