@@ -130,7 +130,7 @@ def ours_advance(n: int, d: int) -> Callable[[int], neuronlab.RunState]:
 
 
 def ours_kernel(n: int, d: int) -> Callable[[int], np.ndarray]:
-    """run(steps): the compiled step loop alone (neuronlab.dynamics.loop.gd_steps, internal) on
+    """run(steps): the compiled step loop alone (neuronlab.dynamics.loop.run_gd, internal) on
     the reduced coordinates, no records: what simulate costs without its overhead."""
     cfg = neuronlab.RunConfig(n=n, d=d, sigma=SIGMA, eta=0.5 / n, steps=1, seed=0)
     state = neuronlab.start_run(cfg)

@@ -5,7 +5,15 @@ import math
 import numpy as np
 import pytest
 
-from neuronlab import RunConfig, advance, population_gradient, population_loss, record_steps, simulate, start_run
+from neuronlab import (
+    RunConfig,
+    advance,
+    population_gradient,
+    population_loss,
+    record_steps,
+    simulate,
+    start_run,
+)
 
 
 def _e(d: int, i: int) -> np.ndarray:

@@ -123,19 +123,22 @@ def test_nothing_compiles_after_warm_up():
 
 
 def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
-    """The loops take each model's kernel as a first-class FunctionType
-    (neuronlab.models.kernels.typed): one overload, cached on disk. A dispatcher-typed
-    argument would specialise per model and miss the cache in every process on
-    numba 0.68 (measured), which is what this guards against."""
+    """The loops take each model's kernels, the minibatch and the optimiser's
+    update as first-class FunctionTypes (neuronlab.models.kernels.typed): one
+    overload, cached on disk. A dispatcher-typed argument would specialise per
+    function and miss the cache in every process on numba 0.68 (measured),
+    which is what this guards against."""
     code = (
-        "import neuronlab, neuronlab.models.kernels as k, neuronlab.dynamics.samples as s\n"
+        "import neuronlab\n"
+        "from neuronlab.dynamics import loop\n"
+        "from neuronlab.optim import gauss_newton as gn\n"
         "for a in neuronlab.MODELS:\n"
         "    for method in ('gd', 'sgd'):\n"
-        "        neuronlab.simulate(neuronlab.RunConfig(n=2, d=3, steps=5, activation=a,"
-        " method=method, samples=8))\n"
-        "print(sum(k.gd_steps.stats.cache_misses.values()),"
-        " sum(s.sgd_steps.stats.cache_misses.values()),"
-        " sum(k.gd_steps.stats.cache_hits.values()))"
+        "        for o in ('gd', 'momentum', 'nesterov', 'adam', 'gauss_newton'):\n"
+        "            neuronlab.simulate(neuronlab.RunConfig(n=2, d=3, steps=5,"
+        " activation=a, method=method, samples=8, optimizer=o))\n"
+        "for f in (loop.steps, gn.gauss_newton_steps):\n"
+        "    print(sum(f.stats.cache_misses.values()), sum(f.stats.cache_hits.values()))"
     )
 
     def run() -> list[int]:
@@ -145,9 +148,9 @@ def test_step_loops_taking_a_model_load_from_numba_cache_in_a_new_process():
         return [int(x) for x in out.split()]
 
     run()  # fills the cache if this checkout has none yet
-    misses_gd, misses_sgd, hits_gd = run()
-    assert (misses_gd, misses_sgd) == (0, 0)
-    assert hits_gd == 1  # one overload serves every model
+    misses_loop, hits_loop, misses_gn, hits_gn = run()
+    assert (misses_loop, misses_gn) == (0, 0)
+    assert (hits_loop, hits_gn) == (1, 1)  # one overload serves every model
 
 
 def test_typed_loops_are_safe_to_prepare_from_two_threads_at_once():

@@ -10,8 +10,8 @@ from scipy.stats import special_ortho_group
 
 from neuronlab import RunConfig, advance, default_start, simulate, start_run
 from neuronlab.config import OPTIMIZERS as OPTIMIZER_NAMES
+from neuronlab.optim.gauss_newton import MU_MAX
 from neuronlab.optim.optimizers import OPTIMIZERS
-from neuronlab.optim.steps import MU_MAX
 
 BASE = {"n": 3, "d": 4, "sigma": 0.1, "seed": 1}
 CASES = {

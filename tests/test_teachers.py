@@ -7,7 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from neuronlab import MODELS, RunConfig, default_start, population_gradient, population_hessian, population_loss, simulate
+from neuronlab import (
+    MODELS,
+    RunConfig,
+    default_start,
+    population_gradient,
+    population_hessian,
+    population_loss,
+    simulate,
+)
 
 SETTINGS = [("relu", 0.0), ("leaky_relu", 0.3), ("erf", 0.0), ("quadratic", 0.0)]
 IDS = [a for a, _ in SETTINGS]

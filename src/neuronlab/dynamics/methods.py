@@ -11,9 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
+from neuronlab.dynamics.discrete import advance_steps, start_reduced, start_samples
 from neuronlab.dynamics.flow import FlowMemory, advance_flow
-from neuronlab.dynamics.gd import advance_gd, start_reduced
-from neuronlab.dynamics.sgd import advance_sgd, start_sgd
 from neuronlab.dynamics.state import RunState
 
 
@@ -37,7 +36,7 @@ def _start_flow(config, W0, v) -> RunState:
 
 
 METHODS: dict[str, Method] = {
-    "gd": _Entry(start_reduced, advance_gd),
+    "gd": _Entry(start_reduced, advance_steps),
     "flow": _Entry(_start_flow, advance_flow),
-    "sgd": _Entry(start_sgd, advance_sgd),
+    "sgd": _Entry(start_samples, advance_steps),
 }

@@ -11,9 +11,8 @@ depend on how a caller chunks the run.
 import numpy as np
 from numba import njit, types
 
-from neuronlab.dynamics import loop
 from neuronlab.models import kernels
-from neuronlab.models.kernels import ACTIVATION
+from neuronlab.models.kernels import ACTIVATION, C1, C2
 from neuronlab.models.pairs import KERNEL, REASSOC
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -87,6 +86,14 @@ def batch_window(step, offset, m, batch, seed, perm):
     epoch, j = step // per_epoch, step % per_epoch
     if j == 0 or offset == 0:
         _epoch_permutation(seed, epoch, perm)
+    return batch_bounds(step, m, batch)
+
+
+@njit(**KERNEL)
+def batch_bounds(step, m, batch):
+    """(lo, hi) of step's minibatch in the epoch's permutation (batch_window
+    without drawing it)."""
+    j = step % ((m + batch - 1) // batch)
     return j * batch, min((j + 1) * batch, m)
 
 
@@ -119,36 +126,35 @@ def batch_loss(W, V, X, perm, lo, hi, act, alpha):
     return 0.5 * total / (hi - lo)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def sgd_steps(W, V, X, eta, start, n_steps, batch, seed, bound, perm, G, act,
-              alpha):  # fmt: skip
-    """GD on minibatches of the rows of X (S, d), steps start..start+n_steps-1,
-    W (n, d) in place; returns the steps done (fewer if |w_i| would pass bound).
-    grad_i = mean over the batch of R(x) s'(w_i.x) x (ReLU: eq. 4's convention)."""
-    pre = np.empty(W.shape[0] + V.shape[0])
-    for offset in range(n_steps):
-        lo, hi = batch_window(start + offset, offset, X.shape[0], batch, seed, perm)
-        batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha)
-        if not loop.guarded_update(W, G, eta / (hi - lo), bound):
-            return offset
-    return n_steps
-
-
-_C2 = types.float64[:, ::1]
+# data: (samples (S, k), perm (S,), pre (n + m,), batch, seed); S = 0 means the
+# population gradient (neuronlab.dynamics.loop). pre: the batch sums' scratch.
+DATA = types.Tuple((C2, types.int64[::1], C1, types.int64, types.int64))
 _ACT = types.FunctionType(ACTIVATION)
-SGD_STEPS = types.int64(
-    _C2, _C2, _C2, types.float64, types.int64, types.int64, types.int64,
-    types.int64, types.float64, types.int64[::1], _C2, _ACT, types.float64,
-)  # fmt: skip
-_RESIDUALS = types.void(_C2, _C2, _C2, types.float64[::1], _ACT, types.float64)
 
 
-def run_sgd(model, W, V, X, eta, start, n_steps, batch, seed, bound, perm, G, alpha):
-    """sgd_steps with `model`'s activation: one compiled overload for all models."""
-    kernels.typed_kernel(model.activation, ACTIVATION)
-    loop = kernels.typed(sgd_steps, SGD_STEPS)
-    return loop(W, V, X, eta, start, n_steps, batch, seed, bound, perm, G,
-                model.activation, alpha)  # fmt: skip
+@njit(**KERNEL)
+def minibatch(X, G, step, offset, data, activation, alpha):
+    """G = the sum over step's minibatch of R(x) s'(w_i.x) x at X = [W; V]
+    (offset: the step's place in this call); returns the batch's size."""
+    samples, perm, pre, batch, seed = data
+    n = G.shape[0]
+    lo, hi = batch_window(step, offset, samples.shape[0], batch, seed, perm)
+    batch_gradient_sum(X[:n], X[n:], samples, perm, lo, hi, G, pre, activation, alpha)
+    return float(hi - lo)
+
+
+def no_samples(k: int) -> tuple:
+    """The data of population gradients: no samples."""
+    return (np.zeros((0, k)), np.zeros(0, dtype=np.int64), np.zeros(0), 1, 0)
+
+
+def sample_data(samples: np.ndarray, batch: int, seed: int, rows: int) -> tuple:
+    """The data of minibatches of `batch` of `samples`, for X of `rows` rows."""
+    perm = np.empty(samples.shape[0], dtype=np.int64)
+    return (samples, perm, np.empty(rows), int(batch), int(seed))
+
+
+_RESIDUALS = types.void(C2, C2, C2, types.float64[::1], _ACT, types.float64)
 
 
 def empirical_loss(model, W, V, X, alpha=0.0) -> float:

@@ -1,0 +1,114 @@
+"""Discrete steps, chunk by chunk: population GD in the reduced span (DESIGN
+§3.3), or in R^d for optimisers that are not rotation-equivariant (Adam); and
+finite-sample GD (`samples` fixed Gaussian inputs, minibatches of `batch`),
+whose gradient leaves span{v, w_i}, in R^d. Both run the optimiser's steps
+through the one compiled loop (neuronlab.dynamics.loop); they differ only in
+the data of the gradient and in the records' empirical loss.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from neuronlab.dynamics.samples import empirical_loss, no_samples, sample_data
+from neuronlab.dynamics.state import (
+    Record,
+    RunState,
+    divergence_bound,
+    step_through_grid,
+)
+from neuronlab.models import kernels
+from neuronlab.models.reduction import reduce
+from neuronlab.models.registry import model_of, workspace
+from neuronlab.optim.optimizers import OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class StepMemory:
+    """bound : the norm a converging run never reaches (the divergence guard).
+    optimizer : the optimiser's own arrays (neuronlab.optim.optimizers).
+    samples : (samples, d) finite-sample GD's fixed inputs; None: population."""
+
+    bound: float
+    optimizer: tuple[np.ndarray, ...] = ()
+    samples: np.ndarray | None = None
+
+
+def _record(config, step, X, W, v, samples, work, diagnostics=None) -> Record:
+    """The record of W (X = [W; V], `work` its workspace) at `step`."""
+    model = model_of(config)
+    loss = model.loss(X, *work)
+    empirical = float("nan")
+    if samples is not None:
+        V = kernels.teacher_rows(v)
+        empirical = empirical_loss(model, W, V, samples, config.alpha)
+    return Record(step, config.eta * step, W, loss, empirical, diagnostics or {})
+
+
+def start_reduced(config, W0: np.ndarray, v: np.ndarray) -> RunState:
+    """Step 0 of population GD in the exact reduced span{v, w_i(0)} (DESIGN
+    §3.3), first record in; in R^d itself (basis None) where the optimiser
+    leaves the span (Adam). Gradient flow starts here too."""
+    if config.runs_in_full_space:
+        basis, W, teacher = None, np.ascontiguousarray(W0), np.ascontiguousarray(v)
+    else:
+        reduced = reduce(W0, v)
+        basis, W, teacher = reduced.basis, reduced.W, reduced.v
+    return _start(config, basis, W, teacher, divergence_bound(W0, v), None)
+
+
+def start_samples(config, W0: np.ndarray, v: np.ndarray) -> RunState:
+    """Step 0 of finite-sample GD, in R^d; the fixed samples are drawn from
+    default_rng((seed, 1)): a stream apart from W0's."""
+    X = np.random.default_rng((config.seed, 1)).standard_normal(
+        (config.samples, config.d)
+    )
+    W = np.ascontiguousarray(W0)
+    return _start(config, None, W, v, divergence_bound(W0, v), X)
+
+
+def _start(config, basis, W, v, bound, samples) -> RunState:
+    work = workspace(config, *W.shape)
+    first = _record(config, 0, kernels.stack(W, v), W.copy(), v, samples, work)
+    arrays = OPTIMIZERS[config.optimizer].arrays(config, W)
+    return RunState(
+        config=config,
+        basis=basis,
+        v=v,
+        W=W,
+        step=0,
+        time=0.0,
+        records=(first,),
+        memory=StepMemory(bound, arrays, samples),
+    )
+
+
+def advance_steps(state: RunState, max_steps: int, deadline: float) -> RunState:
+    """Up to max_steps more steps of the run's optimiser in the compiled loop,
+    recording on the grid."""
+    config, memory = state.config, state.memory
+    optimizer = OPTIMIZERS[config.optimizer]
+    X = kernels.stack(state.W, state.v)
+    n, k = state.W.shape
+    work = workspace(config, n, k)
+    if memory.samples is None:
+        data = no_samples(k)
+    else:
+        data = sample_data(memory.samples, config.batch_size, config.seed, len(X))
+    arrays = tuple(a.copy() for a in memory.optimizer)
+
+    def run_steps(step, count):
+        bound = memory.bound
+        return optimizer.take_steps(config, X, data, step, arrays, count, bound, work)
+
+    def snapshot(step):
+        W = X[:n].copy()
+        notes = optimizer.diagnostics(config, X, data, step, arrays, work)
+        return W, _record(config, step, X, W, state.v, memory.samples, work, notes)
+
+    state = step_through_grid(state, max_steps, deadline, run_steps, snapshot)
+    kept = tuple(a.copy() for a in arrays)
+    return dataclasses.replace(
+        state, memory=dataclasses.replace(memory, optimizer=kept)
+    )
