@@ -24,7 +24,7 @@ from .cli_inputs import (
     writable_out,
 )
 from .cluster import ClusterError
-from .export import sweep_csv, write
+from .export import write, write_table
 from .run import advance, default_start, default_teacher, start_run
 from .sweep import MAX_RUNS, sweep
 
@@ -223,7 +223,8 @@ def _sweep(args) -> int:
         raise InputError("--scheduler", str(error)) from None
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    _write(out, lambda: out.write_text(sweep_csv(frame)))
+    about = {"made by": "python -m core sweep", "runs": len(frame)}
+    _write(out, lambda: write_table(frame, out, about))
     counts = frame.status.value_counts().to_dict()
     print(f"{len(frame)} runs ({counts}); wrote {out}")
     return 0

@@ -11,12 +11,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.geometry import main_orthogonal_direction, plane_coordinates
+from ui.figures.palette import TEACHER_COLOUR, student_colours
 from ui.figures.style import (
-    TEACHER_COLOUR,
     legend_rows,
     revision_key,
     show_student_legend,
-    student_colours,
     student_name,
     style,
 )

@@ -1,0 +1,100 @@
+"""Where a local-exponent curve is a rate, and where and why it stops being one.
+
+d ln L / d ln t reads as a rate only while the loss falls above the rounding
+floor. At the floor the loss no longer changes and the exponent reads 0 (a flat
+line that says "stopped converging", which is false); where the loss rises
+(oscillation, divergence) it spikes. So a chart draws the longest stretch of
+records where it is a rate and marks each end it cuts with the reason.
+
+Pure functions of arrays: `loss` and `exponent` (R,) on the same records.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.beyond import EXACT_FLOOR, FLOOR
+
+# d ln L / d ln t above this: the loss grows from one record to the next (a
+# plateau's rounding noise is ~1e-13, a real rise is of order 1 or more).
+RISING = 0.1
+AT_FLOOR, RISES, DIVERGED = "rounding floor", "loss rises", "diverged"
+# What each end says, on hover and in the legend.
+NOTES = {
+    AT_FLOOR: "rounding floor reached: L no longer changes, no rate to read",
+    RISES: "the loss rises (oscillates) here: no rate to read",
+    DIVERGED: "the run diverged: the curve ends at its last finite record",
+}
+SYMBOLS = {AT_FLOOR: "line-ew-open", RISES: "x-thin-open", DIVERGED: "x-thin-open"}
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Records start..stop-1 are drawn; why_start / why_stop say why the curve
+    starts late or stops early (None: it runs from or to the run's own end)."""
+
+    start: int
+    stop: int
+    why_start: str | None
+    why_stop: str | None
+
+
+def floor_share(activation: str) -> float:
+    """Below this share of L(0) a loss is rounding, not a rate (core.beyond)."""
+    return FLOOR.get(activation, EXACT_FLOOR)
+
+
+def stretch(loss, exponent, floor: float, diverged: bool = False) -> Stretch | None:
+    """The longest run of records where `exponent` is a rate: finite, the loss
+    above `floor` (an absolute level) and not rising; None if there is none.
+
+    diverged : the run ended by divergence (its last records rise to the end)."""
+    loss, exponent = np.asarray(loss, float), np.asarray(exponent, float)
+    ok = np.isfinite(exponent) & (loss > floor) & (exponent <= RISING)
+    edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(int), 0]))
+    if edges.size == 0:
+        return None
+    starts, stops = edges[::2], edges[1::2]
+    best = int(np.argmax(stops - starts))
+    start, stop = int(starts[best]), int(stops[best])
+    finite = np.flatnonzero(np.isfinite(exponent))
+    why_start = RISES if start > finite[0] else None
+    if stop < len(loss) and loss[stop] <= floor:
+        why_stop = AT_FLOOR
+    elif diverged:
+        why_stop = DIVERGED
+    else:
+        why_stop = RISES if stop < len(loss) else None
+    return Stretch(start, stop, why_start, why_stop)
+
+
+def end_markers(x, y, cut: Stretch, colour: str, y_range, name: str, shown: set):
+    """A marker at each cut end of the drawn curve, y clipped into y_range (an
+    exponent of -40 before the floor sits at the bottom edge); one legend entry
+    per reason over the figure (`shown` collects the reasons already named)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    traces = []
+    for index, why in ((cut.start, cut.why_start), (cut.stop - 1, cut.why_stop)):
+        if why is None:
+            continue
+        at = float(np.clip(y[index], *y_range)) if np.isfinite(y[index]) else 0.0
+        traces.append(
+            go.Scatter(
+                x=[x[index]],
+                y=[at],
+                mode="markers",
+                name=f"end: {NOTES[why]}",
+                legendgroup=f"end: {why}",
+                showlegend=why not in shown,
+                marker={
+                    "symbol": SYMBOLS[why],
+                    "size": 14,
+                    "color": colour,
+                    "line": {"width": 2.5, "color": colour},
+                },
+                hovertemplate=f"{name}<br>t %{{x:.4g}}<br>{NOTES[why]}<extra></extra>",
+            )
+        )
+        shown.add(why)
+    return traces
