@@ -54,9 +54,10 @@ def along(values: dict) -> None:
         page.chart(
             fig,
             "compare_exponent",
-            "−3 is the paper's law for ReLU and GD. Each curve is drawn where its "
-            "median loss falls steadily; a marker ends it where the loss reaches "
-            "the rounding floor or rises (an optimiser's oscillation).",
+            "−3 is the paper's law for ReLU and GD. Each curve is drawn over the "
+            "longest stretch where its median loss falls steadily: a marker cuts it "
+            "where the loss reaches the rounding floor (○) or rises (✕, an "
+            "optimiser's oscillation); the loss chart shows all of it.",
         )
     st.markdown(f"**Measured** (medians over {seeds} seeds)")
     page.table(beyond.measure(plan, runs), digits=3)

@@ -150,7 +150,7 @@ def _capped(plan) -> None:
 
 
 page.begin("")
-st.title("Explore: one teacher, n students")
+heading = st.title("Explore: one teacher, n students")
 intro, hero = st.columns([3, 2], gap="medium")
 top = intro.empty()  # the paper's claim until the run says which setting it is
 top.markdown(PAPER)
@@ -158,6 +158,8 @@ values, arrived = page.controls(EXPLORE, "run")
 if arrived:  # a link (or the first visit) starts at once, even after the warm-up
     st.session_state[START_NOW] = True
 config = RunConfig(**EXPLORE.config_values(values))
+if config.teachers > 1:  # the title names the teachers of the run on screen
+    heading.title(f"Explore: {config.teachers} teachers, n students")
 page.engine_ready()
 
 job = st.session_state.get(JOB)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from core.summary import tail_exponent
 from ui.figures.compare import band_traces
-from ui.figures.exponent import end_markers, floor_share, stretch
+from ui.figures.exponent import RISING, end_markers, floor_share, stretch
 from ui.figures.palette import GUIDE_COLOUR, PETROFF_10, run_colours
 from ui.figures.style import legend_rows, style
 
@@ -127,12 +127,15 @@ def exponent_curves(
     for arm, frame in bands.items():
         steps = loss[arm].set_index("step")["loss_median"]
         median_loss = steps.reindex(frame["step"]).to_numpy(float)
-        floor = floor_share(configs[arm].activation) * median_loss[0]
+        floor = floor_share(configs[arm]) * median_loss[0]
         exponent = frame["local_exponent_median"].to_numpy(float)
         cut = stretch(median_loss, exponent, floor)
         if cut is None:
             continue
         part = frame.iloc[cut.start : cut.stop]
+        # A seed that rises where the median falls would stripe the band upwards.
+        high = part["local_exponent_hi"].clip(upper=RISING)
+        part = part.assign(local_exponent_hi=high)
         traces = band_traces(part, "local_exponent", arm, colours[arm], False, "time")
         fig.add_traces(traces)
         fig.add_traces(

@@ -179,10 +179,12 @@ ALIGNED = 0.1  # rad: a student this close to the teacher at the end has found i
 
 def turned_away(frame, n: int) -> str:
     """The students that end more than ALIGNED from the teacher, with their final
-    θᵢ ("w₂ ends at θ = 3.07 rad"), joined; "" when all of them align."""
+    θᵢ and norm ("w₂ ends at θ = 3.07 rad, ‖w₂‖ = 0.221"), joined; "" when all
+    of them align."""
     last = frame.iloc[-1]
     words = [
-        f"{student_name(i)} ends at θ = {last[f'theta_{i}']:.2f} rad"
+        f"{student_name(i)} ends at θ = {last[f'theta_{i}']:.2f} rad, "
+        f"‖{student_name(i)}‖ = {last[f'norm_{i}']:.3g}"
         for i in range(1, n + 1)
         if f"theta_{i}" in frame and last[f"theta_{i}"] > ALIGNED
     ]

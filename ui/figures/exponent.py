@@ -26,7 +26,9 @@ NOTES = {
     RISES: "the loss rises (oscillates) here: no rate to read",
     DIVERGED: "the run diverged: the curve ends at its last finite record",
 }
-SYMBOLS = {AT_FLOOR: "line-ew-open", RISES: "x-thin-open", DIVERGED: "x-thin-open"}
+SYMBOLS = {AT_FLOOR: "circle-open", RISES: "x-thin-open", DIVERGED: "x-thin-open"}
+# A word beside the marker, where one curve leaves room for it (Explore).
+WORDS = {AT_FLOOR: "floor", RISES: "rises", DIVERGED: "diverged"}
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,17 @@ class Stretch:
     why_stop: str | None
 
 
-def floor_share(activation: str) -> float:
-    """Below this share of L(0) a loss is rounding, not a rate (core.beyond)."""
-    return FLOOR.get(activation, EXACT_FLOOR)
+# Several teachers: the loss sits at ~5e-17 of its start once fitted (measured,
+# m = 3, n = 3, seed 0), the floor of the kernel expansion, as erf's.
+TEACHERS_FLOOR = FLOOR["erf"]
+
+
+def floor_share(config) -> float:
+    """Below this share of L(0) a loss is rounding, not a rate (core.beyond's
+    floors, and the multi-teacher loss's)."""
+    if config.teachers > 1:
+        return max(TEACHERS_FLOOR, FLOOR.get(config.activation, EXACT_FLOOR))
+    return FLOOR.get(config.activation, EXACT_FLOOR)
 
 
 def stretch(loss, exponent, floor: float, diverged: bool = False) -> Stretch | None:
@@ -69,23 +79,31 @@ def stretch(loss, exponent, floor: float, diverged: bool = False) -> Stretch | N
     return Stretch(start, stop, why_start, why_stop)
 
 
-def end_markers(x, y, cut: Stretch, colour: str, y_range, name: str, shown: set):
+def end_markers(
+    x, y, cut: Stretch, colour: str, y_range, name: str, shown: set, word=False
+):
     """A marker at each cut end of the drawn curve, y clipped into y_range (an
     exponent of -40 before the floor sits at the bottom edge); one legend entry
-    per reason over the figure (`shown` collects the reasons already named)."""
+    per reason over the figure (`shown` collects the reasons already named);
+    word: a word beside the marker ("floor")."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     traces = []
     for index, why in ((cut.start, cut.why_start), (cut.stop - 1, cut.why_stop)):
         if why is None:
             continue
-        at = float(np.clip(y[index], *y_range)) if np.isfinite(y[index]) else 0.0
+        # Inside the frame by a little: a marker on the edge is cut in half.
+        inside = (y_range[0] + 0.25, y_range[1] - 0.25)
+        at = float(np.clip(y[index], *inside)) if np.isfinite(y[index]) else 0.0
         traces.append(
             go.Scatter(
                 x=[x[index]],
                 y=[at],
-                mode="markers",
-                name=f"end: {NOTES[why]}",
-                legendgroup=f"end: {why}",
+                mode="markers+text" if word else "markers",
+                text=[WORDS[why]] if word else None,
+                textposition="middle right",
+                textfont={"size": 11, "color": colour},
+                name=f"cut: {NOTES[why]}",
+                legendgroup=f"cut: {why}",
                 showlegend=why not in shown,
                 marker={
                     "symbol": SYMBOLS[why],

@@ -156,7 +156,7 @@ def _exponent_panel(fig, frame, config, law: Law, diverged: bool, **bottom) -> N
     where the loss rises and at a divergence."""
     t, steps, loss = frame["time"], frame["step"], frame["loss"].to_numpy(float)
     local = frame["local_exponent"].to_numpy(float)
-    floor = floor_share(config.activation) * loss[0]
+    floor = floor_share(config) * loss[0]
     cut, colour = stretch(loss, local, floor, diverged), n_colour(config.n)
     if cut is None:  # the loss never falls steadily: say so where the curve would be
         why = NOTES[DIVERGED if diverged else RISES]
@@ -172,7 +172,8 @@ def _exponent_panel(fig, frame, config, law: Law, diverged: bool, **bottom) -> N
             )
             fig.add_trace(trace, **bottom)
         name = "d ln L / d ln t"
-        for marker in end_markers(t, local, cut, colour, EXPONENT_RANGE, name, set()):
+        ends = end_markers(t, local, cut, colour, EXPONENT_RANGE, name, set(), True)
+        for marker in ends:
             fig.add_trace(marker, **bottom)
     if law.kind == POWER:
         line = {"color": GUIDE_COLOUR, "dash": "dot", "width": 1}

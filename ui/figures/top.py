@@ -91,7 +91,7 @@ def ending(frame, config) -> str:
     """What the loss did, measured: reached the rounding floor (and when), sits
     stuck, or still falls (with its last-decade slope)."""
     t, loss = frame["time"].to_numpy(float), frame["loss"].to_numpy(float)
-    floor = floor_share(config.activation) * loss[0]
+    floor = floor_share(config) * loss[0]
     below = np.flatnonzero(loss <= floor)
     if below.size:
         return f"reaches the rounding floor by t ≈ {t[below[0]]:.3g}"
@@ -108,7 +108,7 @@ def here(frame, config, law) -> str:
         return ""
     words = f"**Here:** the loss of n = {config.n} {ending(frame, config)}."
     away = turned_away(frame, config.n) if config.teachers == 1 else ""
-    return words + (f" {away[:1].upper()}{away[1:]}." if away else "")
+    return words + (f" Not every student turns toward it: {away}." if away else "")
 
 
 BASICS = ("n", "d", "sigma", "eta", "steps", "seed")
