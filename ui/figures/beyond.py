@@ -129,7 +129,7 @@ def exponent_curves(
         median_loss = steps.reindex(frame["step"]).to_numpy(float)
         floor = floor_share(configs[arm]) * median_loss[0]
         exponent = frame["local_exponent_median"].to_numpy(float)
-        cut = stretch(median_loss, exponent, floor)
+        cut = stretch(median_loss, exponent, floor, t=frame["time"])
         if cut is None:
             continue
         part = frame.iloc[cut.start : cut.stop]

@@ -55,13 +55,24 @@ def floor_share(config) -> float:
     return FLOOR.get(config.activation, EXACT_FLOOR)
 
 
-def stretch(loss, exponent, floor: float, diverged: bool = False) -> Stretch | None:
+def stretch(
+    loss, exponent, floor: float, diverged: bool = False, t=None
+) -> Stretch | None:
     """The longest run of records where `exponent` is a rate: finite, the loss
     above `floor` (an absolute level) and not rising; None if there is none.
 
-    diverged : the run ended by divergence (its last records rise to the end)."""
+    diverged : the run ended by divergence (its last records rise to the end).
+    t : the records' times, to check the loss itself between records too: a
+    median of exponents over seeds can fall where the median loss rises."""
     loss, exponent = np.asarray(loss, float), np.asarray(exponent, float)
     ok = np.isfinite(exponent) & (loss > floor) & (exponent <= RISING)
+    if t is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_t = np.log(np.asarray(t, float))
+            slope = np.diff(np.log(np.where(loss > 0, loss, np.nan))) / np.diff(log_t)
+        up = slope > RISING  # NaN (t = 0, L <= 0) is no rise
+        ok[1:] &= ~up
+        ok[:-1] &= ~up
     edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(int), 0]))
     if edges.size == 0:
         return None

@@ -36,7 +36,7 @@ def spectrum_figure(
     """Every eigenvalue at each chosen time, log-log; `control` names the n = 1 run.
 
     Span eigenvalues as circles, the complement block's as diamonds (each repeated
-    d − k times, shown in the hover); the control in grey, slightly to the right.
+    d − k times, shown in the hover); the control in n = 1's colour (black), slightly to the right.
     """
     fig = go.Figure()
     floor = RELATIVE_FLOOR * spectra["value"].abs().max()
