@@ -50,12 +50,13 @@ def verdicts(run, n: int) -> None:
         "law, L = C(t − t₀)⁻³, is a straight L^(−1/3). n = 1 has no ③.",
     )
     if n > 1:
+        slope = f"{summary['tail_exponent']:.2f}".replace("-", "−")
         st.caption(
             "The T⁻³ law is measured on ③ by the straight line of L⁻¹ᐟ³ (R² above; "
             'the chart "L⁻¹ᐟ³ and 1/Z"). The log-log slope of L over the last '
-            f"decade reads {summary['tail_exponent']:.2f}, not −3: a straight "
-            "L⁻¹ᐟ³ = a(t + t₀) is L = C(t + t₀)⁻³, whose log-log slope −3t/(t + t₀) "
-            "reaches −3 only once t ≫ t₀."
+            f"decade reads {slope}, not −3: a straight L⁻¹ᐟ³ = a(t + t₀) is "
+            "L = C(t + t₀)⁻³, whose log-log slope −3t/(t + t₀) reaches −3 only once "
+            "t ≫ t₀."
         )
 
 
