@@ -168,7 +168,7 @@ def test_one_colour_per_n_on_explore_the_hero_compare_and_phases():
     assert _colour(explore, "n = 1") == _colour(hero, "n = 1") == ONE_COLOUR
     assert _colour(compare, "n = 1") == ONE_COLOUR
     assert _colour(hero, "n = 5") == _colour(compare, "n = 5")
-    assert _colour(explore, "loss L (n = 5)") == _colour(compare, "n = 5")
+    assert _colour(explore, "loss L") == _colour(compare, "n = 5")
     spectra = pd.DataFrame(
         {"run": ["n = 1 control"], "step": [10], "time": [1.0], "block": ["span"]}
         | {"value": [0.5], "multiplicity": [1]}

@@ -110,8 +110,7 @@ def _loss_panel(fig, frame, config, contrast, law: Law, band, **top) -> None:
         for trace in _seed_band(band, "loss", True):
             fig.add_trace(trace, **top)
     colour = n_colour(config.n)  # the run in its n's colour, n = 1 black
-    name = f"loss L (n = {config.n})" if contrast is not None else "loss L"
-    fig.add_trace(line_trace(t, loss, name, colour, steps, True), **top)
+    fig.add_trace(line_trace(t, loss, "loss L", colour, steps, True), **top)
     if "empirical_loss" in frame:
         fig.add_trace(
             line_trace(
