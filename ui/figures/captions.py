@@ -154,7 +154,8 @@ def _loss(trajectory, law: Law) -> str:
         )
     return (
         f"No guide: {law.why}. Read the measured local exponent below (−3 would "
-        "be the paper's law)."
+        "be the paper's law); a marker ends it where it stops being a rate (the "
+        "rounding floor, a rising loss)."
     )
 
 

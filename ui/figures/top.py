@@ -98,7 +98,10 @@ def ending(frame, config) -> str:
     slope = tail_exponent(frame)
     if loss[-1] > STUCK * loss[0] or not np.isfinite(slope) or slope > -0.05:
         return f"stays at L ≈ {loss[-1]:.3g} (it has stopped falling)"
-    return f"falls to L = {loss[-1]:.3g}, like t^{slope:.2f} over the last decade"
+    slope_text = f"{slope:.2f}".replace("-", "−")
+    return (
+        f"falls to L = {loss[-1]:.3g}, log-log slope {slope_text} over its last decade"
+    )
 
 
 def here(frame, config, law) -> str:
