@@ -14,7 +14,7 @@ import pytest
 
 from core import RunConfig, beyond, experiments, simulate
 from core.export import to_csv, to_json
-from ui.figures import loss_figure
+from ui.figures import inverse_cube_root_figure, loss_figure
 from ui.figures.beyond import curves, exponent_curves
 from ui.figures.compare import figure1_loss
 from ui.figures.exponent import AT_FLOOR, RISES, RISING, stretch
@@ -67,6 +67,13 @@ def test_a_floor_reaching_run_ends_its_exponent_in_a_marker_not_a_flat_zero(fiel
     assert marker.x[0] == line.x[-1]  # the marker is where the curve stops
     assert "rounding floor" in marker.name
     assert marker.text == ("floor",)
+    # L^(-1/3) too stops before the floor (it read a flat line there), marked.
+    root = inverse_cube_root_figure(run.metrics, run.config)
+    line = root.data[0]
+    assert max(line.x) < t[first]
+    assert [m.x[0] for m in root.data if "rounding floor" in (m.name or "")] == [
+        line.x[-1]
+    ]
 
 
 def test_beyond_question_one_ends_the_linear_arm_at_the_floor():

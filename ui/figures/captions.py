@@ -169,8 +169,8 @@ def _inv_cbrt(config, law: Law) -> str:
     if law.kind == EXPONENTIAL:
         return (
             "L⁻¹ᐟ³ is the straight line of a t⁻³ law, which does not apply: with "
-            "exponential decay it shoots up (and stops at the rounding floor). "
-            "No line is fitted."
+            "exponential decay it shoots up, until the rounding floor ends it "
+            "(marker). No line is fitted."
         )
     return f"No line is fitted: {law.why}. L⁻¹ᐟ³ would be straight for a t⁻³ law."
 

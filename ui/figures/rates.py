@@ -13,9 +13,11 @@ from core.fits import fit_exponential_tail, fit_line_tail, fit_power_tail
 from ui.figures.captions import EXPONENTIAL, POWER, Law, tail_law
 from ui.figures.compare import band_traces
 from ui.figures.exponent import (
+    AT_FLOOR,
     DIVERGED,
     NOTES,
     RISES,
+    Stretch,
     end_markers,
     floor_share,
     stretch,
@@ -32,6 +34,7 @@ from ui.figures.style import (
 EXPONENT_RANGE = (-7.0, 1.0)
 LOSS_HEIGHT = 440
 INV_CBRT = "L<sup>−1/3</sup>"
+UNCLIPPED = (-np.inf, np.inf)  # a marker's y range where the axis is free
 
 
 def _steps_of(t: np.ndarray, config) -> np.ndarray:
@@ -239,16 +242,24 @@ def inverse_cube_root_figure(
     fig = go.Figure()
     if band is not None and p == -3.0:
         fig.add_traces(_seed_band(band, "loss_inv_cbrt", False))
-    t = frame["time"].to_numpy(float)
+    t, loss = frame["time"].to_numpy(float), frame["loss"].to_numpy(float)
     if p == -3.0:
         y, label = frame["loss_inv_cbrt"].to_numpy(float), INV_CBRT
     else:
-        loss = frame["loss"].to_numpy(float)
         y = np.where(loss > 0, np.power(np.where(loss > 0, loss, 1.0), 1.0 / p), np.nan)
         label = f"L<sup>−1/{-p:g}</sup>"
+    # At the rounding floor L no longer changes: a flat L^(1/p) there would read
+    # "stopped converging", so the line ends at the floor, with a marker.
+    reached = np.flatnonzero(loss <= floor_share(config) * loss[0])
+    end = int(reached[0]) if reached.size else len(t)
     colour = n_colour(config.n)
-    fig.add_trace(line_trace(t, y, label, colour, frame["step"], False))
-    guide = line_fit_trace(t, y, config) if power else None
+    fig.add_trace(
+        line_trace(t[:end], y[:end], label, colour, frame["step"][:end], False)
+    )
+    if 0 < end < len(t):
+        cut = Stretch(0, end, None, AT_FLOOR)
+        fig.add_traces(end_markers(t, y, cut, colour, UNCLIPPED, label, set(), True))
+    guide = line_fit_trace(t[:end], y[:end], config) if power else None
     if guide is not None:
         fig.add_trace(guide)
     set_axes(fig, config, False, False, label)
