@@ -99,7 +99,11 @@ def end_markers(
     word: a word beside the marker ("floor")."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     traces = []
-    for index, why in ((cut.start, cut.why_start), (cut.stop - 1, cut.why_stop)):
+    # The word goes on the drawn side: at a stop the curve's end may be the plot's.
+    for index, why, side in (
+        (cut.start, cut.why_start, "middle right"),
+        (cut.stop - 1, cut.why_stop, "middle left"),
+    ):
         if why is None:
             continue
         # Inside the frame by a little: a marker on the edge is cut in half.
@@ -111,7 +115,7 @@ def end_markers(
                 y=[at],
                 mode="markers+text" if word else "markers",
                 text=[WORDS[why]] if word else None,
-                textposition="middle right",
+                textposition=side,
                 textfont={"size": 11, "color": colour},
                 name=f"cut: {NOTES[why]}",
                 legendgroup=f"cut: {why}",

@@ -264,4 +264,4 @@ def inverse_cube_root_figure(
         fig.add_trace(guide)
     set_axes(fig, config, False, False, label)
     title = f"{label}: a straight line in the slow phase" if power else label
-    return style(fig, title, revision_key(config), rows=1)
+    return style(fig, title, revision_key(config), rows=1 + (end < len(t)))
