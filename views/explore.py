@@ -187,8 +187,8 @@ if job is not None:
     subject = job.task.subject
     law = tail_law(subject, shown.status if shown is not None else "completed")
     words = headline(subject, law)
-    if shown is not None and len(shown.metrics) > 1:
-        words += "\n\n" + here(shown.metrics, subject, law)
+    if job.result is not None:  # what the run did, once it has done it
+        words += "\n\n" + here(job.result.metrics, subject, law)
     top.markdown(words)
     classroom = links.classroom_on()
     intro.markdown(f"**Try it:** {prompt(subject, classroom, law.setting)}")

@@ -139,7 +139,7 @@ def _loss(trajectory, law: Law) -> str:
             "at a floor, so no guide."
         )
     if law.kind == POWER:
-        contrast = "; n = 1, dashed, falls exponentially" if config.n > 1 else ""
+        contrast = "; n = 1, in black, falls exponentially" if config.n > 1 else ""
         return (
             f"The law here: {law.why}. The loss bends from fast decay onto the dotted "
             f"C·{law.power_text} guide (fitted on the last decade{contrast}); below, "

@@ -117,7 +117,7 @@ def end_markers(
                 text=[WORDS[why]] if word else None,
                 textposition=side,
                 textfont={"size": 11, "color": colour},
-                name=f"cut: {NOTES[why]}",
+                name=f"cut: {why}",  # short: a legend entry must fit a phone
                 legendgroup=f"cut: {why}",
                 showlegend=why not in shown,
                 marker={
