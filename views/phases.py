@@ -44,8 +44,8 @@ def verdicts(run, n: int) -> None:
     )
     straight = phases.slow_linearity["loss_inv_cbrt"]
     cells[4].metric(
-        "③: L⁻¹ᐟ³ straight",
-        "—" if n == 1 or math.isnan(straight) else f"R² = {straight:.4f}",
+        "③: L⁻¹ᐟ³ straight, R²",
+        "—" if n == 1 or math.isnan(straight) else f"{straight:.4f}",
         help="How straight L^(−1/3) is against t over ③ (1 = a line): the T⁻³ "
         "law, L = C(t − t₀)⁻³, is a straight L^(−1/3). n = 1 has no ③.",
     )
