@@ -16,7 +16,7 @@ from ui.figures.captions import (
 )
 from ui.figures.hero import hero_figure, prompt
 from ui.figures.pages import explore_figures
-from ui.figures.style import CONTRAST_COLOUR
+from ui.figures.palette import ONE_COLOUR
 
 T3 = "t<sup>−3</sup>"
 # id -> (config, law kind, caption words the loss chart must show, must not show)
@@ -180,13 +180,13 @@ def test_exponential_fit_recovers_the_rate_and_ignores_the_floor():
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_hero_draws_n1_dashed_grey_whatever_the_n_on_screen(n):
+def test_hero_draws_n1_solid_black_as_compare_does_whatever_the_n_on_screen(n):
     config = RunConfig(n=n, d=5, sigma=0.1, eta=0.05, steps=500)
     other = simulate(config.replace(n=2 if n == 1 else 1)).metrics
     fig = hero_figure(simulate(config).metrics, config, other)
     styles = {t.name: (t.line.color, t.line.dash) for t in fig.data}
-    assert styles["n = 1"] == (CONTRAST_COLOUR, "dash")
-    assert styles[f"n = {max(n, 2)}"] == ("#1f1f1f", None)
+    assert styles["n = 1"] == (ONE_COLOUR, None)
+    assert styles[f"n = {max(n, 2)}"][0] not in (ONE_COLOUR, None)
     assert ("from 1 to 2" if n == 1 else f"from {n} to 1") in prompt(config)
 
 

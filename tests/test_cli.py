@@ -32,14 +32,19 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
 
 
-def test_run_writes_csv_with_provenance_and_the_same_numbers_as_simulate(tmp_path):
+def test_run_writes_plain_csv_beside_its_provenance_and_the_numbers_of_simulate(
+    tmp_path,
+):
+    """The CSV reads with no options; its config and version sit in
+    run.config.json, which --config reads back."""
     out = tmp_path / "run.csv"
     main(["run", "--n", "3", "--d", "10", "--steps", "1e4", "--seed", "2",
           "--out", str(out)])  # fmt: skip
-    header = out.read_text().splitlines()[:3]
-    assert header[0].startswith("# single-neuron lab")
-    assert json.loads(header[1].removeprefix("# config: "))["steps"] == 10_000
-    frame = pd.read_csv(out, comment="#")
+    about = json.loads((tmp_path / "run.config.json").read_text())
+    assert about["config"]["steps"] == 10_000
+    assert {"lab_version", "commit", "status"} <= set(about)
+    assert not out.read_text().startswith("#")
+    frame = pd.read_csv(out)
     expected = simulate(RunConfig(n=3, d=10, steps=10_000, seed=2))
     np.testing.assert_array_equal(frame.loss.to_numpy(), expected.loss)
 
@@ -336,7 +341,7 @@ def test_sweep_writes_one_row_per_combination(tmp_path):
     out = tmp_path / "sweep.csv"
     main(["sweep", "--n", "1,2", "--sigma", "0.01,0.1", "--seeds", "0-1", "--d", "5",
           "--steps", "2000", "--workers", "1", "--out", str(out)])  # fmt: skip
-    frame = pd.read_csv(out, comment="#")
+    frame = pd.read_csv(out)
     assert len(frame) == 8
     assert set(frame.status) == {"completed"}
     assert sorted(set(frame.seed)) == [0, 1]
@@ -349,7 +354,7 @@ def test_a_sweep_crosses_activations_with_alpha_where_alpha_is_read(tmp_path):
     main(["sweep", "--activation", "relu,leaky_relu", "--alpha", "0,0.5",
           "--optimizer", "gd,momentum", "--beta", "0.9,0.5", "--steps", "500",
           "--workers", "1", "--out", str(out)])  # fmt: skip
-    frame = pd.read_csv(out, comment="#")
+    frame = pd.read_csv(out)
     # relu: gd, momentum x 2 betas = 3 points; leaky: 2 alphas x 3 = 6.
     assert len(frame) == 9
     assert set(frame[frame.activation == "relu"].alpha) == {0.0}

@@ -97,7 +97,7 @@ def test_figure1_writes_its_two_charts(tmp_path, chromium):
         svg_texts(tmp_path / f"fig1-{n}.svg") for n in ("loss", "exponent")
     )
     assert {"iteration T", "loss L"} <= loss
-    assert {"iteration T", "log", "ηT"} <= exponent  # log<sub>ηT</sub> L
+    assert {"iteration T", "ln L / ln(ηT)"} <= exponent
 
 
 def test_a_saved_run_draws_its_records_as_the_run_did(tmp_path):

@@ -17,7 +17,7 @@ from neuronlab.analysis.fits import fit_line_tail, fit_power_tail
 from neuronlab.analysis.geometry import main_orthogonal_direction, plane_coordinates
 from neuronlab.export import to_csv, to_json
 from ui import figures
-from ui.figures.style import PETROFF_10, student_colours
+from ui.figures.palette import PETROFF_10, student_colours
 
 TIME_SERIES = [
     figures.loss_figure,
@@ -217,7 +217,7 @@ def test_geometry_of_a_real_run_draws_teacher_and_students():
 
 def test_exports_hold_exactly_the_records():
     trajectory = simulate(RunConfig(n=2, d=4, steps=300))
-    frame = pd.read_csv(io.StringIO(to_csv(trajectory)), comment="#")
+    frame = pd.read_csv(io.StringIO(to_csv(trajectory)))
     assert frame.step.tolist() == trajectory.steps.tolist()
     document = json.loads(to_json(trajectory))
     assert RunConfig(**document["config"]) == trajectory.config

@@ -15,6 +15,7 @@ from ui import page
 from ui.figures.captions import GROUPS, captions
 from ui.figures.pages import explore_figures, html_page
 from ui.figures.style import revision_key, show_student_legend
+from ui.figures.top import run_title
 from ui.jobs import RUNNING, Job
 
 
@@ -86,10 +87,11 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
 def _downloads(shown, charts) -> None:
     st.markdown("**Data of this run**")
     st.caption(
-        "Exactly the records drawn above. The charts' camera saves PNG (3x); in the "
-        "HTML file, which works offline, it saves SVG."
+        "Exactly the records drawn above: the CSV is plain (one row per record), "
+        "the run's config, status and version are in the JSON. The charts' camera "
+        "saves PNG (3x); in the HTML file, which works offline, it saves SVG."
     )
-    title = f"Explore: {shown.config.to_dict()}"
+    title = f"Explore: {run_title(shown.config)}"
     whole = functools.partial(html_page, charts, title, page.PLOTLY_CONFIG)
     json = functools.partial(to_json, shown)
     for label, data, name, mime in (

@@ -38,7 +38,7 @@ AXES = {
         Axis(
             "activation",
             "activation",
-            "σ(·)",
+            "activation",  # not σ(·): σ is the initial scale
             ("erf", "leaky_relu", "quadratic", "relu"),
         ),
         Axis(

@@ -13,7 +13,7 @@ from neuronlab.analysis.experiments import EXPERIMENTS
 from neuronlab.config import ConfigError
 from ui import page, tasks, widgets
 from ui.fields import BEYOND
-from ui.figures.beyond import curves, exponent_curves, spurious_bars
+from ui.figures.beyond import arm_configs, curves, exponent_curves, spurious_bars
 
 JOB = "beyond_job"
 QUESTIONS = {
@@ -70,6 +70,7 @@ def _more_seeds(seeds: int) -> None:
 def _charts(key: str, runs: list, revision: str) -> None:
     """The experiment's two charts from the runs so far."""
     plan, loss = EXPERIMENTS[key], beyond.bands(runs, "loss")
+    configs = arm_configs(runs)  # the arms' colours: by what they differ in
     left, right = st.columns(2, gap="medium")
     if key == "teachers":
         table = beyond.measure(plan, runs)
@@ -82,7 +83,8 @@ def _charts(key: str, runs: list, revision: str) -> None:
                 "intervals; diamonds: Safran & Shamir's published percentage.",
             )
         with right:
-            fig = curves(loss, "loss", "Loss, median over seeds", "loss L", revision)
+            fig = curves(loss, "loss", "Loss, median over seeds", "loss L",
+                         revision, configs=configs)  # fmt: skip
             words = (
                 f"The median hides the {stuck} stuck seed(s): they sit at the top "
                 "of the bands (their final losses are in the table)."
@@ -94,27 +96,29 @@ def _charts(key: str, runs: list, revision: str) -> None:
     with left:
         x = "step" if key == "optimiser" else "time"
         title = "Loss against iterations" if key == "optimiser" else "Loss L(t)"
+        fig = curves(loss, "loss", title, "loss L", revision, x=x,
+                     guides=plan.guides, configs=configs)  # fmt: skip
         page.chart(
-            curves(loss, "loss", title, "loss L", revision, x=x, guides=plan.guides),
+            fig,
             f"{key}_loss",
             "Medians over seeds with their 10–90 % bands; dotted: the power laws, "
             "each through the curve whose own tail is nearest it.",
         )
     with right:
-        page.chart(*_right_chart(key, runs, loss, revision))
+        page.chart(*_right_chart(key, runs, loss, revision, configs))
 
 
-def _right_chart(key: str, runs: list, loss: dict, revision: str):
+def _right_chart(key: str, runs: list, loss: dict, revision: str, configs: dict):
     """(figure, chart key, caption) of the experiment's second chart."""
     if key == "optimiser":
         fig = curves(loss, "loss", "Loss against wall-clock time", "loss L",
-                     revision, x="seconds")  # fmt: skip
+                     revision, x="seconds", configs=configs)  # fmt: skip
         words = "Seconds: each curve's steps times its own measured cost per step."
     elif key == "initialisation":
         balance = beyond.bands(runs, "balance")
         bound = ((2.0, "bound 2 (Theorems 4-6)"),)
         fig = curves(balance, "balance", "Balance h_max/h_min", "h_max/h_min",
-                     revision, lines=bound)  # fmt: skip
+                     revision, lines=bound, configs=configs)  # fmt: skip
         words = "The theorems keep h_max/h_min ≤ 2 once the students align."
     elif key == "stepsize":
         lines = beyond.bands(runs, "loss_inv_cbrt")
@@ -127,10 +131,11 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str):
     else:
         local = beyond.bands(runs, "local_exponent")
         laws = ((-3.0, "−3: ReLU's law"), (-2.0, "−2: the quadratic's"))
-        fig = exponent_curves(local, revision, laws)
+        fig = exponent_curves(local, loss, revision, laws, configs)
         words = (
-            "−3 for ReLU's law, −2 for the quadratic's; curves that reach the "
-            "rounding floor (linear, erf) leave the chart: there it is noise."
+            "−3 for ReLU's law, −2 for the quadratic's. A curve whose loss reaches "
+            "the rounding floor (linear, erf) ends there with a marker: from then "
+            "on L no longer changes and its exponent is not a rate."
         )
     return fig, f"{key}_right", words
 

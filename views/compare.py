@@ -12,7 +12,7 @@ from neuronlab.analysis.studies import BAND, LEFT_STEPS
 from neuronlab.config import ConfigError
 from ui import page, tasks
 from ui.fields import COMPARE
-from ui.figures.beyond import curves, exponent_curves
+from ui.figures.beyond import arm_configs, curves, exponent_curves
 from ui.figures.compare import EXPONENT_FROM
 from ui.figures.pages import figure1_figures
 from ui.tables import summary_table
@@ -40,16 +40,26 @@ def along(values: dict) -> None:
         st.stop()
     revision = f"compare|{sorted(values.items())}"
     loss, local = beyond.bands(runs, "loss"), beyond.bands(runs, "local_exponent")
+    configs = arm_configs(runs)  # colours by what the values mean (palette)
     one, two = st.columns(2, gap="medium")
     with one:
-        fig = curves(loss, "loss", "Loss L(t)", "loss L", revision, guides=plan.guides)
+        fig = curves(loss, "loss", "Loss L(t)", "loss L", revision,
+                     guides=plan.guides, configs=configs)  # fmt: skip
         words = (
             f"One curve per {field}: medians over seeds 0–{seeds - 1}, 10–90 % bands."
         )
         page.chart(fig, "compare_loss", words)
     with two:
-        fig = exponent_curves(local, revision, ((-3.0, "−3, the theorems' exponent"),))
-        page.chart(fig, "compare_exponent", "−3 is the paper's law for ReLU and GD.")
+        law = ((-3.0, "−3, the theorems' exponent"),)
+        fig = exponent_curves(local, loss, revision, law, configs)
+        page.chart(
+            fig,
+            "compare_exponent",
+            "−3 is the paper's law for ReLU and GD. Each curve is drawn over the "
+            "longest stretch where its median loss falls steadily: a marker cuts it "
+            "where the loss reaches the rounding floor (○) or rises (✕, an "
+            "optimiser's oscillation); the loss chart shows all of it.",
+        )
     st.markdown(f"**Measured** (medians over {seeds} seeds)")
     page.table(beyond.measure(plan, runs), digits=3)
 

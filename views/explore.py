@@ -11,8 +11,10 @@ from neuronlab import RunConfig
 from neuronlab.analysis import studies as analysis
 from ui import cache, links, page, run_view, tasks, widgets
 from ui.fields import EXPLORE
-from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
+from ui.figures.captions import tail_law
+from ui.figures.hero import hero_caption, hero_figure, prompt
 from ui.figures.pages import contrast_config
+from ui.figures.top import PAPER, headline, here
 from ui.run_fields import LIMITS
 
 # Runs estimated below this start on any change; longer ones wait for Run.
@@ -127,8 +129,8 @@ def _seed_band(live, seeds: int):
     low, high = (round(100 * q) for q in analysis.BAND)
     st.caption(
         f"Loss and L⁻¹ᐟ³ charts: shaded, the {low}–{high} % range over seeds "
-        f"{config.seed}–{last} of this config, with their median; in black, "
-        f"seed {config.seed} (the run below)."
+        f"{config.seed}–{last} of this config, with their median; the solid "
+        f"line, seed {config.seed} (the run below)."
     )
     return analysis.seed_band(shown.metrics, job.result)
 
@@ -149,13 +151,16 @@ def _capped(plan) -> None:
 
 
 page.begin("")
-st.title("Explore: one teacher, n students")
+heading = st.title("Explore: one teacher, n students")
 intro, hero = st.columns([3, 2], gap="medium")
-intro.markdown(HEADLINE)
+top = intro.empty()  # the paper's claim until the run says which setting it is
+top.markdown(PAPER)
 values, arrived = page.controls(EXPLORE, "run")
 if arrived:  # a link (or the first visit) starts at once, even after the warm-up
     st.session_state[START_NOW] = True
 config = RunConfig(**EXPLORE.config_values(values))
+if config.teachers > 1:  # the title names the teachers of the run on screen
+    heading.title(f"Explore: {config.teachers} teachers, n students")
 page.engine_ready()
 
 job = st.session_state.get(JOB)
@@ -179,9 +184,18 @@ if job is not None:
     band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
     other = _contrast(job.task.subject)
-    intro.markdown(f"**Try it:** {prompt(job.task.subject, links.classroom_on())}")
+    shown = run_view.trajectory(job)
+    subject = job.task.subject
+    law = tail_law(subject, shown.status if shown is not None else "completed")
+    words = headline(subject, law)
+    if job.result is not None:  # what the run did, once it has done it
+        words += "\n\n" + here(job.result.metrics, subject, law)
+    top.markdown(words)
+    classroom = links.classroom_on()
+    intro.markdown(f"**Try it:** {prompt(subject, classroom, law.setting)}")
     if job.result is not None and other is not None:
         with hero:
-            fig = hero_figure(job.result.metrics, job.task.subject, other)
-            page.chart(fig, "explore_hero", hero_caption(job.task.subject))
+            fig = hero_figure(job.result.metrics, subject, other)
+            words = hero_caption(job.result.metrics, subject, other)
+            page.chart(fig, "explore_hero", words)
     run_view.draw_run(job, other, redraw, band)

@@ -27,8 +27,8 @@ def verdicts(run, n: int) -> None:
     fitted = phases.h_factor
     cells[2].metric(
         "H factor",
-        "—" if math.isnan(fitted) else f"{fitted:.6f}",
-        f"predicted {phases.h_factor_predicted:.6g}",
+        "—" if math.isnan(fitted) else f"{fitted:.4g}",
+        f"predicted {phases.h_factor_predicted:.4g}",
         delta_color="off",
         delta_arrow="off",
         help="Per-step factor of |H| fitted in ②, against 1 − nη/2 (eq. 36); "
@@ -36,19 +36,28 @@ def verdicts(run, n: int) -> None:
     )
     balance = run.worst_balance
     cells[3].metric(
-        "h_max/h_min",
+        "h_max / h_min",
         f"{balance:.3g}",
         "≤ 2 holds" if balance <= 2 else "> 2 fails",
         delta_color="normal" if balance <= 2 else "inverse",
         help="The largest ratio after T1; Theorems 4-6 keep it at most 2.",
     )
+    straight = phases.slow_linearity["loss_inv_cbrt"]
     cells[4].metric(
-        "log-log slope",
-        "—" if n == 1 else f"{summary['tail_exponent']:.3f}",
-        help="Of log L against log t over the last decade. It approaches −3 only "
-        "logarithmically slowly; the straight line of L^(−1/3) is the sharper "
-        "test. n = 1 is at the rounding floor by then: no rate to read.",
+        "③: L⁻¹ᐟ³ straight, R²",
+        "—" if n == 1 or math.isnan(straight) else f"{straight:.4f}",
+        help="How straight L^(−1/3) is against t over ③ (1 = a line): the T⁻³ "
+        "law, L = C(t − t₀)⁻³, is a straight L^(−1/3). n = 1 has no ③.",
     )
+    if n > 1:
+        slope = f"{summary['tail_exponent']:.2f}".replace("-", "−")
+        st.caption(
+            "The T⁻³ law is measured on ③ by the straight line of L⁻¹ᐟ³ (R² above; "
+            'the chart "L⁻¹ᐟ³ and 1/Z"). The log-log slope of L over the last '
+            f"decade reads {slope}, not −3: a straight L⁻¹ᐟ³ = a(t + t₀) is "
+            "L = C(t + t₀)⁻³, whose log-log slope −3t/(t + t₀) reaches −3 only once "
+            "t ≫ t₀."
+        )
 
 
 page.begin("phases")
@@ -56,7 +65,14 @@ st.title("Phases: why n ≥ 2 is slow")
 values, _ = page.controls(PHASES)
 page.engine_ready()
 fields = PHASES.config_values(values)
-task = tasks.phases(tuple(values["at"]), **fields)
+beyond_run = [s for s in values["at"] if s > fields["steps"]]
+if beyond_run:  # their spectrum would be the last record's: say so, drop them
+    st.info(
+        f"Spectrum at step(s) {', '.join(f'{s:,}' for s in beyond_run)} left out: "
+        f"this run has T = {fields['steps']:,} steps."
+    )
+at = tuple(s for s in values["at"] if s <= fields["steps"]) or (fields["steps"],)
+task = tasks.phases(at, **fields)
 page.within_limits(
     task.seconds,
     "This run and its n = 1 control",
@@ -117,7 +133,7 @@ with spectrum_left:
         "phases_spectrum",
         (
             "For n ≥ 2 eigenvalues slide toward 0 as t grows (flat directions: slow "
-            "descent); the n = 1 control (grey) stays bounded away from 0."
+            "descent); the n = 1 control (black) stays bounded away from 0."
             if config.n >= 2
             else "For n = 1 every eigenvalue settles near ½, bounded away from 0: "
             "no flat direction, so GD converges linearly."

@@ -2,6 +2,9 @@
 
 Every export carries the config, the package version and the git commit it was
 made with, so a file says how to reproduce it (`python -m neuronlab run --config F`).
+A CSV is plain (pandas.read_csv(path) and a spreadsheet read it as it is): what
+it was made with goes beside it, in NAME.config.json (a JSON export without the
+records, itself a valid --config).
 """
 
 import json
@@ -39,11 +42,6 @@ def provenance() -> dict[str, str]:
     return {"lab_version": VERSION, "commit": git_commit()}
 
 
-def _provenance_line() -> str:
-    head = provenance()
-    return f"# single-neuron lab {head['lab_version']}, commit {head['commit']}"
-
-
 def _finite_or_none(values) -> list:
     """Plain numbers, NaN and inf as null: strict JSON has neither."""
     return [
@@ -51,9 +49,10 @@ def _finite_or_none(values) -> list:
     ]
 
 
-def to_json(traj: Trajectory, W0=None, v=None) -> str:
-    """Config, provenance, status, final weights and every record. W0 (n, d) and
-    v (d,) are included when the run started from given weights."""
+def to_json(traj: Trajectory, W0=None, v=None, records: bool = True) -> str:
+    """Config, provenance, status, final weights and every record (not with
+    records=False: a CSV's companion). W0 (n, d) and v (d,) are included when the
+    run started from given weights."""
     doc = provenance() | {
         "config": traj.config.to_dict(),
         "status": traj.status,
@@ -65,29 +64,35 @@ def to_json(traj: Trajectory, W0=None, v=None) -> str:
     if W0 is not None:
         doc["init"] = {"W0": np.asarray(W0).tolist(), "v": np.asarray(v).tolist()}
     frame = traj.metrics
-    doc["records"] = {
-        col: _finite_or_none(frame[col].tolist()) for col in frame.columns
-    }
+    if records:
+        doc["records"] = {
+            col: _finite_or_none(frame[col].tolist()) for col in frame.columns
+        }
     return json.dumps(doc, indent=1, allow_nan=False)
 
 
 def to_csv(traj: Trajectory) -> str:
-    """The metrics, after '#' header lines with provenance, config and status
-    (pandas.read_csv(path, comment='#') reads it back)."""
-    lines = [
-        _provenance_line(),
-        f"# config: {json.dumps(traj.config.to_dict())}",
-        f"# status: {traj.status}: {traj.message}",
-    ]
-    return "\n".join(lines) + "\n" + traj.metrics.to_csv(index=False)
+    """The metrics as plain CSV, one row per record (the config: to_json)."""
+    return traj.metrics.to_csv(index=False)
 
 
-def sweep_csv(frame: pd.DataFrame) -> str:
-    """A sweep's table after a '#' provenance line (read_csv(path, comment='#'))."""
-    return _provenance_line() + "\n" + frame.to_csv(index=False)
+def companion(path: Path) -> Path:
+    """Where a CSV's provenance and config go: run.csv -> run.config.json."""
+    return path.with_name(f"{path.stem}.config.json")
+
+
+def write_table(frame: pd.DataFrame, path: Path, about: dict) -> None:
+    """A table (a sweep's, an experiment's) as plain CSV at `path`, and its
+    provenance with `about` (what made it) in companion(path)."""
+    path.write_text(frame.to_csv(index=False))
+    doc = provenance() | about
+    companion(path).write_text(json.dumps(doc, indent=1, allow_nan=False))
 
 
 def write(traj: Trajectory, path: Path, W0=None, v=None) -> None:
-    """Write by extension: .json or .csv."""
-    text = to_json(traj, W0, v) if path.suffix == ".json" else to_csv(traj)
-    path.write_text(text)
+    """Write by extension: .json, or .csv and its companion (config, status)."""
+    if path.suffix == ".json":
+        path.write_text(to_json(traj, W0, v))
+        return
+    path.write_text(to_csv(traj))
+    companion(path).write_text(to_json(traj, W0, v, records=False))

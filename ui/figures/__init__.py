@@ -6,10 +6,10 @@ keyed by the config so zoom survives live redraws.
 """
 
 from ui.figures.geometry import geometry_figure
+from ui.figures.palette import student_colours
 from ui.figures.potential import potential_figure
 from ui.figures.rates import inverse_cube_root_figure, loss_figure
 from ui.figures.students import angles_figure, balance_figure, norms_figure
-from ui.figures.style import student_colours
 
 __all__ = [
     "angles_figure",

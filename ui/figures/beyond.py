@@ -11,15 +11,30 @@ import plotly.graph_objects as go
 
 from neuronlab.analysis.summary import tail_exponent
 from ui.figures.compare import band_traces
-from ui.figures.style import GUIDE_COLOUR, PETROFF_10, legend_rows, style
+from ui.figures.exponent import RISING, end_markers, floor_share, stretch
+from ui.figures.palette import GUIDE_COLOUR, PETROFF_10, run_colours
+from ui.figures.style import legend_rows, style
 
 HEIGHT = 430
+RANGE = (-5.0, 0.5)  # of the exponent: -3 and -2 in view, -60 at a floor is not
 X_TITLES = {"time": "t = ηT", "step": "iteration T", "seconds": "wall-clock seconds"}
 
 
-def arm_colours(labels) -> dict[str, str]:
-    """One colour per arm, the same on every chart of the experiment."""
-    return {label: PETROFF_10[i % len(PETROFF_10)] for i, label in enumerate(labels)}
+def arm_configs(runs) -> dict:
+    """Arm label -> its RunConfig (the first seed's), from neuronlab.analysis.beyond runs: what
+    ui.figures.palette.run_colours colours the arms by."""
+    configs: dict = {}
+    for run in runs:
+        configs.setdefault(run.arm, run.config)
+    return configs
+
+
+def _colours(bands: dict, configs: dict | None) -> dict[str, str]:
+    """One colour per arm by what the arms differ in (an activation, an
+    optimiser, n: the app's colour for it), else by position."""
+    if configs:
+        return run_colours({arm: configs[arm] for arm in bands})
+    return {label: PETROFF_10[i % len(PETROFF_10)] for i, label in enumerate(bands)}
 
 
 def tail_slope(frame: pd.DataFrame, column: str, x: str) -> float:
@@ -65,20 +80,29 @@ def curves(
     guides: tuple = (),
     lines: tuple = (),
     y_range: tuple | None = None,
+    configs: dict | None = None,
 ) -> go.Figure:
     """Median and band of `column` per arm against `x` on log axes (y linear if
     not log_y); `guides` (exponent, label) as power laws, `lines` (y, label) as
     horizontal references (the bound 2, the exponent -3); y_range fixes the
-    y axis (a local exponent of -60 at an exponential's floor says nothing)."""
+    y axis; configs: arm -> RunConfig (arm_configs), for colours by meaning."""
     fig = go.Figure()
-    colours = arm_colours(bands)
+    colours = _colours(bands, configs)
     for arm, frame in bands.items():
         fig.add_traces(band_traces(frame, column, arm, colours[arm], log_y, x))
+    _finish(fig, bands, (column, y_title), x, log_y, guides, lines, y_range)
+    rows = legend_rows(len(bands) + len(guides) + len(lines))
+    return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
+
+
+def _finish(fig, bands, y, x, log_y, guides, lines, y_range) -> None:
+    """Guides, reference lines and axes of a curves chart; y: (column, title)."""
+    column, y_title = y
     for exponent, label in guides:
         _guide(fig, bands, column, x, exponent, label)
-    for y, label in lines:  # in the legend: on the line it would sit on curves
+    for level, label in lines:  # in the legend: on the line it would sit on curves
         fig.add_hline(
-            y=y,
+            y=level,
             line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1.5},
             showlegend=True,
             name=label,
@@ -89,18 +113,39 @@ def curves(
     )
     if y_range is not None:
         fig.update_yaxes(range=y_range)
-    rows = legend_rows(len(bands) + len(guides) + len(lines))
+
+
+def exponent_curves(
+    bands: dict[str, pd.DataFrame], loss: dict, revision: str, laws, configs: dict
+) -> go.Figure:
+    """The local exponent d ln L / d ln t per arm (median and band) against t,
+    with `laws` (exponent, label) as reference lines, over the stretch where it
+    is a rate (ui.figures.exponent): each curve that reaches the rounding floor
+    (of its median loss, `loss`: neuronlab.analysis.beyond.bands of "loss") or whose median
+    rises ends in a marker that says so, never in a flat 0 or in spikes."""
+    fig, colours, shown = go.Figure(), _colours(bands, configs), set()
+    for arm, frame in bands.items():
+        steps = loss[arm].set_index("step")["loss_median"]
+        median_loss = steps.reindex(frame["step"]).to_numpy(float)
+        floor = floor_share(configs[arm]) * median_loss[0]
+        exponent = frame["local_exponent_median"].to_numpy(float)
+        cut = stretch(median_loss, exponent, floor, t=frame["time"])
+        if cut is None:
+            continue
+        part = frame.iloc[cut.start : cut.stop]
+        # A seed that rises where the median falls would stripe the band upwards.
+        high = part["local_exponent_hi"].clip(upper=RISING)
+        part = part.assign(local_exponent_hi=high)
+        traces = band_traces(part, "local_exponent", arm, colours[arm], False, "time")
+        fig.add_traces(traces)
+        fig.add_traces(
+            end_markers(frame["time"], exponent, cut, colours[arm], RANGE, arm, shown)
+        )
+    column = ("local_exponent", "exponent")
+    _finish(fig, bands, column, "time", False, (), laws, RANGE)
+    rows = legend_rows(len(bands) + len(laws) + len(shown))
+    title = "Local exponent d ln L / d ln t"
     return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
-
-
-def exponent_curves(bands: dict[str, pd.DataFrame], revision: str, laws) -> go.Figure:
-    """The local exponent d ln L / d ln t per arm against t, with `laws` (exponent,
-    label) as reference lines, on a fixed range: at an exponential's rounding
-    floor the exponent reads -60 and says nothing."""
-    return curves(
-        bands, "local_exponent", "Local exponent d ln L / d ln t", "exponent",
-        revision, log_y=False, lines=laws, y_range=(-5, 0.5),
-    )  # fmt: skip
 
 
 def spurious_bars(table: pd.DataFrame, revision: str) -> go.Figure:

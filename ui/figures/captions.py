@@ -9,6 +9,7 @@ Pure functions of a RunConfig (and a Trajectory): no streamlit, testable alone.
 from dataclasses import dataclass
 
 from neuronlab.analysis.fits import fit_exponential_tail, fit_power_tail
+from ui.figures.style import student_name
 
 POWER, EXPONENTIAL, NONE = "power", "exponential", "none"
 SUPERSCRIPT = str.maketrans("-0123456789/", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹ᐟ")
@@ -32,11 +33,13 @@ GROUPS = (
 class Law:
     """How a run's loss falls at the end: kind POWER (L ≈ C t^exponent),
     EXPONENTIAL (a straight line on log-linear axes) or NONE (nothing to fit);
-    `why` says which result (or which missing one) decides it."""
+    `why` says which result (or which missing one) decides it; `setting` names
+    the case (a key of ui.figures.top's headlines: "paper", "erf", ...)."""
 
     kind: str
     why: str
     exponent: float | None = None
+    setting: str = "paper"
 
     @property
     def power_text(self) -> str:
@@ -54,18 +57,20 @@ def _activation_law(config) -> Law | None:
     over = config.n > config.teachers
     if name == "leaky_relu" and alpha == 1:
         why = "linear activation (α = 1): least squares in Σwᵢ, linear for every n"
-        return Law(EXPONENTIAL, why)
+        return Law(EXPONENTIAL, why, setting="linear")
     if name == "leaky_relu" and alpha != 0:
         shape = "|z|" if alpha == -1 else f"leaky ReLU with α = {alpha:g}"
-        return Law(NONE, f"{shape}: no paper proves a rate (an open question)")
+        why = f"{shape}: no paper proves a rate (an open question)"
+        return Law(NONE, why, setting="leaky")
     if name == "erf":
         why = "erf: no proven rate; extra students must die or merge instead"
-        return Law(NONE, why)
+        return Law(NONE, why, setting="erf")
     if name == "quadratic" and over:
         why = "quadratic: over-parameterised matrix sensing, Θ(t⁻²) (Xiong et al. 2024)"
-        return Law(POWER, why, -2.0)
+        return Law(POWER, why, -2.0, "quadratic")
     if name == "quadratic":
-        return Law(EXPONENTIAL, "quadratic with n ≤ m: exactly parameterised, linear")
+        why = "quadratic with n ≤ m: exactly parameterised, linear"
+        return Law(EXPONENTIAL, why, setting="quadratic")
     return None
 
 
@@ -73,17 +78,21 @@ def tail_law(config, status: str = "completed") -> Law:
     """The law a run's tail follows, from its config and status (most decisive
     first: divergence, finite samples, the activation, the optimiser, n and m)."""
     if status == "diverged":
-        return Law(NONE, "the run diverged: no rate to read")
+        return Law(NONE, "the run diverged: no rate to read", setting="diverged")
     if config.method == "sgd":
-        return Law(NONE, f"finite samples (N = {config.samples:,}): L stops at a floor")
+        why = f"finite samples (N = {config.samples:,}): L stops at a floor"
+        return Law(NONE, why, setting="samples")
     if (law := _activation_law(config)) is not None:
         return law
     if config.optimizer == "gauss_newton":
-        return Law(NONE, "Gauss–Newton preconditions the slow directions away")
+        why = "Gauss–Newton preconditions the slow directions away"
+        return Law(NONE, why, setting="gauss_newton")
     if config.optimizer != "gd":
-        return Law(NONE, f"t⁻³ is plain GD's law; {config.optimizer}'s is open")
+        why = f"t⁻³ is plain GD's law; {config.optimizer}'s is open"
+        return Law(NONE, why, setting="optimizer")
     if config.teachers > 1:
-        return Law(NONE, f"m = {config.teachers} teachers: the t⁻³ law is for one")
+        why = f"m = {config.teachers} teachers: the t⁻³ law is for one"
+        return Law(NONE, why, setting="teachers")
     if config.n == 1:
         return Law(EXPONENTIAL, "one student: exponential (Yehudai & Shamir 2020)")
     return Law(POWER, "n ≥ 2 students: Θ(t⁻³) (Xu & Du 2023)", -3.0)
@@ -130,7 +139,7 @@ def _loss(trajectory, law: Law) -> str:
             "at a floor, so no guide."
         )
     if law.kind == POWER:
-        contrast = "; n = 1, dashed, falls exponentially" if config.n > 1 else ""
+        contrast = "; n = 1, in black, falls exponentially" if config.n > 1 else ""
         return (
             f"The law here: {law.why}. The loss bends from fast decay onto the dotted "
             f"C·{law.power_text} guide (fitted on the last decade{contrast}); below, "
@@ -145,7 +154,8 @@ def _loss(trajectory, law: Law) -> str:
         )
     return (
         f"No guide: {law.why}. Read the measured local exponent below (−3 would "
-        "be the paper's law)."
+        "be the paper's law); a marker ends it where it stops being a rate (the "
+        "rounding floor, a rising loss)."
     )
 
 
@@ -159,13 +169,30 @@ def _inv_cbrt(config, law: Law) -> str:
     if law.kind == EXPONENTIAL:
         return (
             "L⁻¹ᐟ³ is the straight line of a t⁻³ law, which does not apply: with "
-            "exponential decay it shoots up (and stops at the rounding floor). "
-            "No line is fitted."
+            "exponential decay it shoots up, until the rounding floor ends it "
+            "(marker). No line is fitted."
         )
     return f"No line is fitted: {law.why}. L⁻¹ᐟ³ would be straight for a t⁻³ law."
 
 
-def _per_student(config, law: Law) -> dict[str, str]:
+ALIGNED = 0.1  # rad: a student this close to the teacher at the end has found it
+
+
+def turned_away(frame, n: int) -> str:
+    """The students that end more than ALIGNED from the teacher, with their final
+    θᵢ and norm ("w₂ ends at θ = 3.07 rad, ‖w₂‖ = 0.221"), joined; "" when all
+    of them align."""
+    last = frame.iloc[-1]
+    words = [
+        f"{student_name(i)} ends at θ = {last[f'theta_{i}']:.2f} rad, "
+        f"‖{student_name(i)}‖ = {last[f'norm_{i}']:.3g}"
+        for i in range(1, n + 1)
+        if f"theta_{i}" in frame and last[f"theta_{i}"] > ALIGNED
+    ]
+    return ", ".join(words)
+
+
+def _per_student(config, law: Law, frame) -> dict[str, str]:
     n, v = config.n, config.teacher_norm
     if config.teachers > 1:
         m = config.teachers
@@ -191,9 +218,16 @@ def _per_student(config, law: Law) -> dict[str, str]:
             "reason n = 1 is fast.",
         }
     slow = law.kind == POWER and proved
+    # Outside the theorems (erf: odd, so two students can cancel) say what happened.
+    away = "" if proved else turned_away(frame, n)
+    angles = (
+        "Each student turns toward the teacher: fast while small (phase 1)"
+        + (", then θᵢ shrinks like 1/t." if slow else ".")
+        if not away
+        else f"Not every student turns toward the teacher here: {away}."
+    )
     return {
-        "angles": "Each student turns toward the teacher: fast while small (phase 1)"
-        + (", then θᵢ shrinks like 1/t." if slow else "."),
+        "angles": angles,
         "balance": "The theorems keep h_max/h_min below 2 for small σ; at large σ it "
         "can exceed 2 and t⁻³ still holds."
         + ("" if proved else " (Proved for ReLU and plain GD.)"),
@@ -224,7 +258,7 @@ def captions(trajectory) -> dict[str, str]:
     words = {
         "loss": _loss(trajectory, law),
         "inv_cbrt": _inv_cbrt(config, law),
-        **_per_student(config, law),
+        **_per_student(config, law, trajectory.metrics),
     }
     return {name: _with_claim(name, text) for name, text in words.items()} | {
         "geometry": geometry

@@ -9,19 +9,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, unlabel_rgb
 
-from ui.figures.style import GUIDE_COLOUR, legend_rows, n_palette, style
+from ui.figures.palette import GUIDE_COLOUR, n_colour
+from ui.figures.style import legend_rows, style
 
-# n = 1 in black; the n >= 2 curves take the palette in order, the same on both charts.
-ONE_COLOUR = "#1f1f1f"
 FIGURE_HEIGHT = 400
 EXPONENT_FROM = 200  # the paper's right panel starts at 200 iterations
 
 
 def n_colours(ns: list[int]) -> dict[int, str]:
-    """One colour per n, identical on every chart of the page."""
-    others = [n for n in sorted(ns) if n != 1]
-    colours = dict(zip(others, n_palette(len(others)), strict=True))
-    return {1: ONE_COLOUR, **colours}
+    """One colour per n, that of every page (ui.figures.palette.n_colour)."""
+    return {n: n_colour(n) for n in ns}
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -95,7 +92,8 @@ def figure1_loss(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure:
 
 
 def figure1_exponent(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure:
-    """Right panel: log_{ηT} L = ln L / ln(ηT) from 200 iterations on, against -3.
+    """Right panel: ln L / ln(ηT) (the paper's log_{ηT} L) from 200 iterations on,
+    against -3.
 
     n = 1 is left out, as in the paper: its loss reaches the rounding floor early.
     """
@@ -116,11 +114,12 @@ def figure1_exponent(bands: dict[int, pd.DataFrame], revision: str) -> go.Figure
         name="−3, the theorems' exponent",
     )
     fig.update_xaxes(title="iteration T")
-    fig.update_yaxes(title="log<sub>ηT</sub> L")
+    # Spelled out: "log<sub>ηT</sub>" reads as "log_nT" in a small font.
+    fig.update_yaxes(title="ln L / ln(ηT)")
     shown = sum(1 for n in bands if n != 1) + 1
     return style(
         fig,
-        "Exponent log<sub>ηT</sub> L approaching −3",
+        "Exponent ln L / ln(ηT) approaching −3",
         revision,
         rows=legend_rows(shown),
         height=FIGURE_HEIGHT,

@@ -11,12 +11,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from neuronlab.analysis.geometry import main_orthogonal_direction, plane_coordinates
+from ui.figures.palette import TEACHER_COLOUR, student_colours
 from ui.figures.style import (
-    TEACHER_COLOUR,
     legend_rows,
     revision_key,
     show_student_legend,
-    student_colours,
     student_name,
     style,
 )
@@ -27,7 +26,10 @@ DIRECTION_RECORDS = 30
 MAX_FRAMES = 80
 MAX_MOVING = 800  # traces over all frames: ~0.3 s to build
 FRAME_MS = 120
-PLAYER_PX = 150  # the slider, then the Play / Pause buttons, under the plot
+# Under the plot, in px from its bottom edge: the x axis (ticks and title, ~50),
+# the slider from SLIDER_PX (its value, rail and tick labels, ~80), the Play /
+# Pause buttons from MENU_PX (~34), then the legend.
+SLIDER_PX, MENU_PX, PLAYER_PX = 60, 152, 196
 
 
 def _segment(x, y, name, colour, width, marker, legend, hover) -> dict:
@@ -136,13 +138,13 @@ def _player(labels: list[str]) -> tuple[list, list]:
     menu = {"type": "buttons", "direction": "left", "buttons": buttons}
     # Under the slider, not beside it: a half-width chart has no room for both.
     menu |= {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top"}
-    menu |= {"pad": {"t": 112}, "showactive": False}
+    menu |= {"pad": {"t": MENU_PX}, "showactive": False}
     steps = [
         {"label": label, "method": "animate", "args": [[label], pause]}
         for label in labels
     ]
     slider = {"steps": steps, "active": len(steps) - 1, "x": 0.0, "len": 1.0}
-    slider |= {"y": 0.0, "yanchor": "top", "pad": {"t": 40}}
+    slider |= {"y": 0.0, "yanchor": "top", "pad": {"t": SLIDER_PX}}
     slider |= {"currentvalue": {"prefix": "step "}, "transition": {"duration": 0}}
     return [menu], [slider]
 
@@ -182,16 +184,16 @@ def geometry_figure(
     x_range, y_range = axis_ranges(whole, config.teacher_norm)
     fig.update_xaxes(title="along v̄ (h<sub>i</sub>)", range=x_range, zeroline=True)
     fig.update_yaxes(title="main orthogonal direction u", range=y_range, zeroline=True)
-    legend = show_student_legend(config.n)
+    rows = legend_rows(config.n + 1) if show_student_legend(config.n) else 0
     style(
         fig,
         "Students in the plane of v̄ and u",  # the slider says which step
         revision_key(config),
-        rows=legend_rows(config.n + 1) if legend else 0,
-        height=GEOMETRY_HEIGHT,
+        rows=rows,
+        height=GEOMETRY_HEIGHT + (PLAYER_PX if animate else 0),
     )
-    if animate:
+    if animate:  # the plot keeps its height; the player and legend go below it
         menus, sliders = _player(labels)
         fig.update_layout(updatemenus=menus, sliders=sliders)
-        fig.update_layout(margin={"b": 10 + PLAYER_PX})
+        fig.update_layout(margin={"b": PLAYER_PX + 22 * rows + 10})
     return fig

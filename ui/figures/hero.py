@@ -1,6 +1,7 @@
-"""Explore's home: the headline, what to try next, and the small hero chart of
-the run on screen against its contrast (n = 1 beside n >= 2, n = 2 beside n = 1),
-loss on log-log axes, nothing else.
+"""Explore's home: what to try next, and the small hero chart of the run on
+screen against its contrast (n = 1 beside n >= 2, n = 2 beside n = 1), loss on
+log-log axes, nothing else; its caption says what each run did, measured (the
+headline: ui.figures.top).
 
 Pure functions: frames are `Trajectory.metrics`, `config` the run's RunConfig.
 """
@@ -8,21 +9,23 @@ Pure functions: frames are `Trajectory.metrics`, `config` the run's RunConfig.
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.style import CONTRAST_COLOUR, line_trace, revision_key, set_axes, style
+from ui.figures.palette import n_colour
+from ui.figures.style import line_trace, revision_key, set_axes, style
+from ui.figures.top import ending
 
 HERO_HEIGHT = 260
-HEADLINE = (
-    "**One student learns a ReLU teacher exponentially fast; two or more learn it "
-    "only like t⁻³.** Gradient descent on the same problem, from the same start, "
-    "is exponentially slower when the student has more neurons than it needs "
-    "(Xu & Du, COLT 2023). Below: a live run, then six charts of what the proofs "
-    "track, each with what to look for and a link to its claim on the Theory page."
-)
 
 
-def prompt(config, classroom: bool = False) -> str:
-    """What to do next, for the n on screen (in classroom mode: or press Next)."""
+def prompt(config, classroom: bool = False, setting: str = "paper") -> str:
+    """What to do next, for the n on screen (in classroom mode: or press Next);
+    setting: captions.tail_law's (outside the paper's, no t⁻³ is promised)."""
     where = "in the sidebar" + (" (or press Next above)" if classroom else "")
+    if setting != "paper":
+        return (
+            f"change **n** {where} and watch the hero chart: it always shows this "
+            "setting's run beside its n = 1 (or n = 2) contrast. The paper's own "
+            "setting is ReLU, plain GD and one teacher."
+        )
     if config.n == 1:
         return (
             f"move **n** from 1 to 2 {where}: one more student, the same start, "
@@ -34,26 +37,23 @@ def prompt(config, classroom: bool = False) -> str:
     )
 
 
-def hero_caption(config) -> str:
-    """The hero chart's one line: which two runs it compares."""
-    return (
-        f"The loss of n = 1 and n = 2 (here n = {config.n}) from the same start, "
-        f"σ = {config.sigma:g}, η = {config.eta:g}: exponential against t⁻³."
-        if config.n <= 2
-        else f"The loss of n = 1 against n = {config.n}, same σ, η and seed."
-    )
+def hero_caption(frame: pd.DataFrame, config, other: pd.DataFrame) -> str:
+    """The hero chart's one line: what each of its two runs did, measured."""
+    n_other = 2 if config.n == 1 else 1
+    runs = sorted(((config.n, frame, config), (n_other, other, config)))
+    said = "; ".join(f"n = {n} {ending(data, c)}" for n, data, c in runs)
+    return f"Same σ = {config.sigma:g}, η = {config.eta:g} and seed: {said}."
 
 
 def hero_figure(frame: pd.DataFrame, config, other: pd.DataFrame) -> go.Figure:
-    """n = 1's loss dashed grey and the other run's solid black, log-log, as on
-    Explore's loss chart (where n = 1 is the dashed contrast too)."""
+    """Both runs' loss, log-log, each in its n's colour (n = 1 black), as on
+    Explore's loss chart and Compare."""
     n_other = 2 if config.n == 1 else 1
     fig = go.Figure()
     for data, n in sorted(((frame, config.n), (other, n_other)), key=lambda r: r[1]):
-        colour, dash = (CONTRAST_COLOUR, "dash") if n == 1 else ("#1f1f1f", None)
         fig.add_trace(
             line_trace(
-                data["time"], data["loss"], f"n = {n}", colour, data["step"], True, dash
+                data["time"], data["loss"], f"n = {n}", n_colour(n), data["step"], True
             )
         )
     set_axes(fig, config, True, True, "loss L")

@@ -47,7 +47,7 @@ def contrast_config(config: RunConfig) -> RunConfig | None:
 def explore_figures(
     shown, contrast=None, band=None, animate: bool = True, follow: bool = False
 ) -> dict[str, go.Figure]:
-    """Explore's charts of `shown` (a core.Trajectory, or any object with its
+    """Explore's charts of `shown` (a neuronlab.Trajectory, or any object with its
     config, metrics, status, steps and coords; coords None: no geometry chart).
 
     contrast : the n = 1 run's metrics (contrast_config, for n >= 2), or None.
@@ -61,7 +61,9 @@ def explore_figures(
     law = tail_law(config, shown.status)
     contrast = contrast if config.n > 1 else None  # n = 2 beside n = 1: hero only
     charts = {
-        "loss": loss_figure(frame, config, contrast, law, band),
+        "loss": loss_figure(
+            frame, config, contrast, law, band, shown.status == "diverged"
+        ),
         "inv_cbrt": inverse_cube_root_figure(frame, config, band, law),
         "angles": angles_figure(frame, config),
         "balance": balance_figure(frame, config),
@@ -116,5 +118,5 @@ def html_page(charts: dict[str, go.Figure], title: str, config: dict) -> str:
     ]
     title = html.escape(title)
     head = f'<meta charset="utf-8"><title>{title}</title>'
-    body = f"<p>{title}</p>{''.join(parts)}"
+    body = f"<h2 style='font-family: sans-serif'>{title}</h2>{''.join(parts)}"
     return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"

@@ -12,11 +12,11 @@ from plotly.subplots import make_subplots
 from neuronlab.analysis.fits import fit_line_tail
 from neuronlab.analysis.phases import ALIGNED, Phases
 from ui.figures import style as look
+from ui.figures.palette import GUIDE_COLOUR, MEASURED, PREDICTED, n_colour
 from ui.figures.phase_shading import first_positive_time, shade_phases
 from ui.figures.rates import INV_CBRT
 from ui.figures.students import angles_figure
 
-MEASURED, PREDICTED = "#1f1f1f", "#bd1f01"
 # The H chart ends this many H-phase lengths after the phase: the decay, then its end.
 H_WINDOW = 3.0
 # |H| below this share of |H(T1)| is rounding (the floor neuronlab.analysis.phases fits above).
@@ -47,7 +47,7 @@ def alignment_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Figure:
     fig = angles_figure(frame, config)
     fig.add_hline(
         y=ALIGNED,
-        line={"color": look.GUIDE_COLOUR, "dash": "dot", "width": 1},
+        line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1},
         showlegend=True,  # named in the legend: a label on the plot sits on curves
         name=f"θ = {ALIGNED:g} rad",
     )
@@ -114,8 +114,9 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2)  # stacked: narrow-safe
     t = frame["time"].to_numpy(float)
     slow = t >= phases.t2 if not np.isnan(phases.t2) else np.zeros(t.shape, bool)
-    for row, (column, name, colour) in enumerate(
-        [("loss_inv_cbrt", INV_CBRT, "#3f90da"), ("Z_inv", "1/Z", "#a96b59")], start=1
+    colour = n_colour(config.n)
+    for row, (column, name) in enumerate(
+        [("loss_inv_cbrt", INV_CBRT), ("Z_inv", "1/Z")], start=1
     ):
         y = frame[column].to_numpy(float)
         fig.add_trace(
@@ -130,7 +131,7 @@ def straight_lines_figure(frame: pd.DataFrame, config, phases: Phases) -> go.Fig
                     t_fit,
                     fit(t_fit),
                     f"fit, R² = {r2:.5f}",
-                    look.GUIDE_COLOUR,
+                    GUIDE_COLOUR,
                     np.round(t_fit / config.eta).astype(np.int64),
                     False,
                     dash="dot",

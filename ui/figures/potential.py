@@ -10,6 +10,7 @@ import pandas as pd
 from plotly.subplots import make_subplots
 
 from ui.figures.captions import POWER, Law, tail_law
+from ui.figures.palette import n_colour
 from ui.figures.rates import LOSS_HEIGHT, line_fit_trace
 from ui.figures.style import (
     line_trace,
@@ -30,9 +31,10 @@ def potential_figure(frame: pd.DataFrame, config, law: Law | None = None):
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.16)
     t, steps = frame["time"].to_numpy(float), frame["step"]
     top, bottom = {"row": 1, "col": 1}, {"row": 2, "col": 1}
-    fig.add_trace(line_trace(t, frame["Z"], "Z", "#832db6", steps, True), **top)
+    colour = n_colour(config.n)  # the run's own colour (ui.figures.palette)
+    fig.add_trace(line_trace(t, frame["Z"], "Z", colour, steps, True), **top)
     Z_inv = frame["Z_inv"].to_numpy(float)
-    fig.add_trace(line_trace(t, Z_inv, "1/Z", "#a96b59", steps, False), **bottom)
+    fig.add_trace(line_trace(t, Z_inv, "1/Z", colour, steps, False), **bottom)
     slow = law.kind == POWER and law.exponent == -3.0 and config.optimizer == "gd"
     guide = line_fit_trace(t, Z_inv, config) if slow else None
     if guide is not None:

@@ -12,9 +12,18 @@ from plotly.subplots import make_subplots
 from neuronlab.analysis.fits import fit_exponential_tail, fit_line_tail, fit_power_tail
 from ui.figures.captions import EXPONENTIAL, POWER, Law, tail_law
 from ui.figures.compare import band_traces
+from ui.figures.exponent import (
+    AT_FLOOR,
+    DIVERGED,
+    NOTES,
+    RISES,
+    Stretch,
+    end_markers,
+    floor_share,
+    stretch,
+)
+from ui.figures.palette import GUIDE_COLOUR, SEEDS_COLOUR, n_colour
 from ui.figures.style import (
-    CONTRAST_COLOUR,
-    GUIDE_COLOUR,
     line_trace,
     revision_key,
     set_axes,
@@ -25,8 +34,7 @@ from ui.figures.style import (
 EXPONENT_RANGE = (-7.0, 1.0)
 LOSS_HEIGHT = 440
 INV_CBRT = "L<sup>−1/3</sup>"
-# Median and band over seeds: a palette colour no other trace of these charts uses.
-SEEDS_COLOUR = "#832db6"
+UNCLIPPED = (-np.inf, np.inf)  # a marker's y range where the axis is free
 
 
 def _steps_of(t: np.ndarray, config) -> np.ndarray:
@@ -104,14 +112,15 @@ def _loss_panel(fig, frame, config, contrast, law: Law, band, **top) -> None:
     if band is not None and log_t:  # first, so the chosen seed's line stays on top
         for trace in _seed_band(band, "loss", True):
             fig.add_trace(trace, **top)
-    fig.add_trace(line_trace(t, loss, "loss L", "#1f1f1f", steps, True), **top)
+    colour = n_colour(config.n)  # the run in its n's colour, n = 1 black
+    fig.add_trace(line_trace(t, loss, "loss L", colour, steps, True), **top)
     if "empirical_loss" in frame:
         fig.add_trace(
             line_trace(
                 t,
                 frame["empirical_loss"],
                 "training loss",
-                "#3f90da",
+                colour,
                 steps,
                 True,
                 dash="dash",
@@ -124,10 +133,9 @@ def _loss_panel(fig, frame, config, contrast, law: Law, band, **top) -> None:
                 contrast["time"],
                 contrast["loss"],
                 "n = 1",
-                CONTRAST_COLOUR,
+                n_colour(1),
                 contrast["step"],
                 True,
-                dash="dash",
             ),
             **top,
         )
@@ -139,26 +147,36 @@ def _loss_panel(fig, frame, config, contrast, law: Law, band, **top) -> None:
         fig.update_xaxes(range=[0.0, min(1.5 * guide.x[-1], t[-1])], **top)
 
 
-def _exponent_panel(fig, frame, config, law: Law, **bottom) -> None:
-    t, steps = frame["time"].to_numpy(float), frame["step"]
-    fig.add_trace(
-        line_trace(
-            t, frame["local_exponent"], "d log L / d log t", "#3f90da", steps, False
-        ),
-        **bottom,
-    )
-    fig.add_trace(
-        line_trace(
-            t,
-            frame["log_eta_t_loss"],
-            "log<sub>ηt</sub> L",
-            "#e76300",
-            steps,
-            False,
-            dash="dash",
-        ),
-        **bottom,
-    )
+def _domain(where: dict) -> dict:
+    """xref/yref of a subplot's whole area (row 2 of the loss chart)."""
+    return {"xref": "x2 domain", "yref": "y2 domain"} if where else {}
+
+
+def _exponent_panel(fig, frame, config, law: Law, diverged: bool, **bottom) -> None:
+    """The local exponent and ln L / ln(ηt) over the stretch where they are rates
+    (ui.figures.exponent): cut, with a marker saying why, at the rounding floor,
+    where the loss rises and at a divergence."""
+    t, steps, loss = frame["time"], frame["step"], frame["loss"].to_numpy(float)
+    local = frame["local_exponent"].to_numpy(float)
+    floor = floor_share(config) * loss[0]
+    cut, colour = stretch(loss, local, floor, diverged), n_colour(config.n)
+    if cut is None:  # the loss never falls steadily: say so where the curve would be
+        why = NOTES[DIVERGED if diverged else RISES]
+        fig.add_annotation(text=why, showarrow=False, x=0.5, y=0.5, **_domain(bottom))
+    else:
+        keep = slice(cut.start, cut.stop)
+        for column, name, dash in (
+            ("local_exponent", "d ln L / d ln t", None),
+            ("log_eta_t_loss", "ln L / ln(ηt)", "dash"),
+        ):
+            trace = line_trace(
+                t[keep], frame[column][keep], name, colour, steps[keep], False, dash
+            )
+            fig.add_trace(trace, **bottom)
+        name = "d ln L / d ln t"
+        ends = end_markers(t, local, cut, colour, EXPONENT_RANGE, name, set(), True)
+        for marker in ends:
+            fig.add_trace(marker, **bottom)
     if law.kind == POWER:
         line = {"color": GUIDE_COLOUR, "dash": "dot", "width": 1}
         fig.add_hline(y=law.exponent, line=line, **bottom)
@@ -172,6 +190,7 @@ def loss_figure(
     contrast: pd.DataFrame | None = None,
     law: Law | None = None,
     band: pd.DataFrame | None = None,
+    diverged: bool = False,
 ):
     """Loss with the guide of its law (captions.tail_law): log-log with C·t^p and
     the local exponent below for a power law; one log-linear panel with C·e^(-λt)
@@ -180,6 +199,7 @@ def loss_figure(
     contrast : metrics of the n = 1 run with the same σ, η and seed, or None.
     law : the run's Law; None: that of a completed run of `config`.
     band : median and quantiles of loss over seeds (neuronlab.ensemble_bands), or None.
+    diverged : the run diverged (its exponent curve ends with that note).
     SGD runs also show their training loss on the fixed samples.
     """
     law = law or tail_law(config)
@@ -197,7 +217,7 @@ def loss_figure(
     )
     _loss_panel(fig, frame, config, contrast, law, band, row=1, col=1)
     fig.update_xaxes(title=None, row=1, col=1)
-    _exponent_panel(fig, frame, config, law, row=2, col=1)
+    _exponent_panel(fig, frame, config, law, diverged, row=2, col=1)
     return style(
         fig,
         "Loss L and its local exponent",
@@ -222,17 +242,26 @@ def inverse_cube_root_figure(
     fig = go.Figure()
     if band is not None and p == -3.0:
         fig.add_traces(_seed_band(band, "loss_inv_cbrt", False))
-    t = frame["time"].to_numpy(float)
+    t, loss = frame["time"].to_numpy(float), frame["loss"].to_numpy(float)
     if p == -3.0:
         y, label = frame["loss_inv_cbrt"].to_numpy(float), INV_CBRT
     else:
-        loss = frame["loss"].to_numpy(float)
         y = np.where(loss > 0, np.power(np.where(loss > 0, loss, 1.0), 1.0 / p), np.nan)
         label = f"L<sup>−1/{-p:g}</sup>"
-    fig.add_trace(line_trace(t, y, label, "#1f1f1f", frame["step"], False))
-    guide = line_fit_trace(t, y, config) if power else None
+    # At the rounding floor L no longer changes: a flat L^(1/p) there would read
+    # "stopped converging", so the line ends at the floor, with a marker.
+    reached = np.flatnonzero(loss <= floor_share(config) * loss[0])
+    end = int(reached[0]) if reached.size else len(t)
+    colour = n_colour(config.n)
+    fig.add_trace(
+        line_trace(t[:end], y[:end], label, colour, frame["step"][:end], False)
+    )
+    if 0 < end < len(t):
+        cut = Stretch(0, end, None, AT_FLOOR)
+        fig.add_traces(end_markers(t, y, cut, colour, UNCLIPPED, label, set(), True))
+    guide = line_fit_trace(t[:end], y[:end], config) if power else None
     if guide is not None:
         fig.add_trace(guide)
     set_axes(fig, config, False, False, label)
     title = f"{label}: a straight line in the slow phase" if power else label
-    return style(fig, title, revision_key(config), rows=1)
+    return style(fig, title, revision_key(config), rows=1 + (end < len(t)))

@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.figures.palette import ONE_COLOUR, PETROFF_10
 from ui.figures.phase_shading import shade_phases
-from ui.figures.style import CONTRAST_COLOUR, style
+from ui.figures.style import style
 
 # Eigenvalues below this (relative to the largest) are zero to rounding, or
 # negative (a saddle early on): a log axis cannot draw them, the caption counts them.
 RELATIVE_FLOOR = 1e-12
 MARKERS = {"span": "circle", "complement": "diamond"}
-COLOURS = {"span": "#3f90da", "complement": "#e76300"}
+COLOURS = {"span": PETROFF_10[0], "complement": PETROFF_10[6]}
 SPECTRUM_HEIGHT = 380
 
 
@@ -35,7 +36,7 @@ def spectrum_figure(
     """Every eigenvalue at each chosen time, log-log; `control` names the n = 1 run.
 
     Span eigenvalues as circles, the complement block's as diamonds (each repeated
-    d − k times, shown in the hover); the control in grey, slightly to the right.
+    d − k times, shown in the hover); the control in n = 1's colour (black), slightly to the right.
     """
     fig = go.Figure()
     floor = RELATIVE_FLOOR * spectra["value"].abs().max()
@@ -53,7 +54,7 @@ def spectrum_figure(
                 name=f"{run}: {block}",
                 marker={
                     "symbol": MARKERS[block] + ("-open" if is_control else ""),
-                    "color": CONTRAST_COLOUR if is_control else COLOURS[block],
+                    "color": ONE_COLOUR if is_control else COLOURS[block],
                     "size": 8,
                     "line": {"width": 1.5} if is_control else {"width": 0},
                 },

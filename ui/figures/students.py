@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.figures.palette import BAND_COLOUR, MEASURED, PREDICTED
 from ui.figures.style import (
-    BAND_COLOUR,
     add_students,
     legend_rows,
     line_trace,
@@ -57,14 +57,14 @@ def balance_figure(frame: pd.DataFrame, config):
             frame["time"],
             ratio,
             "h<sub>max</sub> / h<sub>min</sub>",
-            "#1f1f1f",
+            MEASURED,
             frame["step"],
             True,
         )
     )
     fig.add_hline(
         y=2,
-        line={"color": "#bd1f01", "dash": "dash", "width": 1.5},
+        line={"color": PREDICTED, "dash": "dash", "width": 1.5},
         showlegend=True,
         name="bound 2",
     )

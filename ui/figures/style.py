@@ -1,53 +1,11 @@
-"""Colours, layout and line traces shared by every chart of a run.
-
-Same colour per student on every chart: a colour-blind-safe qualitative palette
-for up to 10 students (Petroff 2021, "Accessible color sequences for data
-visualization", 10 colours), a sequential scale by index beyond.
-"""
+"""Layout and line traces shared by every chart (colours: ui.figures.palette)."""
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
-PETROFF_10 = (
-    "#3f90da",
-    "#ffa90e",
-    "#bd1f01",
-    "#94a4a2",
-    "#832db6",
-    "#a96b59",
-    "#e76300",
-    "#b9ac70",
-    "#717581",
-    "#92dadd",
-)
-TEACHER_COLOUR = "#111111"
-GUIDE_COLOUR = "#555555"
-CONTRAST_COLOUR = "#9a9a9a"
-BAND_COLOUR = "rgba(63, 144, 218, 0.12)"
-QUALITATIVE_MAX = len(PETROFF_10)
+from ui.figures.palette import QUALITATIVE_MAX, student_colours
+
 CHART_HEIGHT = 330
-
-
-def student_colours(n: int) -> list[str]:
-    """One colour per student, identical on every chart of the run."""
-    if n <= QUALITATIVE_MAX:
-        return list(PETROFF_10[:n])
-    # Viridis stops short of its pale yellow end, which vanishes on white.
-    return sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, n)))
-
-
-def teacher_colours(m: int) -> list[str]:
-    """One colour per teacher v_j: dark to mid grey-blue (Cividis), apart from
-    the students' palette."""
-    return sample_colorscale("Cividis", list(np.linspace(0.0, 0.6, m)))
-
-
-def n_palette(k: int) -> list[str]:
-    """Colours for k ordered values of n (Compare's n = 2, 5, 10): a sequential
-    scale (Plasma, short of its pale end), so that on Compare colour means n,
-    never a student as on Explore's qualitative palette."""
-    return sample_colorscale("Plasma", list(np.linspace(0.05, 0.75, max(k, 1))))[:k]
 
 
 def show_student_legend(n: int) -> bool:
@@ -118,6 +76,10 @@ def style(
             "yanchor": "bottom",
         },
     )
+    # Room for tick labels and axis titles on every axis, as Streamlit's theme
+    # gives on screen: without it a file (HTML, PDF) clips 10⁻³ to "-3".
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 

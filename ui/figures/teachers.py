@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.figures.palette import GUIDE_COLOUR, teacher_colours
 from ui.figures.style import (
-    GUIDE_COLOUR,
     add_students,
     legend_rows,
     line_trace,
@@ -20,7 +20,6 @@ from ui.figures.style import (
     show_student_legend,
     student_name,
     style,
-    teacher_colours,
 )
 
 

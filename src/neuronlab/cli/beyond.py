@@ -15,7 +15,7 @@ from neuronlab.analysis.beyond import measure, run_task, tasks
 from neuronlab.analysis.experiments import EXPERIMENTS
 from neuronlab.cli.inputs import InputError, writable_out
 from neuronlab.config import ConfigError
-from neuronlab.export import provenance
+from neuronlab.export import write_table
 
 MAX_SEEDS = 10_000
 _KNOBS = sorted({name for e in EXPERIMENTS.values() for name in e.knobs})
@@ -93,11 +93,10 @@ def _beyond(args) -> int:
             sys.stderr.write(f"\r{done}/{len(todo)} runs, "
                              f"{time.perf_counter() - started:.0f} s ")  # fmt: skip
     table = measure(experiment, runs)
-    head = provenance()
-    header = (f"# single-neuron lab {head['lab_version']}, commit {head['commit']}\n"
-              f"# beyond {args.experiment}: {seeds} seeds per arm\n")  # fmt: skip
+    about = {"made by": f"python -m neuronlab beyond {args.experiment}",
+             "seeds per arm": seeds}  # fmt: skip
     try:
-        out.write_text(header + table.to_csv(index=False))
+        write_table(table, out, about)
     except OSError as error:
         raise InputError("--out", f"cannot write {out}: {error.strerror}") from None
     print(table.to_string(index=False))

@@ -24,7 +24,7 @@ from neuronlab.cli.inputs import (
     writable_out,
 )
 from neuronlab.dynamics.run import advance, default_start, default_teacher, start_run
-from neuronlab.export import sweep_csv, write
+from neuronlab.export import write, write_table
 from neuronlab.runs.cluster import ClusterError
 from neuronlab.runs.sweep import MAX_RUNS, sweep
 
@@ -223,7 +223,8 @@ def _sweep(args) -> int:
         raise InputError("--scheduler", str(error)) from None
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    _write(out, lambda: out.write_text(sweep_csv(frame)))
+    about = {"made by": "python -m neuronlab sweep", "runs": len(frame)}
+    _write(out, lambda: write_table(frame, out, about))
     counts = frame.status.value_counts().to_dict()
     print(f"{len(frame)} runs ({counts}); wrote {out}")
     return 0
