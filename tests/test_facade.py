@@ -45,6 +45,7 @@ def _signatures() -> dict[str, int]:
     """Compiled signatures of every numba kernel of the engine."""
     from numba.core.registry import CPUDispatcher
 
+    import neuronlab.dynamics.guard
     import neuronlab.dynamics.loop
     import neuronlab.dynamics.samples
     import neuronlab.models.erf
@@ -62,6 +63,7 @@ def _signatures() -> dict[str, int]:
         neuronlab.models.leaky,
         neuronlab.models.erf,
         neuronlab.models.quadratic,
+        neuronlab.dynamics.guard,
         neuronlab.dynamics.loop,
         neuronlab.dynamics.samples,
         neuronlab.optim.steps,
