@@ -9,7 +9,7 @@ import reference_optimizers as reference
 
 from neuronlab import RunConfig, advance, default_start, start_run
 from neuronlab.dynamics import guard, loop
-from neuronlab.dynamics.samples import _epoch_permutation, no_samples
+from neuronlab.dynamics.samples import _epoch_permutation, no_samples, sample_data
 from neuronlab.models import kernels
 from neuronlab.models.registry import MODELS, workspace
 from neuronlab.optim.optimizers import OPTIMIZERS
@@ -83,8 +83,7 @@ def _one_step(optimizer: str, bound: float, method: str = "gd"):
     if method == "gd":
         data = no_samples(X.shape[1])
     else:
-        perm = np.empty(20, dtype=np.int64)
-        data = (started.memory.samples, perm, np.empty(len(X)), 5, config.seed)
+        data = sample_data(started.memory.samples, 5, config.seed, len(X))
     work = workspace(config, *started.W.shape)
     slots = PERSISTENT[optimizer]
     initial = (X.copy(), state[:slots].copy(), scalars.copy())
