@@ -158,12 +158,13 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
         st.progress(job.progress, text=f"{done} · {remaining(job, left)}")
 
 
-def follow(job: Job, what: str, live=None) -> bool:
+def follow(job: Job, what: str, live=None, finished: bool | None = None) -> bool:
     """True once `job` has finished; before, a timed fragment keeps it alive and
     draws live(job) (by default its status and a Stop button), and reruns the
-    page when it ends."""
+    page when it ends. `finished`: the caller's own snapshot of the job, so what
+    it drew (its buttons) and the poll agree even if the job ends in between."""
     job.touch()
-    if job.finished:
+    if job.finished if finished is None else finished:
         return True
     st.fragment(run_every=POLL_SECONDS)(_poll)(job, what, live)
     return False

@@ -35,7 +35,11 @@ def run(config: RunConfig, resume_from: core.RunState | None = None, steps=0) ->
         until = state.step + steps if steps else 0
         return meter.advance(state, Live, until).trajectory()
 
-    return Task(("run", config_key(config)), COST.seconds(config), work, config)
+    # The part left to run (a Step's few steps are awaited like a short run).
+    left = 1 - resume_from.progress if resume_from is not None else 1.0
+    if steps and config.method != "flow":
+        left = min(left, steps / config.steps)
+    return Task(("run", config_key(config)), COST.seconds(config) * left, work, config)
 
 
 def ensemble(plan: Ensemble) -> Task:
