@@ -181,11 +181,13 @@ def link_reference(pages=None) -> pd.DataFrame:
 # The Streamlit side: the URL of the page in view, its warnings, the classroom flag.
 
 
-def arrive(page: Page) -> Link | None:
-    """The link that just arrived for `page` (a first visit, or a URL naming its
-    parameters that the page did not write itself), else None. Its warnings stay
-    on screen until another link arrives."""
-    query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
+def arrive(page: Page, query: Mapping[str, str] | None = None) -> Link | None:
+    """The link that just arrived for `page` (a first visit, or a URL `query`
+    naming its parameters that the page did not write itself), else None. Its
+    warnings stay on screen until another link arrives. `query`: the URL's own
+    parameters unless given (a classroom step's)."""
+    if query is None:
+        query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
     written = st.session_state.get(f"{page.key}__written")
     link = None
     if written is None or (query and query != written):

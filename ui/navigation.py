@@ -26,6 +26,8 @@ PAGES = (
     ("views/beyond.py", "Beyond the paper", "explore", fields.BEYOND),
 )
 
+FIELDS = {file: page for file, _, _, page in PAGES}  # a view file's parameters
+
 
 def pages() -> list:
     """The st.Page of each view, Explore the default."""

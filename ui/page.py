@@ -9,14 +9,13 @@ early says why, with a way to run it again.
 
 import math
 import time
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import cache, links, widgets
+from ui import cache, classroom, links, widgets
 from ui.figures.projector import for_projector
 from ui.form import Page
 from ui.jobs import WAITING, Job, Task
@@ -29,11 +28,6 @@ POLL_SECONDS = 0.75
 # Every page's layout (one column when narrow, ...), and classroom mode's on top.
 HERE = Path(__file__).parent
 LAYOUT_CSS, PROJECTOR_CSS = HERE / "layout.css", HERE / "classroom.css"
-# Classroom mode's guided sequence: (page file, label, query), from presets.toml.
-with (HERE / "presets.toml").open("rb") as file:
-    STEPS = tuple(
-        (s["page"], s["label"], s["query"]) for s in tomllib.load(file)["classroom"]
-    )
 
 
 def owner() -> tuple[str, str]:
@@ -43,7 +37,7 @@ def owner() -> tuple[str, str]:
 
 def begin(path: str) -> None:
     """Top of every page: the layout, the classroom flag (synced by the router too:
-    idempotent), the page shown, classroom mode (steps, Prev / Next) drawn."""
+    idempotent), the page shown, classroom mode (ui.classroom) drawn."""
     links.sync_classroom(path)
     st.session_state["page__path"] = path
     cache.visits()[owner()[0]] = path
@@ -53,33 +47,13 @@ def begin(path: str) -> None:
     if not links.classroom_on():
         return
     st.html(PROJECTOR_CSS)
-    # The step shown: the last of this page whose query the URL holds, else its
-    # first; -1 off the sequence (Prev hidden, Next is step 1).
-    file, query = f"views/{path or 'explore'}.py", st.query_params.to_dict().items()
-    mine = [i for i, step in enumerate(STEPS) if step[0] == file]
-    here = ([i for i in mine if STEPS[i][2].items() <= query] or mine[:1] or [-1])[-1]
-    with st.container(horizontal=True):
-        for number, arrow in ((here - 1, "← Prev: "), (here + 1, "Next: ")):
-            if 0 <= number < len(STEPS):
-                _step_link(number, arrow)
-    with st.sidebar:
-        st.markdown("**Classroom: step by step**")
-        for number in range(len(STEPS)):
-            _step_link(number)
-        leave = {"label": "Leave classroom mode", "query_params": {"classroom": "0"}}
-        st.page_link("views/explore.py", icon="✖️", **leave)
-
-
-def _step_link(number: int, prefix: str = "") -> None:
-    file, label, query = STEPS[number]
-    text = f"{prefix}{number + 1}. {label}"
-    st.page_link(file, label=text, query_params=query | {"classroom": "1"})
+    classroom.draw(path)
 
 
 def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
     """Link warnings, the sidebar, the share link; (values, whether a link has
     just set them)."""
-    link = links.arrive(page)
+    link = links.arrive(page, classroom.query(st.session_state["page__path"]))
     if link is not None:
         widgets.set_values(page, link.values)
     values = widgets.controls(page, links.classroom_on())

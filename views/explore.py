@@ -191,7 +191,8 @@ if job is not None:
     band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
     other = _contrast(job.task.subject)
-    intro.markdown(f"**Try it:** {prompt(job.task.subject, links.classroom_on())}")
+    if not links.classroom_on():  # there the step's own text says what to see
+        intro.markdown(f"**Try it:** {prompt(job.task.subject)}")
     if job.result is not None and other is not None:
         with hero:
             fig = hero_figure(job.result.metrics, job.task.subject, other)
