@@ -63,17 +63,16 @@ def draw(path: str) -> None:
     """The step's header (Prev, where we are, Next; its claim) and the list of
     steps in the sidebar, the current one marked (and only it)."""
     here = current(path)
-    with st.container(horizontal=True, key="classroom_moves"):
+    with st.container(horizontal=True, key="classroom_moves", gap="small"):
         if here > 0:
             _link(here - 1, "← Prev: ")
         if here + 1 < len(STEPS):
             _link(here + 1, "Next: ", " →")
     if here >= 0:
         step = STEPS[here]
-        st.markdown(
-            f"**Step {here + 1} of {len(STEPS)} · {step.label}.** {step.says}",
-            help="Classroom mode: Next opens the next step; the sidebar lists all.",
-        )
+        end = "" if step.label[-1] in ".?!" else "."
+        title = f"Step {here + 1} of {len(STEPS)} · {step.label}{end}"
+        st.markdown(f"**{title}** {step.says}")
     with st.sidebar:
         st.markdown("**Classroom: step by step**")
         with st.container(key="classroom_steps", gap=None):

@@ -198,12 +198,14 @@ def arrive(page: Page, query: Mapping[str, str] | None = None) -> Link | None:
     return link
 
 
-def publish(page: Page, values: Mapping) -> str:
-    """Write every parameter (and the classroom flag) into the URL; the link."""
+def publish(page: Page, values: Mapping, arrived: bool = False) -> str:
+    """Write every parameter (and the classroom flag) into the URL; the link.
+    After a link `arrived`, always: a link to the page on screen (a classroom
+    step) reaches the script without the browser's address bar changing."""
     query = write(page, values)
     st.session_state[f"{page.key}__written"] = query
     full = query | classroom_query()
-    if st.query_params.to_dict() != full:
+    if arrived or st.query_params.to_dict() != full:
         st.query_params.from_dict(full)
     return f"{st.context.url or ''}?{urlencode(full)}"
 

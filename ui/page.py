@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import cache, classroom, links, widgets
+from ui import cache, classroom, links, resume, widgets
 from ui.figures.projector import for_projector
 from ui.form import Page
 from ui.jobs import WAITING, Job, Task
@@ -57,7 +57,7 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
     if link is not None:
         widgets.set_values(page, link.values)
     values = widgets.controls(page, links.classroom_on())
-    widgets.share_link(links.publish(page, values), what)
+    widgets.share_link(links.publish(page, values, link is not None), what)
     return values, link is not None
 
 
@@ -93,6 +93,9 @@ def job(name: str, task: Task, wait: float = 0.0, use_cache: bool = True) -> Job
     previous = st.session_state.get(name)
     if previous is not None and previous.task.key == task.key and use_cache:
         return previous
+    if previous is None and use_cache and (left := resume.adopt(task.key, owner())):
+        st.session_state[name] = left  # this page's work, left by a reloaded tab
+        return left
     if previous is not None:
         previous.stop()
     st.session_state[name] = cache.job_registry().submit(task, owner(), use_cache)

@@ -42,6 +42,17 @@ def run(config: RunConfig, resume_from: core.RunState | None = None, steps=0) ->
     return Task(("run", config_key(config)), COST.seconds(config) * left, work, config)
 
 
+def restore(config: RunConfig, live: Live, reason: str) -> Task:
+    """Explore's run as a closed tab left it (ui.resume): its last records, ended
+    again for `reason`, so Continue and Step go on from them."""
+
+    def work(progress: Job):
+        progress(live.state.progress, live)
+        raise Stopped(reason)
+
+    return Task(("run", config_key(config)), 0.0, work, config)
+
+
 def ensemble(plan: Ensemble) -> Task:
     """The extra seeds' records (analysis.SEED_COLUMNS), in seed order; partial
     results are the seeds done so far."""

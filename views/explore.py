@@ -8,7 +8,7 @@ import secrets
 import streamlit as st
 
 from core import RunConfig, analysis
-from ui import cache, links, page, run_state, run_view, tasks, widgets
+from ui import cache, links, page, resume, run_state, run_view, tasks, widgets
 from ui.fields import EXPLORE
 from ui.figures.hero import HEADLINE, hero_caption, hero_figure, prompt
 from ui.figures.pages import contrast_config
@@ -27,6 +27,11 @@ STEP_WAIT = 1.0  # s: at most this long a quick second Step waits for the first
 
 def _start(config: RunConfig, resume_from=None, use_cache=True, steps=0) -> None:
     task = tasks.run(config, resume_from, steps)
+    fresh = use_cache and resume_from is None and JOB not in st.session_state
+    kept = resume.paused(task.key, page.owner()) if fresh else None
+    if kept is not None and resume.adopt(task.key, page.owner()) is None:
+        # A reload of a paused run: paused as it was left, not the cache's run.
+        task, use_cache = tasks.restore(config, kept[1], kept[0]), False
     wait = AWAIT_SECONDS if task.seconds <= AUTO_START_SECONDS else 0.0
     page.job(JOB, task, wait, use_cache=use_cache and resume_from is None)
 
@@ -181,6 +186,8 @@ if job is None or job.task.key != task.key:
         pending = task.seconds
     job = st.session_state.get(JOB)
 state = run_state.of_job(job)  # one snapshot: the buttons and the poll agree
+if job is not None:
+    resume.keep(job, state)
 _buttons(state, config, pending)
 if pending is not None:
     st.info(
