@@ -200,8 +200,8 @@ def arrive(page: Page, query: Mapping[str, str] | None = None) -> Link | None:
 
 def publish(page: Page, values: Mapping, arrived: bool = False) -> str:
     """Write every parameter (and the classroom flag) into the URL; the link.
-    After a link `arrived`, always: a link to the page on screen (a classroom
-    step) reaches the script without the browser's address bar changing."""
+    `arrived`: write it even if the script's copy holds it already (a link to
+    the page on screen reaches the script without the address bar changing)."""
     query = write(page, values)
     st.session_state[f"{page.key}__written"] = query
     full = query | classroom_query()

@@ -39,6 +39,7 @@ def begin(path: str) -> None:
     """Top of every page: the layout, the classroom flag (synced by the router too:
     idempotent), the page shown, classroom mode (ui.classroom) drawn."""
     links.sync_classroom(path)
+    st.session_state["page__before"] = st.session_state.get("page__path")
     st.session_state["page__path"] = path
     cache.visits()[owner()[0]] = path
     st.html(LAYOUT_CSS)
@@ -57,7 +58,11 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
     if link is not None:
         widgets.set_values(page, link.values)
     values = widgets.controls(page, links.classroom_on())
-    widgets.share_link(links.publish(page, values, link is not None), what)
+    # A link to the page on screen (a classroom step) leaves the address bar as
+    # it was: write it. Not on arrival from another page: the browser may not be
+    # at this page's address yet, and would put this query on the other's.
+    stay = st.session_state["page__before"] == st.session_state["page__path"]
+    widgets.share_link(links.publish(page, values, link is not None and stay), what)
     return values, link is not None
 
 
