@@ -132,7 +132,11 @@ def path_of(url: str) -> str:
 
 def on_page(page, path: str, word: str) -> dict:
     """Wait until `path` shows its own title and its URL stays put; its query."""
-    page.wait_for_url(lambda url: path_of(url) == path, timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "p => (location.pathname.replace(/^\\/|\\/$/g, '') || 'explore') === p",
+        arg=path,
+        timeout=TIMEOUT_MS,
+    )
     page.locator("h1").filter(has_text=word).first.wait_for(timeout=TIMEOUT_MS)
     seen, deadline = None, time.monotonic() + 60
     while seen != page.url:  # the page may still rewrite its URL once
