@@ -28,6 +28,7 @@ from ui.classroom import STEPS
 from ui.navigation import PAGES
 
 SIZES = [(1400, 1000), (1280, 720), (1024, 768), (390, 844)]
+PROGRESS = "[data-testid=stProgress]"
 CHARTS = {"views/theory.py": False}  # every other step's page draws a chart
 # The step's marked link: ui/classroom.css gives it (and only it) a background.
 MARKED = """() => Array.from(document.querySelectorAll(
@@ -80,6 +81,8 @@ def test_the_classroom_path_walks_every_step_with_next(warm_server, browser):  #
         assert "move n" not in page.content()  # no prompt that Next contradicts
         if CHARTS.get(step.page, True):
             page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+        # Measured as drawn once computed (a progress bar stands above meanwhile).
+        page.wait_for_function(f"() => !document.querySelector('{PROGRESS}')")
         time.sleep(1.5)  # the charts' layout at this size
         page.screenshot(path=SHOTS / f"classroom_walk_step{number}_1280x720.png")
         if CHARTS.get(step.page, True) and first_chart_box(page)["bottom"] > 720:
@@ -213,9 +216,6 @@ def buttons(page) -> dict:
         name: page.get_by_role("button", name=name, exact=True).is_enabled()
         for name in ("Stop", "Continue", "Step")
     }
-
-
-PROGRESS = "[data-testid=stProgress]"
 
 
 def progress_step(page) -> int:
