@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import links
+from ui import links, navigation
 from ui.cache import engine_warm_up
 
 st.set_page_config(
@@ -16,28 +16,14 @@ st.set_page_config(
     else "auto",
 )
 engine_warm_up()  # starts compiling once per server, before any page asks
-# Material icons: emoji need a colour font that headless browsers often lack.
-page = st.navigation(
-    [
-        st.Page(
-            "views/explore.py",
-            title="Explore",
-            icon=":material/show_chart:",
-            default=True,
-        ),
-        st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
-        st.Page("views/phases.py", title="Phases", icon=":material/timeline:"),
-        st.Page("views/landscape.py", title="Landscape", icon=":material/landscape:"),
-        st.Page("views/toy_cases.py", title="Toy cases", icon=":material/science:"),
-        st.Page("views/theory.py", title="Theory", icon=":material/menu_book:"),
-        st.Page("views/sweeps.py", title="Sweeps", icon=":material/grid_on:"),
-        st.Page("views/beyond.py", title="Beyond the paper", icon=":material/explore:"),
-    ]
-)
-# ?classroom=1 persists across pages: session state, and back into each URL (page
-# switches clear the query string; a page may rewrite it, or stop before the end).
+# The app's own menu (ui.navigation): each link carries its page's parameters,
+# so Back and Forward return to each page as it was.
+page = st.navigation(navigation.pages(), position="hidden")
+# ?classroom=1 persists across pages: session state, and back into each URL (a
+# page may rewrite it, or stop before the end).
 # Each page draws the mode itself (ui.page.begin), so AppTest sees it too.
 links.sync_classroom(page.url_path)
 links.keep_classroom()
+navigation.sidebar()
 page.run()
 links.keep_classroom()

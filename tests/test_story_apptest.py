@@ -12,8 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from neuronlab.analysis.toys import TOYS as TOY_NAMES
+from ui.classroom import STEPS
 from ui.fields import COMPARE, PHASES
-from ui.page import STEPS
+from ui.navigation import PAGES as MENU
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -144,7 +145,7 @@ def test_classroom_mode_persists_when_the_page_changes():
     at.switch_page(PAGES["phases"]).run()
     assert not at.exception
     assert at.query_params["classroom"] == "1"
-    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1  # and "Leave"
+    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1 + len(MENU)  # Leave
     assert not [w for w in at.sidebar.number_input if w.label == "Seed"]
 
 
@@ -156,5 +157,5 @@ def test_explore_in_classroom_mode_hides_its_advanced_controls():
     labels = [w.label for w in at.sidebar.number_input]
     assert "Dimension d" not in labels
     assert "Seed" not in labels
-    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1  # and "Leave"
+    assert len(at.sidebar.get("page_link")) == len(STEPS) + 1 + len(MENU)  # Leave
     assert at.query_params["classroom"] == "1"

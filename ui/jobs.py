@@ -163,6 +163,12 @@ class JobRegistry:
             ):
                 self._cache.popitem(last=False)
 
+    def jobs_for(self, key: Hashable) -> list[Job]:
+        """The jobs of `key` still held by someone, live or ended (a reloaded tab
+        looks for the one it left: ui.resume)."""
+        with self._cond:
+            return [job for job in self._jobs if job.task.key == key]
+
     def queue_position(self, job: Job) -> int:  # 1: next to start; 0: not waiting
         with self._cond:
             return self._queue.index(job) + 1 if job in self._queue else 0

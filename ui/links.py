@@ -181,11 +181,13 @@ def link_reference(pages=None) -> pd.DataFrame:
 # The Streamlit side: the URL of the page in view, its warnings, the classroom flag.
 
 
-def arrive(page: Page) -> Link | None:
-    """The link that just arrived for `page` (a first visit, or a URL naming its
-    parameters that the page did not write itself), else None. Its warnings stay
-    on screen until another link arrives."""
-    query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
+def arrive(page: Page, query: Mapping[str, str] | None = None) -> Link | None:
+    """The link that just arrived for `page` (a first visit, or a URL `query`
+    naming its parameters that the page did not write itself), else None. Its
+    warnings stay on screen until another link arrives. `query`: the URL's own
+    parameters unless given (a classroom step's)."""
+    if query is None:
+        query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
     written = st.session_state.get(f"{page.key}__written")
     link = None
     if written is None or (query and query != written):
@@ -196,12 +198,14 @@ def arrive(page: Page) -> Link | None:
     return link
 
 
-def publish(page: Page, values: Mapping) -> str:
-    """Write every parameter (and the classroom flag) into the URL; the link."""
+def publish(page: Page, values: Mapping, arrived: bool = False) -> str:
+    """Write every parameter (and the classroom flag) into the URL; the link.
+    `arrived`: write it even if the script's copy holds it already (a link to
+    the page on screen reaches the script without the address bar changing)."""
     query = write(page, values)
     st.session_state[f"{page.key}__written"] = query
     full = query | classroom_query()
-    if st.query_params.to_dict() != full:
+    if arrived or st.query_params.to_dict() != full:
         st.query_params.from_dict(full)
     return f"{st.context.url or ''}?{urlencode(full)}"
 

@@ -9,14 +9,13 @@ early says why, with a way to run it again.
 
 import math
 import time
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import cache, links, widgets
+from ui import cache, classroom, links, resume, widgets
 from ui.figures.projector import for_projector
 from ui.form import Page
 from ui.jobs import WAITING, Job, Task
@@ -29,11 +28,6 @@ POLL_SECONDS = 0.75
 # Every page's layout (one column when narrow, ...), and classroom mode's on top.
 HERE = Path(__file__).parent
 LAYOUT_CSS, PROJECTOR_CSS = HERE / "layout.css", HERE / "classroom.css"
-# Classroom mode's guided sequence: (page file, label, query), from presets.toml.
-with (HERE / "presets.toml").open("rb") as file:
-    STEPS = tuple(
-        (s["page"], s["label"], s["query"]) for s in tomllib.load(file)["classroom"]
-    )
 
 
 def owner() -> tuple[str, str]:
@@ -43,8 +37,9 @@ def owner() -> tuple[str, str]:
 
 def begin(path: str) -> None:
     """Top of every page: the layout, the classroom flag (synced by the router too:
-    idempotent), the page shown, classroom mode (steps, Prev / Next) drawn."""
+    idempotent), the page shown, classroom mode (ui.classroom) drawn."""
     links.sync_classroom(path)
+    st.session_state["page__before"] = st.session_state.get("page__path")
     st.session_state["page__path"] = path
     cache.visits()[owner()[0]] = path
     st.html(LAYOUT_CSS)
@@ -53,37 +48,21 @@ def begin(path: str) -> None:
     if not links.classroom_on():
         return
     st.html(PROJECTOR_CSS)
-    # The step shown: the last of this page whose query the URL holds, else its
-    # first; -1 off the sequence (Prev hidden, Next is step 1).
-    file, query = f"views/{path or 'explore'}.py", st.query_params.to_dict().items()
-    mine = [i for i, step in enumerate(STEPS) if step[0] == file]
-    here = ([i for i in mine if STEPS[i][2].items() <= query] or mine[:1] or [-1])[-1]
-    with st.container(horizontal=True):
-        for number, arrow in ((here - 1, "← Prev: "), (here + 1, "Next: ")):
-            if 0 <= number < len(STEPS):
-                _step_link(number, arrow)
-    with st.sidebar:
-        st.markdown("**Classroom: step by step**")
-        for number in range(len(STEPS)):
-            _step_link(number)
-        leave = {"label": "Leave classroom mode", "query_params": {"classroom": "0"}}
-        st.page_link("views/explore.py", icon="✖️", **leave)
-
-
-def _step_link(number: int, prefix: str = "") -> None:
-    file, label, query = STEPS[number]
-    text = f"{prefix}{number + 1}. {label}"
-    st.page_link(file, label=text, query_params=query | {"classroom": "1"})
+    classroom.draw(path)
 
 
 def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
     """Link warnings, the sidebar, the share link; (values, whether a link has
     just set them)."""
-    link = links.arrive(page)
+    link = links.arrive(page, classroom.query(st.session_state["page__path"]))
     if link is not None:
         widgets.set_values(page, link.values)
     values = widgets.controls(page, links.classroom_on())
-    widgets.share_link(links.publish(page, values), what)
+    # A link to the page on screen (a classroom step) leaves the address bar as
+    # it was: write it. Not on arrival from another page: the browser may not be
+    # at this page's address yet, and would put this query on the other's.
+    stay = st.session_state["page__before"] == st.session_state["page__path"]
+    widgets.share_link(links.publish(page, values, link is not None and stay), what)
     return values, link is not None
 
 
@@ -119,6 +98,9 @@ def job(name: str, task: Task, wait: float = 0.0, use_cache: bool = True) -> Job
     previous = st.session_state.get(name)
     if previous is not None and previous.task.key == task.key and use_cache:
         return previous
+    if previous is None and use_cache and (left := resume.adopt(task.key, owner())):
+        st.session_state[name] = left  # this page's work, left by a reloaded tab
+        return left
     if previous is not None:
         previous.stop()
     st.session_state[name] = cache.job_registry().submit(task, owner(), use_cache)
@@ -158,12 +140,13 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
         st.progress(job.progress, text=f"{done} · {remaining(job, left)}")
 
 
-def follow(job: Job, what: str, live=None) -> bool:
+def follow(job: Job, what: str, live=None, finished: bool | None = None) -> bool:
     """True once `job` has finished; before, a timed fragment keeps it alive and
     draws live(job) (by default its status and a Stop button), and reruns the
-    page when it ends."""
+    page when it ends. `finished`: the caller's own snapshot of the job, so what
+    it drew (its buttons) and the poll agree even if the job ends in between."""
     job.touch()
-    if job.finished:
+    if job.finished if finished is None else finished:
         return True
     st.fragment(run_every=POLL_SECONDS)(_poll)(job, what, live)
     return False

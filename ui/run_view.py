@@ -11,7 +11,7 @@ import functools
 import streamlit as st
 
 from neuronlab.export import to_csv, to_json
-from ui import page
+from ui import page, run_state
 from ui.figures.captions import GROUPS, captions
 from ui.figures.pages import explore_figures, html_page
 from ui.figures.style import revision_key, show_student_legend
@@ -40,8 +40,10 @@ def _progress(job: Job) -> None:
 
 def _outcome(job: Job, shown) -> None:
     if shown is None or shown.status != "diverged":
+        # What the buttons allow now (ui.run_state), never a button greyed out.
+        paused = run_state.of_job(job) is run_state.State.PAUSED
         after = (
-            "Continue resumes it." if shown is not None else "Run or Reset starts it."
+            "Continue or Step goes on from here." if paused else "Reset runs it again."
         )
         page.outcome(job, "run", after=after)
         return
@@ -113,7 +115,9 @@ def _draw(job: Job, contrast, charts: bool, band=None) -> None:
         _charts(shown, contrast, live=not job.finished, band=band)
 
 
-def draw_run(job: Job, contrast=None, redraw_live=True, band=None) -> None:
+def draw_run(
+    job: Job, contrast=None, redraw_live=True, band=None, finished=None
+) -> None:
     """Status and charts of the page's run (captions from the run itself, by
     ui.figures.captions); a live one redraws in a fragment.
 
@@ -121,9 +125,10 @@ def draw_run(job: Job, contrast=None, redraw_live=True, band=None) -> None:
     the run's own lines; or None. Streamlit remounts a Plotly chart whose figure
     changed, so zoom does not survive a live redraw: with redraw_live=False the
     charts stay as drawn (free to zoom) while only the progress keeps updating.
+    finished : the page's snapshot of the job (ui.page.follow), if it took one.
     """
     live = functools.partial(_draw, contrast=contrast, charts=redraw_live)
-    if page.follow(job, "run", live=live):
+    if page.follow(job, "run", live=live, finished=finished):
         _draw(job, contrast, charts=True, band=band)
     elif not redraw_live and (shown := trajectory(job)) is not None:
         _charts(shown, contrast, live=True)

@@ -15,7 +15,7 @@ from neuronlab import RunConfig
 from neuronlab.analysis import beyond, landscape_view, toys
 from neuronlab.analysis import studies as analysis
 from neuronlab.analysis.summary import SUMMARY_COLUMNS
-from neuronlab.runs.metered import COST, Live, Meter
+from neuronlab.runs.metered import COST, Live, Meter, Stopped
 from neuronlab.runs.pipeline import summary_row
 from neuronlab.runs.sweep import CONFIG_COLUMNS
 from ui.jobs import Job, Task
@@ -41,7 +41,22 @@ def run(
         until = state.step + steps if steps else 0
         return meter.advance(state, Live, until).trajectory()
 
-    return Task(("run", config_key(config)), COST.seconds(config), work, config)
+    # The part left to run (a Step's few steps are awaited like a short run).
+    left = 1 - resume_from.progress if resume_from is not None else 1.0
+    if steps and config.method != "flow":
+        left = min(left, steps / config.steps)
+    return Task(("run", config_key(config)), COST.seconds(config) * left, work, config)
+
+
+def restore(config: RunConfig, live: Live, reason: str) -> Task:
+    """Explore's run as a closed tab left it (ui.resume): its last records, ended
+    again for `reason`, so Continue and Step go on from them."""
+
+    def work(progress: Job):
+        progress(live.state.progress, live)
+        raise Stopped(reason)
+
+    return Task(("run", config_key(config)), 0.0, work, config)
 
 
 def ensemble(plan: Ensemble) -> Task:

@@ -9,34 +9,53 @@ import streamlit as st
 
 from neuronlab import RunConfig
 from neuronlab.analysis import studies as analysis
-from ui import cache, links, page, run_view, tasks, widgets
+from ui import cache, links, page, resume, run_state, run_view, tasks, widgets
 from ui.fields import EXPLORE
 from ui.figures.captions import tail_law
 from ui.figures.hero import hero_caption, hero_figure, prompt
 from ui.figures.pages import contrast_config
 from ui.figures.top import PAPER, headline, here
 from ui.run_fields import LIMITS
+from ui.run_state import Button, Event, State
 
 # Runs estimated below this start on any change; longer ones wait for Run.
 AUTO_START_SECONDS = 0.5
 # A run this short is awaited in the request, so its final charts draw at once.
 AWAIT_SECONDS = 0.8
 JOB, CONTRAST, START_NOW = "explore_job", "explore_contrast", "explore_start_now"
-ENSEMBLE = "explore_ensemble"
+ENSEMBLE, STEP_KEY = "explore_ensemble", "explore_step_k"
 STEP_SIZES = [10**k for k in range(7)]
+STEP_WAIT = 1.0  # s: at most this long a quick second Step waits for the first
 
 
 def _start(config: RunConfig, resume_from=None, use_cache=True, steps=0) -> None:
     task = tasks.run(config, resume_from, steps)
+    fresh = use_cache and resume_from is None and JOB not in st.session_state
+    kept = resume.paused(task.key, page.owner()) if fresh else None
+    if kept is not None and resume.adopt(task.key, page.owner()) is None:
+        # A reload of a paused run: paused as it was left, not the cache's run.
+        task, use_cache = tasks.restore(config, kept[1], kept[0]), False
     wait = AWAIT_SECONDS if task.seconds <= AUTO_START_SECONDS else 0.0
     page.job(JOB, task, wait, use_cache=use_cache and resume_from is None)
 
 
-def _stop(job) -> None:
-    """Stop, and let the chunk in flight end (CHUNK_SECONDS): the rerun this click
-    starts then draws the stopped run at once, not one more live poll later."""
-    job.stop()
-    job.wait(0.5)
+def _click(event: Event, config: RunConfig | None = None) -> None:
+    """A button's action on the job as it is when clicked (not as it was drawn:
+    a second quick click arrives before the redraw), as ui.run_state allows."""
+    job = st.session_state.get(JOB)
+    state = run_state.of_job(job)
+    if event is Event.STEP and state is State.LIVE:
+        job.wait(STEP_WAIT)  # the previous Step's few steps: then step on from it
+        state = run_state.of_job(job)
+    if event is Event.STOP and state is State.LIVE:
+        job.stop()
+        job.wait(0.5)  # the chunk in flight ends: the rerun draws it stopped at once
+    elif event is Event.RUN:
+        _start(config, use_cache=False)  # Reset: from step 0 again, not the cache
+    elif run_state.move(state, event) is State.LIVE:  # Continue, Step: from PAUSED
+        resumed = job.partial.state
+        steps = st.session_state[STEP_KEY] if event is Event.STEP else 0
+        _start(resumed.config, resumed, False, steps)
 
 
 def _new_seed() -> None:
@@ -44,43 +63,41 @@ def _new_seed() -> None:
     st.session_state[START_NOW] = True
 
 
-def _buttons(job, config: RunConfig, estimate: float | None) -> None:
-    live = job is not None and not job.finished
-    state = job.partial.state if job is not None and job.partial else None
+def _buttons(state: State, config: RunConfig, estimate: float | None) -> None:
+    """Run (when a long run waits for it), Stop, Continue, Step, Reset, New seed:
+    enabled as ui.run_state says for the page's one snapshot `state`."""
+    can = run_state.enabled(state)
     with st.container(horizontal=True):
         if estimate is not None:
             most = cache.job_registry().limits.max_seconds
             cap = f"; the {most:g} s cap stops it" if estimate > most else ""
             label = f"Run (about {estimate:.3g} s{cap})"
-            st.button(label, type="primary", on_click=_start, args=(config,))
-        st.button("Stop", disabled=not live, on_click=_stop, args=(job,))
-        resume = (state.config if state else config, state)
-        result = job.result if job is not None else None
-        over = result is not None or (state is not None and state.done)
-        resumable = not live and not over
-        st.button(
-            "Continue",
-            disabled=not resumable or state is None,
-            on_click=_start,
-            args=resume,
-        )
-        k = st.selectbox(
+            start = {"on_click": _start, "args": (config,)}
+            st.button(label, type="primary", disabled=Button.RUN not in can, **start)
+        for button, event in (
+            (Button.STOP, Event.STOP),
+            (Button.CONTINUE, Event.CONTINUE),
+        ):
+            disabled = button not in can
+            st.button(button, disabled=disabled, on_click=_click, args=(event,))
+        st.selectbox(
             "Steps",
             STEP_SIZES,
             format_func=lambda k: f"{k:,} step" + "s" * (k > 1),
-            key="explore_step_k",
+            key=STEP_KEY,
             label_visibility="collapsed",
             width=140,
         )
         st.button(
             "Step",
-            disabled=not resumable,
-            on_click=_start,
-            args=(*resume, False, k),
+            disabled=Button.STEP not in can,
+            on_click=_click,
+            args=(Event.STEP,),
             help="Run the chosen number of steps on from where the run stands, then "
             "pause: the numbers are those of one uninterrupted run.",
         )
-        st.button("Reset (same seed)", on_click=_start, args=(config, None, False))
+        reset = {"on_click": _click, "args": (Event.RUN, config)}
+        st.button("Reset (same seed)", disabled=Button.RESET not in can, **reset)
         st.button("New seed", on_click=_new_seed)
         st.toggle(
             "Redraw charts live",
@@ -174,7 +191,10 @@ if job is None or job.task.key != task.key:
     else:
         pending = task.seconds
     job = st.session_state.get(JOB)
-_buttons(job, config, pending)
+state = run_state.of_job(job)  # one snapshot: the buttons and the poll agree
+if job is not None:
+    resume.keep(job, state)
+_buttons(state, config, pending)
 if pending is not None:
     st.info(
         f"This run is estimated at about {pending:.3g} s: press Run to start it."
@@ -191,11 +211,11 @@ if job is not None:
     if job.result is not None:  # what the run did, once it has done it
         words += "\n\n" + here(job.result.metrics, subject, law)
     top.markdown(words)
-    classroom = links.classroom_on()
-    intro.markdown(f"**Try it:** {prompt(subject, classroom, law.setting)}")
+    if not links.classroom_on():  # there the step's own text says what to see
+        intro.markdown(f"**Try it:** {prompt(subject, law.setting)}")
     if job.result is not None and other is not None:
         with hero:
             fig = hero_figure(job.result.metrics, subject, other)
             words = hero_caption(job.result.metrics, subject, other)
             page.chart(fig, "explore_hero", words)
-    run_view.draw_run(job, other, redraw, band)
+    run_view.draw_run(job, other, redraw, band, finished=state is not State.LIVE)

@@ -16,10 +16,11 @@ from ui.figures.top import ending
 HERO_HEIGHT = 260
 
 
-def prompt(config, classroom: bool = False, setting: str = "paper") -> str:
-    """What to do next, for the n on screen (in classroom mode: or press Next);
-    setting: captions.tail_law's (outside the paper's, no t⁻³ is promised)."""
-    where = "in the sidebar" + (" (or press Next above)" if classroom else "")
+def prompt(config, setting: str = "paper") -> str:
+    """What to do next, for the n on screen (classroom mode has its step's text
+    instead); setting: captions.tail_law's (outside the paper's, no t⁻³ is
+    promised)."""
+    where = "in the sidebar"
     if setting != "paper":
         return (
             f"change **n** {where} and watch the hero chart: it always shows this "
