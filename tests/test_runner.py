@@ -62,7 +62,9 @@ def test_finished_runs_are_cached_by_config(registry):
     assert fresh is not again
 
 
-def test_at_most_two_live_jobs_and_the_rest_wait_in_order(registry):
+def test_at_most_max_live_jobs_and_the_rest_wait_in_order(registry):
+    """Past max_live (the memory bound) jobs wait first in, first out; the live
+    ones share the cores (tests/test_fair_turns.py), all advancing."""
     runs = registry(max_live=2)
     jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(4)]
     wait_until(lambda: runs.live_count() == 2)
@@ -72,6 +74,24 @@ def test_at_most_two_live_jobs_and_the_rest_wait_in_order(registry):
     jobs[0].stop()
     wait_until(lambda: jobs[2].phase == RUNNING)
     assert runs.queue_position(jobs[3]) == 1
+
+
+def test_live_runs_beyond_the_cores_all_advance(registry):
+    """Four runs on two cores: each one's steps keep growing while all are live,
+    and its numbers are those of one uninterrupted run (turns never change them)."""
+    runs = registry(cores=2)
+    jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(4)]
+    wait_until(lambda: runs.live_count() == 4)
+    steps = lambda j: j.partial.state.step if j.partial else 0
+    wait_until(lambda: all(steps(j) > 0 for j in jobs), timeout=60)
+    first = [steps(j) for j in jobs]
+    wait_until(lambda: all(steps(j) > s for j, s in zip(jobs, first, strict=True)))
+    assert runs.computing_count() <= 2
+    short = [runs.submit(tasks.run(SHORT.replace(seed=s))) for s in range(3)]
+    for job, seed in zip(short, range(3), strict=True):
+        assert job.wait(60)
+        expected = simulate(SHORT.replace(seed=seed)).loss
+        assert job.result.loss.tolist() == expected.tolist()
 
 
 def test_stop_keeps_the_records_and_continue_resumes(registry):

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from core.compiling import compiling
 from ui import cache, links, widgets
 from ui.figures.projector import for_projector
 from ui.form import Page
@@ -88,17 +89,9 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
 
 
 def engine_ready() -> None:
-    """Stop the page with a notice until the kernels are compiled (never stall)."""
-    warm = cache.engine_warm_up()
-    if not warm.is_set():
-        st.info("Warming up the engine: compiling its kernels once for this server…")
-        st.fragment(run_every=0.5)(_rerun_when_set)(warm)
-        st.stop()
-
-
-def _rerun_when_set(event) -> None:
-    if event.is_set():
-        st.rerun()
+    """Start the engine's warm-up once per server (ui.cache.WarmUp); a page never
+    waits for it: a job that compiles a kernel says so in its status."""
+    cache.engine_warm_up()
 
 
 def within_limits(seconds: float, what: str, instead: str) -> None:
@@ -130,6 +123,8 @@ def remaining(job: Job, left: float | None = None) -> str:
     """ "about 12 s left" (`left` seconds, else at the job's own rate so far), or
     when the time cap comes first, when it stops."""
     done = job.progress
+    if job.phase != WAITING and compiling():
+        return "compiling the engine's kernels for this server (once, a few seconds)"
     if job.phase == WAITING or done <= 0:
         return "starting"
     now = time.monotonic()
