@@ -1,15 +1,19 @@
 """The README's reliability figures (issues 13 and 14), measured on a real server.
 
     python -m tests.reliability fuzz      # 300 random links over every page
-    python -m tests.reliability sessions  # 10 browser sessions at once: short, long runs
-    python -m tests.reliability tabs      # a closed tab: its job's end, its slot freed
-    python -m tests.reliability memory    # server RSS: 100 runs, 20 closed sessions
+    python -m tests.reliability sessions  # 10 visitors at once: short, long runs
+    python -m tests.reliability tabs      # a closed tab: its job's end, its core freed
+    python -m tests.reliability memory    # server RSS: 100 runs on every page
 
 Not a test (pytest does not collect it): it prints numbers, it asserts nothing.
-A server is started on 127.0.0.1 (as the browser suite does) and every browser
-request that would leave the machine is aborted.
+A server is started on 127.0.0.1 (as the browser suite does). The fuzz opens
+links in Chromium (every request that would leave the machine is aborted); the
+others visit through Streamlit's websocket (tests/ws_client.py), so that ten
+visitors do not take the cores of the server they measure.
 """
 
+import asyncio
+import os
 import random
 import re
 import sys
@@ -23,11 +27,10 @@ from tests.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     CREATED,
-    DRAWN,
-    PLOT,
-    WATCH,
     serve,
 )
+from tests.ws_client import Visit, visits
+from ui.run_fields import LIMITS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # URL path -> the names its links may carry
@@ -195,30 +198,28 @@ def rss_mb(pid: int) -> float:
 
 
 def sessions() -> None:
-    with served() as (url, _), chromium() as browser:
+    """Ten visitors at once on short and long runs at n = 10: the first chart's
+    p50/p95 from each visitor's start, and each run's time shared over the
+    same run's time alone (its slowdown while shared)."""
+    with served() as (url, pid):
+        visits(url, [("", "steps=1000&seed=1")])  # kernels loaded, cost measured
         for label, steps in (("short", 100_000), ("long", 3_000_000)):
-            pages = [loopback_page(browser)[0] for _ in range(10)]
-            for page in pages:
-                page.add_init_script(WATCH)
-            for seed, page in enumerate(pages):
-                query = f"n=10&eta=0.02&steps={steps}&seed={seed + 100}"
-                page.goto(f"{url}/?{query}", wait_until="commit")
-            for page in pages:  # done: seven charts, no progress bar left
-                page.wait_for_function(
-                    f"document.querySelectorAll('{PLOT}').length >= 7 && !document"
-                    ".querySelector('[data-testid=stProgress]')",
-                    timeout=600_000,
-                )
-            seen = [page.evaluate("window.__seen") for page in pages]
-            first = sorted(s["drawn"] / 1000 for s in seen)
-            waited = sum(bool(s.get("waiting")) for s in seen)
+            link = f"n=10&eta=0.02&steps={steps}&seed="
+            (alone,) = visits(url, [("", f"{link}99")])
+            began = cpu_seconds(pid)
+            shared = visits(url, [("", f"{link}{100 + k}") for k in range(10)])
+            first = sorted(v.first for v in shared)
+            slow = sorted(v.done / alone.done for v in shared)
             print(
                 f"sessions ({label}, {steps:,} steps at n = 10): first chart p50 "
-                f"{first[len(first) // 2]:.1f} s, p95 {first[-1]:.1f} s (from each "
-                f"tab's navigation); 'waiting' shown in {waited} of 10"
+                f"{first[4]:.1f} s, p95 {first[-1]:.1f} s (ten at once); the run "
+                f"alone {alone.done:.1f} s, shared {min(v.done for v in shared):.1f}"
+                f"-{max(v.done for v in shared):.1f} s: slowdown p50 {slow[4]:.1f}x, "
+                f"max {slow[-1]:.1f}x (ten runs on {LIMITS.jobs.cores} cores: "
+                f"{10 / LIMITS.jobs.cores:.0f}x if shared evenly); server CPU "
+                f"{cpu_seconds(pid) - began:.0f} s, load {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
-            for page in pages:
-                page.context.close()
 
 
 def busy_until_idle(pid: int, since: float, idle: float = 0.2) -> float:
@@ -238,63 +239,59 @@ def busy_until_idle(pid: int, since: float, idle: float = 0.2) -> float:
 
 
 def tabs() -> None:
-    with served() as (url, pid), chromium() as browser:
-        long_run = "n=3&steps=100000000"
-        first, _ = loopback_page(browser)
-        first.goto(f"{url}/?{long_run}&seed=1")
-        first.wait_for_selector("[data-testid=stProgress]", timeout=120_000)
-        time.sleep(3)
-        closed = time.monotonic()
-        first.context.close()
-        print(
-            f"tabs: closed tab to its job's end (server idle): "
-            f"{busy_until_idle(pid, closed):.1f} s"
-        )
-        holders = [loopback_page(browser)[0] for _ in range(3)]
-        for seed, page in enumerate(holders):
-            page.goto(f"{url}/?{long_run}&seed={seed + 10}")
-        holders[2].get_by_text("Waiting for a free slot").wait_for(timeout=120_000)
-        closed = time.monotonic()
-        holders[0].context.close()
-        holders[2].locator("[data-testid=stProgress]").wait_for(timeout=120_000)
-        print(
-            f"tabs: closed tab to the queued tab's run starting (slot freed): "
-            f"{time.monotonic() - closed:.1f} s"
-        )
-        for page in holders[1:]:
-            page.context.close()
+    """A closed tab's job: the seconds until the server is idle again (its core
+    freed), measured by the server's CPU."""
+    with served() as (url, pid):
+
+        async def close_after_first_chart() -> float:
+            visit = Visit()
+            running = asyncio.ensure_future(
+                visit.run(url, "", "n=3&steps=100000000", 7)
+            )
+            while visit.first is None:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(3)
+            await visit.close()
+            await running
+            return time.monotonic()
+
+        closed = asyncio.run(close_after_first_chart())
+        idle = busy_until_idle(pid, closed)  # sampled each second: ~1 s of it
+        print(f"tabs: closed tab to its job's end (server idle): {idle:.1f} s")
 
 
 def memory() -> None:
-    with served() as (url, pid), chromium() as browser:
-        page, _ = loopback_page(browser)
-        page.goto(url)
-        page.wait_for_selector(DRAWN, timeout=120_000)
+    """Server memory over 100 distinct runs on every page, then 20 finite-sample
+    visitors (the largest arrays a run holds), and after they leave."""
+    with served() as (url, pid):
+        visits(url, [("", "steps=1000&seed=1")], charts=1)
         print(f"memory: after one run {rss_mb(pid):.0f} MB")
-        for seed in range(100):
-            page.goto(f"{url}/?steps=20000&seed={seed + 1000}")
-            page.wait_for_selector(DRAWN, timeout=120_000)
-        page.context.close()
-        time.sleep(15)
-        print(f"memory: after 100 distinct runs (tabs closed) {rss_mb(pid):.0f} MB")
-        before = rss_mb(pid)
-        for seed in range(20):
-            tab, _ = loopback_page(browser)
-            tab.goto(f"{url}/?method=sgd&samples=100000&d=100&steps=200&seed={seed}")
-            tab.wait_for_selector(DRAWN, timeout=120_000)
-            if seed == 19:
-                print(
-                    f"memory: with the 20th finite-sample session open "
-                    f"{rss_mb(pid):.0f} MB (before them {before:.0f} MB)"
-                )
-            tab.context.close()
-        for after, wait in ((15, 15), (60, 45)):
-            time.sleep(wait)
-            print(
-                f"memory: {after} s after closing 20 finite-sample sessions "
-                f"{rss_mb(pid):.0f} MB"
-            )
+        for start in range(0, 100, 20):
+            for k in range(start, start + 20):
+                visits(url, [distinct_link(k)], charts=1)
+            print(f"memory: after {start + 20} distinct runs {rss_mb(pid):.0f} MB")
+        before, sgd = rss_mb(pid), "method=sgd&samples=100000&d=100&steps=200&seed="
+        for seed in range(20):  # one after another, each tab closed after
+            visits(url, [("", f"{sgd}{seed}")], charts=1)
+        print(
+            f"memory: 20 finite-sample runs done {rss_mb(pid):.0f} MB (before {before:.0f})"
+        )
+        for after in (15, 60):
+            time.sleep(after - (after > 15) * 15)
+            print(f"memory: {after} s after the last closed {rss_mb(pid):.0f} MB")
     print(f"memory: threads in this process at the end: {threading.active_count()}")
+
+
+def distinct_link(k: int) -> tuple[str, str]:
+    """The k-th of 100 distinct small runs, cycling over every page that runs."""
+    steps = 20_000 + k
+    return [
+        ("", f"steps={steps}&seed={k}&activation=erf"),
+        ("", f"steps={steps}&seed={k}&optimizer=adam&eta=0.01"),
+        ("compare", f"ns=2&seeds=2&steps={steps}"),
+        ("phases", f"n=2&steps={steps}&seed={k}"),
+        ("beyond", f"experiment=activation&seeds=1&steps={steps}"),
+    ][k % 5]
 
 
 if __name__ == "__main__":

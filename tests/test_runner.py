@@ -159,6 +159,21 @@ def test_a_queued_job_lives_while_its_page_is_open_however_slow_the_polls(regist
     assert queued.partial is None  # it never started: nothing computed
 
 
+def test_a_closed_tabs_job_stops_before_the_poll_timeout(registry):
+    """A session that ended (its tab closed) frees its job's core after a short
+    grace without polls, not after the 60 s poll timeout; an open one keeps it."""
+    sessions = {"open", "closing"}
+    runs = registry(gone=lambda owner: owner not in sessions, poll_timeout=60)
+    kept = runs.submit(tasks.run(LONG), owner="open")
+    closing = runs.submit(tasks.run(LONG.replace(seed=1)), owner="closing")
+    wait_until(lambda: closing.partial is not None and kept.partial is not None)
+    sessions.discard("closing")
+    assert closing.wait(30)
+    assert closing.reason == "stopped: its tab closed"
+    assert not kept.finished
+    kept.stop()
+
+
 def test_a_closed_sessions_arrays_are_freed(registry):
     sessions = {"tab"}
     runs = registry(gone=lambda owner: owner not in sessions, poll_timeout=0.3)

@@ -26,6 +26,7 @@ import pandas as pd
 from core.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
+CLOSED_GRACE = 2.0  # seconds without a poll after which a closed tab's job ends
 
 
 @dataclass(frozen=True)
@@ -185,25 +186,20 @@ class JobRegistry:
         return len(self._computing)
 
     def next_turn(self, job: Job) -> None:
-        """Between two chunks of `job`: give its core to the next in line and wait
-        for its own next turn (Stopped if it must end, before or while waiting)."""
+        """Before `job`'s first chunk and between two: give back its core, if it
+        holds one, and wait in line for the next (Stopped if it must end)."""
         with self._cond:
             self._computing.discard(job)
-            self._cond.notify_all()
-        self._take_core(job)
-
-    def _take_core(self, job: Job) -> None:
-        with self._cond:
             self._turns.append(job)
+            self._cond.notify_all()  # its core is free for the first in line
             try:
-                while self._turns[0] is not job or (
-                    len(self._computing) >= self.limits.cores
-                ):
+                while True:
                     if reason := self.stop_reason(job):
                         raise Stopped(reason)
+                    cores = self.limits.cores
+                    if self._turns[0] is job and len(self._computing) < cores:
+                        break
                     self._cond.wait(0.5)
-                if reason := self.stop_reason(job):
-                    raise Stopped(reason)
                 self._computing.add(job)
             finally:
                 self._turns.remove(job)
@@ -216,6 +212,8 @@ class JobRegistry:
             return "stopped by the user"
         if not self._alive(job):
             return f"stopped: the page stopped polling for {limits.poll_timeout:g} s"
+        if self._closed(job):
+            return "stopped: its tab closed"
         if job.phase == RUNNING and time.monotonic() > job.cap_at:
             return f"stopped at the time cap of {limits.max_seconds:g} s per job"
         return ""
@@ -233,6 +231,14 @@ class JobRegistry:
             thread.join(timeout)
         self._closing.clear()
 
+    def _closed(self, job: Job) -> bool:
+        """Its session ended (the tab closed: a reload would have a new one) and
+        it has not been polled for a moment (a reconnect's grace): free its core
+        now rather than at the poll timeout."""
+        quiet = time.monotonic() - job._polled > CLOSED_GRACE
+        gone = self._owner_gone
+        return quiet and bool(gone and job.owner is not None and gone(job.owner))
+
     def _alive(self, job: Job) -> bool:
         if time.monotonic() - job._polled <= self.limits.poll_timeout:
             return True
@@ -242,7 +248,7 @@ class JobRegistry:
     def _work(self, job: Job) -> None:
         try:
             if self._wait_for_slot(job):
-                self._take_core(job)
+                self.next_turn(job)
                 job.result, job.partial = job.task.work(job), None
                 job.progress = 1.0
                 self.store(job.task.key, job.result)
