@@ -59,7 +59,7 @@ def children(pid: int) -> list[int]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        if int(fields[1]) == pid and fields[0] != "Z":  # a zombie has ended
             found.append(int(stat.parent.name))
     return found
 

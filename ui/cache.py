@@ -49,6 +49,7 @@ class WarmUp:
             COST.calibrate()  # the first estimates already this machine's
         finally:
             self._here.set()
+        self.filler.wait()  # reaps it (no zombie left)
 
     def is_set(self) -> bool:
         """Both done: every kernel loads from the disk cache from now on."""

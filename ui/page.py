@@ -144,8 +144,8 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
     registry = cache.job_registry()
     if job.phase == WAITING:
         st.info(
-            f"Waiting for a free slot: {registry.limits.max_live} jobs compute at "
-            f"once on this server; {registry.queue_position(job) - 1} other job(s) "
+            f"Waiting for a free slot: {registry.limits.max_live} jobs take turns "
+            f"at this server's cores; {registry.queue_position(job) - 1} other job(s) "
             f"ahead of this {what}."
         )
     else:
