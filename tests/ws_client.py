@@ -27,7 +27,7 @@ class Visit:
         self.began = 0.0
         self._fragments: dict[str, asyncio.Task] = {}
         self._socket = None
-        self._hash = ""  # the page's script hash, once the server has said it
+        self._hash = ""  # the page's script hash, once the router has said it
         self._seen: dict[str, bool] = {}  # message hash -> it was a chart
         self._closed = asyncio.Event()
 
@@ -47,9 +47,12 @@ class Visit:
                 message.ParseFromString(data)
                 kind = message.WhichOneof("type")
                 if kind == "new_session":  # a run starts (whole or a fragment's)
-                    self._hash = message.new_session.page_script_hash
                     drawn = live = 0
                     registered = set()
+                elif kind == "navigation":  # st.navigation: the page shown
+                    self._hash = message.navigation.page_script_hash
+                elif kind == "page_info_changed":  # the page rewrote its URL
+                    self._query = message.page_info_changed.query_string
                 elif kind in ("delta", "ref_hash"):
                     chart, progress = self._element(message, kind)
                     drawn += chart
