@@ -35,8 +35,13 @@ class Visit:
         host = url.removeprefix("http://")
         stream = f"ws://{host}/_stcore/stream"
         self.began = time.monotonic()
+        # No keepalive pings: a busy server answers late, and a browser sends none.
         async with connect(
-            stream, subprotocols=["streamlit"], origin=url, max_size=2**26
+            stream,
+            subprotocols=["streamlit"],
+            origin=url,
+            max_size=2**26,
+            ping_interval=None,
         ) as socket:
             self._socket, self._query, self._path = socket, query, path
             await self._rerun()
