@@ -26,7 +26,10 @@ import pandas as pd
 from core.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
-CLOSED_GRACE = 2.0  # seconds without a poll after which a closed tab's job ends
+# Seconds without a poll after which a closed tab's job ends: a websocket that
+# drops and reconnects (a busy server, a flaky network) keeps its session id and
+# is back within this, so its run lives on (2 s lost a run under load 15).
+CLOSED_GRACE = 5.0
 
 
 @dataclass(frozen=True)
