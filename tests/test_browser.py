@@ -526,7 +526,9 @@ def test_ten_concurrent_sessions_all_finish_taking_turns(warm_server, browser):
             wait_until="commit",
         )
     done = set()
-    deadline = time.monotonic() + 300
+    # Ten live pages redraw at once (turns, not a queue): on a loaded shared
+    # machine 300 s saw 9 of 10 finish; this is liveness, not a time.
+    deadline = time.monotonic() + 600
     while len(done) < SESSIONS:
         assert time.monotonic() < deadline, f"{len(done)} of {SESSIONS} finished"
         for i, page in enumerate(pages):
