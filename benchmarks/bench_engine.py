@@ -2,9 +2,11 @@
 
 Run from the repository root:  python -m benchmarks.bench_engine [--quick]
 
-Every timing is the best of k rounds of time.perf_counter around one call, with a
-step count calibrated so that one call takes about `--seconds`; each round calls the
-engine and its peers in turn, so the ratios survive a noisy shared machine.
+Every timing is time.perf_counter around one call, with a step count calibrated
+so that one call takes about `--seconds`, in 5 rounds that each call the engine
+and its peers in turn; a figure is the median of the rounds and a ratio the
+median [min-max] of the rounds' own ratios (benchmarks/rounds.py), so the ratios
+survive a noisy shared machine.
 """
 
 import argparse
@@ -20,7 +22,7 @@ import mpmath
 import numpy as np
 
 import neuronlab
-from benchmarks import peers
+from benchmarks import peers, rounds
 from neuronlab.dynamics import loop
 from neuronlab.models import kernels
 from neuronlab.models.registry import workspace
@@ -78,25 +80,22 @@ def calibrate(run: Callable[[int], object], seconds: float, max_steps: int) -> i
 
 def interleaved(
     runs: dict[str, tuple[Callable[[int], object], int]], repeats: int
-) -> dict[str, tuple[float, object]]:
-    """µs per step of each named (run, steps), the best of `repeats` rounds that
+) -> dict[str, tuple[list[float], object]]:
+    """µs per step of each named (run, steps) in each of `repeats` rounds that
     call every run in turn (so a burst of load hits all of them), and its result."""
-    best = dict.fromkeys(runs, (math.inf, None))
+    each: dict[str, tuple[list[float], object]] = {name: ([], None) for name in runs}
     for _ in range(repeats):
         for name, (run, steps) in runs.items():
             elapsed, result = best_seconds(lambda r=run, s=steps: r(s), 1)
-            best[name] = min(best[name], (1e6 * elapsed / steps, result), key=_first)
-    return best
-
-
-def _first(pair: tuple) -> float:
-    return pair[0]
+            each[name] = ([*each[name][0], 1e6 * elapsed / steps], result)
+    return each
 
 
 def timed(
     runs: dict[str, Callable[[int], object]], seconds: float, repeats: int
-) -> dict[str, tuple[float, object]]:
-    """Calibrate each run (numpy at most 1e6 steps), then time them interleaved."""
+) -> dict[str, tuple[list[float], object]]:
+    """Calibrate each run (numpy at most 1e6 steps), then time them interleaved:
+    µs per step of each round."""
     counts = {
         name: calibrate(run, seconds, 10**6 if name == "numpy" else 10**8)
         for name, run in runs.items()
@@ -157,10 +156,11 @@ def relative_gap(W: np.ndarray, W_ref: np.ndarray) -> float:
 
 def table_cases(seconds: float, repeats: int) -> None:
     """One row per (n, d): ours (simulate, advance, kernel), numpy, jax, ratios."""
-    print(f"\n## µs per GD step (best of {repeats}; {TARGETS})")
+    print(f"\n## µs per GD step (median of {repeats} rounds; {TARGETS})")
     print("ours = simulate; adv = advance on a RunState; kernel = compiled loop alone")
+    print("ratios: median [min-max] of the rounds' own ratios")
     head = ("case", "ours", "adv", "kernel", "numpy", "jax", "jax/ours", "numpy/ours")
-    print("{:<14}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>11}  W gap to jax".format(*head))
+    print("{:<14}{:>9}{:>9}{:>9}{:>9}{:>9}{:>22}{:>18}  W gap to jax".format(*head))
     for n, d in CASES:
         run_jax = peer(peers.jax_gd, n, d)
         run_jax(1)  # compile
@@ -170,33 +170,49 @@ def table_cases(seconds: float, repeats: int) -> None:
             "kernel": ours_kernel(n, d),
             "numpy": peer(peers.numpy_gd, n, d),
         }
-        us = timed({**runs, "jax": run_jax}, seconds, repeats)
-        ours, nump, jx = us["ours"][0], us["numpy"][0], us["jax"][0]
+        us = {
+            k: v[0]
+            for k, v in timed({**runs, "jax": run_jax}, seconds, repeats).items()
+        }
+        mid = {name: rounds.median(values) for name, values in us.items()}
         steps = 10_000
         gap = relative_gap(runs["ours"](steps), run_jax(steps))
         print(
-            f"n={n:<3}d={d:<6}{ours:9.3f}{us['adv'][0]:9.3f}{us['kernel'][0]:9.3f}"
-            f"{nump:9.2f}{jx:9.2f}{jx / ours:8.1f}x{nump / ours:10.0f}x"
+            f"n={n:<3}d={d:<6}{mid['ours']:9.3f}{mid['adv']:9.3f}{mid['kernel']:9.3f}"
+            f"{mid['numpy']:9.2f}{mid['jax']:9.2f}"
+            f"{rounds.spread(rounds.ratios(us['jax'], us['ours'])):>22}"
+            f"{rounds.spread(rounds.ratios(us['numpy'], us['ours']), digits=0):>18}"
             f"  {gap:.1e} at {steps:.0e}"
         )
 
 
 def table_dimension(seconds: float, repeats: int) -> None:
     """Exact reduction of dimension: d = 10 000 should cost what d = 10 costs."""
-    print(f"\n## cost vs dimension, n = 5 (ours, best of {repeats}; target <= 1.3)")
+    print(f"\n## cost vs dimension, n = 5 (ours, median of {repeats}; target <= 1.3)")
     runs = {}
     for d in (10, 10_000):
         runs[f"simulate d={d}"] = ours_simulate(5, d)
         runs[f"kernel d={d}"] = ours_kernel(5, d)
-    us = timed(runs, seconds, repeats)
+    us = {k: v[0] for k, v in timed(runs, seconds, repeats).items()}
     for d in (10, 10_000):
         setup, _ = best_seconds(lambda d=d: ours_simulate(5, d)(1), repeats)
         print(
-            f"d={d:<6} simulate {us[f'simulate d={d}'][0]:.3f} µs/step, kernel "
-            f"{us[f'kernel d={d}'][0]:.3f} µs/step, simulate(steps=1) {setup:.4f} s"
+            f"d={d:<6} simulate {rounds.median(us[f'simulate d={d}']):.3f} µs/step, "
+            f"kernel {rounds.median(us[f'kernel d={d}']):.3f} µs/step, "
+            f"simulate(steps=1) {setup:.4f} s (best)"
         )
-    ratio = us["simulate d=10000"][0] / us["simulate d=10"][0]
-    print(f"ratio d=10000 / d=10 (simulate): {ratio:.2f}")
+    ratio = rounds.ratios(us["simulate d=10000"], us["simulate d=10"])
+    print(f"ratio d=10000 / d=10 (simulate): {rounds.spread(ratio)}")
+    whole = {d: ours_simulate(5, d) for d in (10, 10_000)}
+    spans = {d: [] for d in whole}
+    for _ in range(repeats):  # a whole 1e5-step run, start-up included
+        for d, run in whole.items():
+            spans[d].append(best_seconds(lambda r=run: r(10**5), 1)[0])
+    print(
+        f"a whole 1e5-step run, d=10000 / d=10: "
+        f"{rounds.spread(rounds.ratios(spans[10_000], spans[10]))} "
+        f"(d=10: {1e3 * rounds.median(spans[10]):.1f} ms)"
+    )
 
 
 def long_run(steps: int) -> neuronlab.Trajectory:
@@ -324,7 +340,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="target seconds per timed call")
     args = parser.parse_args()
     seconds = args.seconds or (0.05 if args.quick else 0.5)
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else rounds.ROUNDS
     long_steps = 10**5 if args.quick else 10**7
 
     print("# Single-Neuron Dynamics Lab: engine vs peers")

@@ -10,9 +10,10 @@ full d, float64 (benchmarks.peers.gradient), stepped by optax.sgd (momentum,
 nesterov) and optax.adam; Gauss-Newton's peer builds the same closed-form
 Gauss-Newton matrix in jnp and solves (G + lambda I) d = g with lambda = sqrt(L)
 each step (no safeguard: it is timed before the rounding floor, where ours never
-refuses a step either). Each figure is microseconds per step, the best of
-`--rounds` rounds; every round times ours and the peer back to back, so load on
-the shared machine hits both (read the ratios).
+refuses a step either). Each figure is microseconds per step over
+`--rounds` rounds (the median, and each ratio as the median [min-max] of the
+rounds' own ratios); every round times ours, plain GD and the peer back to back,
+so load on the shared machine hits all of them.
 """
 
 import argparse
@@ -25,7 +26,7 @@ import optax
 from jax import lax
 
 import neuronlab
-from benchmarks import peers
+from benchmarks import peers, rounds
 from neuronlab import RunConfig
 
 jax.config.update("jax_enable_x64", True)
@@ -133,47 +134,52 @@ def calibrate(timed, seconds: float) -> int:
         steps *= 10
 
 
-def best_per_step(timers: dict, seconds: float, rounds: int) -> dict[str, float]:
-    """Microseconds per step of each timer, best of `rounds` interleaved rounds."""
+def per_step(timers: dict, seconds: float, count: int) -> dict[str, list[float]]:
+    """Microseconds per step of each timer in each of `count` interleaved rounds."""
     steps = {name: calibrate(timer, seconds) for name, timer in timers.items()}
-    best = dict.fromkeys(timers, math.inf)
-    for _ in range(rounds):
+    each: dict[str, list[float]] = {name: [] for name in timers}
+    for _ in range(count):
         for name, timer in timers.items():
-            best[name] = min(best[name], timer(steps[name]) / steps[name] * 1e6)
-    return best
+            each[name].append(timer(steps[name]) / steps[name] * 1e6)
+    return each
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=rounds.ROUNDS)
     args = parser.parse_args(argv)
-    seconds, rounds = (0.05, 2) if args.quick else (0.3, args.rounds)
+    seconds, count = (0.05, 2) if args.quick else (0.3, max(args.rounds, 1))
     neuronlab.warm_up()
     print(f"load average {' '.join(f'{x:.2f}' for x in __import__('os').getloadavg())}")
-    print(
-        "µs per step; ours = neuronlab.advance (records included), jax = peer in full d"
-    )
+    print("µs per step (medians of the rounds); ours = neuronlab.advance (records "
+          "included), jax = peer in full d; ratios: median [min-max] of each "
+          f"round's own ratio, {count} rounds")  # fmt: skip
     print(f"{'optimizer':>13} {'n':>3} {'d':>4} {'ours':>9} {'jax':>9} "
-          f"{'ours/GD':>8} {'jax/ours':>9}")  # fmt: skip
+          f"{'ours/GD':>20} {'jax/ours':>20}")  # fmt: skip
     for n, d in ((3, 10), (10, 20)):
-        gd_time = None
+        gd_rounds = None
         for optimizer, fields in SETTINGS.items():
             config = RunConfig(n=n, d=d, sigma=0.1, steps=10**9, optimizer=optimizer,
                                **fields)  # fmt: skip
-            best = best_per_step(
-                {
-                    "ours": lambda s, c=config: ours(c, s),
-                    "jax": peer(optimizer, config),
-                },
-                seconds,
-                rounds,
-            )
-            gd_time = best["ours"] if optimizer == "gd" else gd_time
+            timers = {"ours": lambda s, c=config: ours(c, s)}
+            timers["jax"] = peer(optimizer, config)
+            if optimizer != "gd":  # GD again in each round: ours/GD per round
+                timers["gd"] = lambda s, c=config: ours(gd_config(c), s)
+            each = per_step(timers, seconds, count)
+            gd_rounds = each.get("gd", each["ours"])
             print(
-                f"{optimizer:>13} {n:>3} {d:>4} {best['ours']:>9.3g} {best['jax']:>9.3g} "
-                f"{best['ours'] / gd_time:>8.2f} {best['jax'] / best['ours']:>9.2f}"
+                f"{optimizer:>13} {n:>3} {d:>4} {rounds.median(each['ours']):>9.3g} "
+                f"{rounds.median(each['jax']):>9.3g} "
+                f"{rounds.spread(rounds.ratios(each['ours'], gd_rounds)):>20} "
+                f"{rounds.spread(rounds.ratios(each['jax'], each['ours'])):>20}"
             )
+
+
+def gd_config(config: RunConfig) -> RunConfig:
+    """The same run with plain GD (the baseline of ours/GD)."""
+    return RunConfig(n=config.n, d=config.d, sigma=config.sigma, steps=config.steps,
+                     **SETTINGS["gd"])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
 """The README's reliability figures (issues 13 and 14), measured on a real server.
 
     python -m tests.reliability fuzz      # 300 random links over every page
-    python -m tests.reliability sessions  # 10 browser sessions at once: short, long runs
-    python -m tests.reliability tabs      # a closed tab: its job's end, its slot freed
-    python -m tests.reliability memory    # server RSS: 100 runs, 20 closed sessions
+    python -m tests.reliability sessions  # 10 visitors at once: short, long runs
+    python -m tests.reliability tabs      # a closed tab: its job's end, its core freed
+    python -m tests.reliability memory    # server RSS: 100 runs on every page
 
-Not a test (pytest does not collect it): it prints numbers, it asserts nothing.
-A server is started on 127.0.0.1 (as the browser suite does) and every browser
-request that would leave the machine is aborted.
+Not a test: it prints numbers, it asserts nothing. A server is started on
+127.0.0.1. The fuzz opens links in Chromium (requests that would leave the
+machine are aborted); the others visit through Streamlit's websocket
+(tests/ws_client.py): ten visitors must not take the server's cores.
 """
 
+import asyncio
+import contextlib
+import os
 import random
 import re
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -23,11 +26,10 @@ from tests.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     CREATED,
-    DRAWN,
-    PLOT,
-    WATCH,
     serve,
 )
+from tests.ws_client import Visit, visits
+from ui.run_fields import LIMITS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # URL path -> the names its links may carry
@@ -185,7 +187,11 @@ def loopback_page(browser, width: int = 1280):
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return cpu_seconds_of(Path(f"/proc/{pid}/stat"))
+
+
+def cpu_seconds_of(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in ticks
 
 
@@ -195,106 +201,97 @@ def rss_mb(pid: int) -> float:
 
 
 def sessions() -> None:
-    with served() as (url, _), chromium() as browser:
+    """Ten visitors at once, short and long runs at n = 10: first chart p50/p95,
+    each run's time shared over the same run's time alone."""
+    with served() as (url, pid):
+        visits(url, [("", "steps=1000&seed=1")])  # kernels loaded, cost measured
         for label, steps in (("short", 100_000), ("long", 3_000_000)):
-            pages = [loopback_page(browser)[0] for _ in range(10)]
-            for page in pages:
-                page.add_init_script(WATCH)
-            for seed, page in enumerate(pages):
-                query = f"n=10&eta=0.02&steps={steps}&seed={seed + 100}"
-                page.goto(f"{url}/?{query}", wait_until="commit")
-            for page in pages:  # done: seven charts, no progress bar left
-                page.wait_for_function(
-                    f"document.querySelectorAll('{PLOT}').length >= 7 && !document"
-                    ".querySelector('[data-testid=stProgress]')",
-                    timeout=600_000,
-                )
-            seen = [page.evaluate("window.__seen") for page in pages]
-            first = sorted(s["drawn"] / 1000 for s in seen)
-            waited = sum(bool(s.get("waiting")) for s in seen)
+            link = f"n=10&eta=0.02&steps={steps}&seed="
+            (alone,) = visits(url, [("", f"{link}99")])
+            began = cpu_seconds(pid)
+            shared = visits(url, [("", f"{link}{100 + k}") for k in range(10)])
+            first = sorted(v.first for v in shared)
+            slow = sorted(v.done / alone.done for v in shared)
+            shared_s = f"{min(v.done for v in shared):.1f}-{slow[-1] * alone.done:.1f}"
             print(
                 f"sessions ({label}, {steps:,} steps at n = 10): first chart p50 "
-                f"{first[len(first) // 2]:.1f} s, p95 {first[-1]:.1f} s (from each "
-                f"tab's navigation); 'waiting' shown in {waited} of 10"
+                f"{first[4]:.1f} s, p95 {first[-1]:.1f} s; the run alone "
+                f"{alone.done:.1f} s, ten at once {shared_s} s (a run ends at the "
+                f"{LIMITS.jobs.max_seconds:g} s cap): slowdown p50 {slow[4]:.1f}x, "
+                f"max {slow[-1]:.1f}x; server CPU {cpu_seconds(pid) - began:.0f} s, "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
-            for page in pages:
-                page.context.close()
 
 
-def busy_until_idle(pid: int, since: float, idle: float = 0.2) -> float:
-    """Seconds from `since` until the server's CPU falls below `idle` of a core
-    (over 1 s) and stays there for 2 s."""
-    quiet_from, last, previous = None, time.monotonic(), cpu_seconds(pid)
-    while True:
-        time.sleep(1.0)
-        now, used = time.monotonic(), cpu_seconds(pid)
-        rate, last, previous = (used - previous) / (now - last), now, used
-        if rate < idle:
-            quiet_from = quiet_from or now - 1.0
-            if now - quiet_from >= 2.0:
-                return quiet_from - since
-        else:
-            quiet_from = None
+def thread_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of each thread of `pid`, by thread id."""
+    out = {}
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        with contextlib.suppress(OSError):
+            out[int(stat.parent.name)] = cpu_seconds_of(stat)
+    return out
 
 
 def tabs() -> None:
-    with served() as (url, pid), chromium() as browser:
-        long_run = "n=3&steps=100000000"
-        first, _ = loopback_page(browser)
-        first.goto(f"{url}/?{long_run}&seed=1")
-        first.wait_for_selector("[data-testid=stProgress]", timeout=120_000)
-        time.sleep(3)
-        closed = time.monotonic()
-        first.context.close()
+    """A closed tab: seconds from closing it until the thread that computed its
+    run (the server's busiest thread meanwhile) has ended: its core freed."""
+    with served() as (url, pid):
+
+        async def close_after_first_chart() -> tuple[float, int]:
+            visit = Visit()
+            running = asyncio.ensure_future(
+                visit.run(url, "", "n=3&steps=100000000", 7)
+            )
+            while visit.first is None:
+                await asyncio.sleep(0.1)
+            before = thread_cpu(pid)
+            await asyncio.sleep(3)
+            after = thread_cpu(pid)
+            busiest = max(after, key=lambda t: after[t] - before.get(t, after[t]))
+            closed = time.monotonic()
+            await visit.close()
+            await running
+            return closed, busiest
+
+        closed, busiest = asyncio.run(close_after_first_chart())
+        while busiest in thread_cpu(pid) and time.monotonic() - closed < 60:
+            time.sleep(0.1)
         print(
-            f"tabs: closed tab to its job's end (server idle): "
-            f"{busy_until_idle(pid, closed):.1f} s"
+            f"tabs: closed tab to its run's thread ended: {time.monotonic() - closed:.1f} s"
         )
-        holders = [loopback_page(browser)[0] for _ in range(3)]
-        for seed, page in enumerate(holders):
-            page.goto(f"{url}/?{long_run}&seed={seed + 10}")
-        holders[2].get_by_text("Waiting for a free slot").wait_for(timeout=120_000)
-        closed = time.monotonic()
-        holders[0].context.close()
-        holders[2].locator("[data-testid=stProgress]").wait_for(timeout=120_000)
-        print(
-            f"tabs: closed tab to the queued tab's run starting (slot freed): "
-            f"{time.monotonic() - closed:.1f} s"
-        )
-        for page in holders[1:]:
-            page.context.close()
 
 
 def memory() -> None:
-    with served() as (url, pid), chromium() as browser:
-        page, _ = loopback_page(browser)
-        page.goto(url)
-        page.wait_for_selector(DRAWN, timeout=120_000)
+    """Server RSS over 100 distinct runs on every page and 20 finite-sample ones."""
+    with served() as (url, pid):
+        visits(url, [("", "steps=1000&seed=1")], charts=1)
         print(f"memory: after one run {rss_mb(pid):.0f} MB")
-        for seed in range(100):
-            page.goto(f"{url}/?steps=20000&seed={seed + 1000}")
-            page.wait_for_selector(DRAWN, timeout=120_000)
-        page.context.close()
-        time.sleep(15)
-        print(f"memory: after 100 distinct runs (tabs closed) {rss_mb(pid):.0f} MB")
-        before = rss_mb(pid)
-        for seed in range(20):
-            tab, _ = loopback_page(browser)
-            tab.goto(f"{url}/?method=sgd&samples=100000&d=100&steps=200&seed={seed}")
-            tab.wait_for_selector(DRAWN, timeout=120_000)
-            if seed == 19:
-                print(
-                    f"memory: with the 20th finite-sample session open "
-                    f"{rss_mb(pid):.0f} MB (before them {before:.0f} MB)"
-                )
-            tab.context.close()
-        for after, wait in ((15, 15), (60, 45)):
-            time.sleep(wait)
-            print(
-                f"memory: {after} s after closing 20 finite-sample sessions "
-                f"{rss_mb(pid):.0f} MB"
-            )
-    print(f"memory: threads in this process at the end: {threading.active_count()}")
+        for start in range(0, 100, 20):
+            for k in range(start, start + 20):
+                visits(url, [distinct_link(k)], charts=1)
+            print(f"memory: after {start + 20} distinct runs {rss_mb(pid):.0f} MB")
+        before, sgd = rss_mb(pid), "method=sgd&samples=100000&d=100&steps=200&seed="
+        for seed in range(20):  # one after another, each tab closed after
+            visits(url, [("", f"{sgd}{seed}")], charts=1)
+        print(
+            f"memory: 20 finite-sample runs done {rss_mb(pid):.0f} MB (before {before:.0f})"
+        )
+        for after in (15, 60):  # seconds after the last tab closed
+            time.sleep(after - (after > 15) * 15)
+            print(f"memory: {after} s after {rss_mb(pid):.0f} MB")
+
+
+def distinct_link(k: int) -> tuple[str, str]:
+    """The k-th of 100 distinct small runs, cycling over every page that runs."""
+    steps = 20_000 + k
+    return [
+        ("", f"steps={steps}&seed={k}&activation=erf"),
+        ("", f"steps={steps}&seed={k}&optimizer=adam&eta=0.01"),
+        ("compare", f"ns=2&seeds=2&steps={steps}"),
+        ("phases", f"n=2&steps={steps}&seed={k}"),
+        ("beyond", f"experiment=activation&seeds=1&steps={steps}"),
+    ][k % 5]
 
 
 if __name__ == "__main__":

@@ -6,32 +6,71 @@ a browser tab (a websocket), so an open tab keeps its jobs alive however slowly
 the server redraws it, and a closed one frees its jobs' arrays.
 """
 
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import streamlit as st
 from streamlit import runtime
 
 import neuronlab
 from neuronlab.runs.metered import COST
+from neuronlab.runs.warmup import DEFAULT_PATH
 from ui.jobs import JobRegistry
 from ui.run_fields import LIMITS
 
+ROOT = Path(__file__).resolve().parents[1]
+# The cache filler yields the cores to the server's requests (nice 0).
+FILLER_NICENESS = 10
 
-@st.cache_resource(show_spinner=False)
-def engine_warm_up() -> threading.Event:
-    """Compile (or load) the numba kernels once per process, off every request:
-    an Event set when done (pages say "warming up" until then, never waiting)."""
-    done = threading.Event()
 
-    def work() -> None:
+class WarmUp:
+    """This server's warm-up, off every request. In a thread here, the default
+    run's kernels (~2 s with an empty cache: what a first visitor most likely
+    needs) and a first cost measurement; in a child process at low priority,
+    every kernel into numba's disk cache (neuronlab.runs.precompile; a minute with an
+    empty cache), so a later request loads what it needs instead of compiling
+    it under this process's GIL. A request never waits for either: a job that
+    needs a kernel not yet cached compiles it, and its page says so."""
+
+    def __init__(self):
+        self._here = threading.Event()
+        command = [sys.executable, "-m", "neuronlab.runs.precompile"]
+        command += ["--parent", str(os.getpid()), "--nice", str(FILLER_NICENESS)]
+        self.filler = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+        threading.Thread(target=self._work, name="engine-warm-up", daemon=True).start()
+
+    def _work(self) -> None:
         try:
-            neuronlab.warm_up()
+            neuronlab.warm_up(DEFAULT_PATH)
             COST.calibrate()  # the first estimates already this machine's
         finally:
-            done.set()
+            self._here.set()
+        self.filler.wait()  # reaps it (no zombie left)
 
-    threading.Thread(target=work, name="engine-warm-up", daemon=True).start()
-    return done
+    def is_set(self) -> bool:
+        """Both done: every kernel loads from the disk cache from now on."""
+        return self._here.is_set() and self.filler.poll() is not None
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for both; True if they are done."""
+        deadline = time.monotonic() + timeout
+        if not self._here.wait(timeout):
+            return False
+        try:
+            self.filler.wait(max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+
+@st.cache_resource(show_spinner=False)
+def engine_warm_up() -> WarmUp:
+    """Start the warm-up once per server process (app.py asks on every run)."""
+    return WarmUp()
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from neuronlab.runs.compiling import compiling
 from ui import cache, classroom, links, resume, widgets
 from ui.figures.projector import for_projector
 from ui.form import Page
@@ -67,17 +68,9 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
 
 
 def engine_ready() -> None:
-    """Stop the page with a notice until the kernels are compiled (never stall)."""
-    warm = cache.engine_warm_up()
-    if not warm.is_set():
-        st.info("Warming up the engine: compiling its kernels once for this server…")
-        st.fragment(run_every=0.5)(_rerun_when_set)(warm)
-        st.stop()
-
-
-def _rerun_when_set(event) -> None:
-    if event.is_set():
-        st.rerun()
+    """Start the engine's warm-up once per server (ui.cache.WarmUp); a page never
+    waits for it: a job that compiles a kernel says so in its status."""
+    cache.engine_warm_up()
 
 
 def within_limits(seconds: float, what: str, instead: str) -> None:
@@ -112,6 +105,8 @@ def remaining(job: Job, left: float | None = None) -> str:
     """ "about 12 s left" (`left` seconds, else at the job's own rate so far), or
     when the time cap comes first, when it stops."""
     done = job.progress
+    if job.phase != WAITING and compiling():
+        return "compiling the engine's kernels for this server (once, a few seconds)"
     if job.phase == WAITING or done <= 0:
         return "starting"
     now = time.monotonic()
@@ -131,8 +126,8 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
     registry = cache.job_registry()
     if job.phase == WAITING:
         st.info(
-            f"Waiting for a free slot: {registry.limits.max_live} jobs compute at "
-            f"once on this server; {registry.queue_position(job) - 1} other job(s) "
+            f"Waiting for a free slot: {registry.limits.max_live} jobs take turns "
+            f"at this server's cores; {registry.queue_position(job) - 1} other job(s) "
             f"ahead of this {what}."
         )
     else:

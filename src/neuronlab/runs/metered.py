@@ -68,7 +68,8 @@ class Meter:
             if until and state.step >= until:
                 raise Stopped(f"paused at step {state.step:,} (Step)")
             steps = (until or state.config.steps) - state.step
-            before, previous = state.progress, now
+            # From here: progress() may have waited for a turn at a core (ui.jobs).
+            before, previous = state.progress, time.perf_counter()
             state = advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
             estimated = weight * (state.progress - before)
             COST.observe(state.config.method, estimated, time.perf_counter() - previous)

@@ -1,8 +1,14 @@
-"""Compile (or load from numba's on-disk cache) every kernel once per process.
+"""Compile (or load from numba's on-disk cache) the engine's kernels.
 
 The argument types below are the only ones the engine ever passes (float64
-C-contiguous arrays, int64 counts), so nothing compiles again later.
+C-contiguous arrays, int64 counts), so nothing compiles again later. A server
+compiles the default run's path in its own process (`DEFAULT_PATH`: what the
+first visitor most likely needs) and every path in a child process
+(neuronlab.runs.precompile) that only fills numba's disk cache: numba compiles under the
+GIL, so a thread doing it in the server would slow every request for a minute.
 """
+
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -14,30 +20,38 @@ from neuronlab.dynamics.schedule import record_steps
 from neuronlab.models.registry import MODELS
 from neuronlab.optim.optimizers import OPTIMIZERS
 
+TINY = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4, "teachers": 2}
+# Explore's default run (and its n = 1 contrast: the same argument types).
+DEFAULT_PATH = (RunConfig(steps=TINY["steps"]),)
 
-def warm_up() -> None:
-    """Run a tiny instance of every method (a few ms once numba's cache is warm),
-    and pin BLAS to one thread for the process (neuronlab/blas.py says why)."""
+
+def warm_up(configs: Iterable[RunConfig] | None = None) -> None:
+    """Run a tiny instance of each config (default: every path; a few ms each
+    once numba's cache is warm), and pin BLAS to one thread for the process
+    (neuronlab/blas.py says why)."""
     pin_one_blas_thread()
-    for config in _every_path():
+    for config in every_path() if configs is None else configs:
         state = start_run(config)
         while not state.done:
             state = advance(state)
         state.trajectory().metrics  # noqa: B018 - compiles the metrics' angle kernel
 
 
-def _every_path() -> list[RunConfig]:
+def every_path() -> list[RunConfig]:
     """A tiny run of each method with each activation, and of each optimiser
     with each activation on population GD and on samples (the loops take the
     model's kernels as typed functions: each kernel compiles once, the loops
     once for all models). Gradient flow with relu only: its solver is SciPy's and its
     kernels are those GD compiles (measured: a flow run per activation tripled
-    a warm-cache warm_up, 1.2 -> 4.7 s)."""
-    tiny = {"n": 2, "d": 3, "steps": 12, "samples": 8, "batch": 4, "teachers": 2}
-    configs = [RunConfig(method=method, **tiny) for method in METHODS]
+    a warm-cache warm_up, 1.2 -> 4.7 s). In the order a visitor is likely to need
+    them: population GD of each activation (Explore, Beyond's activation and
+    initialisation experiments), each optimiser (Beyond's optimiser experiment),
+    then the other methods and combinations."""
+    configs = [RunConfig(activation=name, **TINY) for name in MODELS]
+    configs += [RunConfig(optimizer=name, **TINY) for name in OPTIMIZERS]
+    configs += [RunConfig(method=method, **TINY) for method in METHODS]
     for activation in [name for name in MODELS if name != "relu"]:
-        for method in ("gd", "sgd"):
-            configs.append(RunConfig(method=method, activation=activation, **tiny))
+        configs.append(RunConfig(method="sgd", activation=activation, **TINY))
         for optimizer in OPTIMIZERS:
             for method in ("gd", "sgd"):
                 configs.append(
@@ -45,10 +59,10 @@ def _every_path() -> list[RunConfig]:
                         method=method,
                         optimizer=optimizer,
                         activation=activation,
-                        **tiny,
+                        **TINY,
                     )
                 )
-    return configs
+    return list(dict.fromkeys(configs))  # relu's GD appears twice above
 
 
 def estimate_seconds(config: RunConfig) -> float:
