@@ -24,3 +24,20 @@ def app_session():
     yield
     job_registry().stop_all()
     sys.modules["__main__"] = main
+
+
+@pytest.fixture
+def registry():
+    """make(alive=None, gone=None, **limits) -> a JobRegistry; every worker
+    thread of every registry made is stopped and joined after the test."""
+    from ui.jobs import JobLimits, JobRegistry
+
+    made = []
+
+    def make(alive=None, gone=None, **limits):
+        made.append(JobRegistry(JobLimits(**limits), alive=alive, gone=gone))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.stop_all()

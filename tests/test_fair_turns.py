@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from ui.jobs import RUNNING, WAITING, JobLimits, JobRegistry, Task
+from tests.polling import wait_until
+from ui.jobs import RUNNING, WAITING, Task
 
 CHUNK = 0.004  # seconds a fake chunk takes (sleeping: no GIL, no CPU)
 
@@ -45,27 +46,15 @@ class Chunks:
 
 
 @pytest.fixture
-def registry():
-    """Registries stopped after the test; nobody polls their fake jobs, so the
-    poll timeout is long unless a test sets it (a loaded machine hands turns
-    over slowly)."""
-    made = []
+def registry(registry):
+    """conftest's registries; nobody polls these fake jobs, so the poll timeout
+    is long unless a test sets it (a loaded machine hands turns over slowly)."""
 
     def make(**limits):
         limits.setdefault("poll_timeout", 600)
-        made.append(JobRegistry(JobLimits(**limits)))
-        return made[-1]
+        return registry(**limits)
 
-    yield make
-    for each in made:
-        each.stop_all()
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
+    return make
 
 
 @pytest.mark.parametrize("cores", [1, 2, 3])

@@ -11,32 +11,12 @@ import pytest
 
 from neuronlab import RunConfig, simulate
 from neuronlab.analysis.studies import seed_band
+from tests.polling import wait_until
 from ui import tasks
 from ui.jobs import FINISHED, RUNNING, WAITING, JobLimits, JobRegistry, Task
 
 LONG = RunConfig(n=3, d=4, steps=10**8)
 SHORT = RunConfig(n=2, d=3, steps=500)
-
-
-@pytest.fixture
-def registry():
-    """A registry whose every worker thread is stopped and joined after the test."""
-    made = []
-
-    def make(alive=None, gone=None, **limits):
-        made.append(JobRegistry(JobLimits(**limits), alive=alive, gone=gone))
-        return made[-1]
-
-    yield make
-    for each in made:
-        each.stop_all()
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def job_threads(job) -> list[threading.Thread]:

@@ -56,9 +56,9 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
     """Link warnings, the sidebar, the share link; (values, whether a link has
     just set them)."""
     link = links.arrive(page, classroom.query(st.session_state["page__path"]))
-    if link is not None:
+    if link is not None:  # links.read settled them
         widgets.set_values(page, link.values)
-    values = widgets.controls(page, links.classroom_on())
+    values = widgets.controls(page, links.classroom_on(), settled=link is not None)
     # A link to the page on screen (a classroom step) leaves the address bar as
     # it was: write it. Not on arrival from another page: the browser may not be
     # at this page's address yet, and would put this query on the other's.

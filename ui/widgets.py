@@ -144,14 +144,17 @@ def draw(page: Page, field: Field) -> None:
         )
 
 
-def controls(page: Page, classroom: bool) -> dict:
-    """Settle the values, draw the sidebar, return the values it describes.
+def controls(page: Page, classroom: bool, settled: bool = False) -> dict:
+    """Settle the values (once per rerun: not again when a link has just set them,
+    `settled`), draw the sidebar, return the values it describes.
 
     Classroom mode draws the story's controls only; hidden ones keep their values.
     """
     values, warnings = current(page)
-    values, notes = page.settle(values)
-    set_values(page, values)
+    notes = []
+    if not settled:
+        values, notes = page.settle(values)
+        set_values(page, values)
     for note in [*warnings, *notes]:
         st.warning(note, icon="⚠️")
     with st.sidebar:
