@@ -515,11 +515,12 @@ SESSION_STATE = f"""() => ({{
     live: document.querySelectorAll('[data-testid=stProgress]').length }})"""
 
 
-def test_ten_concurrent_sessions_all_finish_taking_turns(warm_server, browser):
-    """Ten tabs at once on a bounded run (5e5 steps at n = 10, ~0.8 s each): all
-    ten are live at once and take turns at the server's two cores (ui.jobs), so
-    none is queued behind others' runs ('waiting'); every one ends with its
-    charts, none blank, none 'stopped polling'."""
+def test_ten_concurrent_sessions_all_finish_and_queued_ones_say_waiting(
+    warm_server, browser
+):
+    """Ten tabs at once on a bounded run (5e5 steps at n = 10, ~0.8 s each) share
+    the server's two slots: every one ends with its charts, none blank, none
+    'stopped polling'; the queued ones showed 'waiting'."""
     contexts = [
         browser.new_context(viewport={"width": 1280, "height": 900})
         for _ in range(SESSIONS)
@@ -534,9 +535,7 @@ def test_ten_concurrent_sessions_all_finish_taking_turns(warm_server, browser):
             wait_until="commit",
         )
     done = set()
-    # Ten live pages redraw at once (turns, not a queue): on a loaded shared
-    # machine 300 s saw 9 of 10 finish; this is liveness, not a time.
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + 300
     while len(done) < SESSIONS:
         assert time.monotonic() < deadline, f"{len(done)} of {SESSIONS} finished"
         for i, page in enumerate(pages):
@@ -559,7 +558,7 @@ def test_ten_concurrent_sessions_all_finish_taking_turns(warm_server, browser):
         f" s, p95 {times[int(0.95 * (SESSIONS - 1))]:.1f} s from each tab's "
         f"navigation; 'waiting' shown in {waited} tabs"
     )
-    assert not waited  # ten runs and their contrasts live at once: turns, no queue
+    assert waited  # two slots, ten runs: some had to queue, and said so
     hosts = {urllib.parse.urlsplit(u).hostname for a in asked for u in a}
     assert hosts == {"127.0.0.1"}
     for context in contexts:

@@ -42,9 +42,7 @@ def test_finished_runs_are_cached_by_config(registry):
     assert fresh is not again
 
 
-def test_at_most_max_live_jobs_and_the_rest_wait_in_order(registry):
-    """Past max_live (the memory bound) jobs wait first in, first out; the live
-    ones share the cores (tests/test_fair_turns.py), all advancing."""
+def test_at_most_two_live_jobs_and_the_rest_wait_in_order(registry):
     runs = registry(max_live=2)
     jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(4)]
     wait_until(lambda: runs.live_count() == 2)
@@ -54,24 +52,6 @@ def test_at_most_max_live_jobs_and_the_rest_wait_in_order(registry):
     jobs[0].stop()
     wait_until(lambda: jobs[2].phase == RUNNING)
     assert runs.queue_position(jobs[3]) == 1
-
-
-def test_live_runs_beyond_the_cores_all_advance(registry):
-    """Four runs on two cores: each one's steps keep growing while all are live,
-    and its numbers are those of one uninterrupted run (turns never change them)."""
-    runs = registry(cores=2)
-    jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(4)]
-    wait_until(lambda: runs.live_count() == 4)
-    steps = lambda j: j.partial.state.step if j.partial else 0
-    wait_until(lambda: all(steps(j) > 0 for j in jobs), timeout=60)
-    first = [steps(j) for j in jobs]
-    wait_until(lambda: all(steps(j) > s for j, s in zip(jobs, first, strict=True)))
-    assert runs.computing_count() <= 2
-    short = [runs.submit(tasks.run(SHORT.replace(seed=s))) for s in range(3)]
-    for job, seed in zip(short, range(3), strict=True):
-        assert job.wait(60)
-        expected = simulate(SHORT.replace(seed=seed)).loss
-        assert job.result.loss.tolist() == expected.tolist()
 
 
 def test_stop_keeps_the_records_and_continue_resumes(registry):
@@ -137,21 +117,6 @@ def test_a_queued_job_lives_while_its_page_is_open_however_slow_the_polls(regist
     assert running.wait(5)
     assert "polling" in queued.reason
     assert queued.partial is None  # it never started: nothing computed
-
-
-def test_a_closed_tabs_job_stops_before_the_poll_timeout(registry):
-    """A session that ended (its tab closed) frees its job's core after a short
-    grace without polls, not after the 60 s poll timeout; an open one keeps it."""
-    sessions = {"open", "closing"}
-    runs = registry(gone=lambda owner: owner not in sessions, poll_timeout=60)
-    kept = runs.submit(tasks.run(LONG), owner="open")
-    closing = runs.submit(tasks.run(LONG.replace(seed=1)), owner="closing")
-    wait_until(lambda: closing.partial is not None and kept.partial is not None)
-    sessions.discard("closing")
-    assert closing.wait(30)
-    assert closing.reason == "stopped: its tab closed"
-    assert not kept.finished
-    kept.stop()
 
 
 def test_a_closed_sessions_arrays_are_freed(registry):

@@ -3,13 +3,9 @@
 A `Task` is a cache key, an estimate in seconds and `work(progress) -> result`.
 Work reports `progress(fraction, partial)` at least every ~0.5 s; that call raises
 `Stopped` when the job must end (Stop, the time cap, a page gone), so every cap
-holds within one chunk. Up to `max_live` jobs are live at once (the rest wait in a
-FIFO queue: their arrays are the memory bound), and the live ones take turns at
-`cores` tokens: work holds one while it computes and, at each progress call, goes
-to the back of the line for the next. So a job started behind ten others runs
-its first chunk within a round of chunks (~0.25 s each), not after whole runs.
-Results are cached, bounded in entries and bytes. The app's probes keep a job
-alive while its tab is open, however slow the redraws (no Streamlit).
+holds within one chunk. At most `max_live` jobs compute at once, the rest wait in
+a FIFO queue; results are cached, bounded in entries and bytes. The app's probes
+keep a job alive while its tab is open, however slow the redraws (no Streamlit).
 """
 
 import threading
@@ -26,10 +22,6 @@ import pandas as pd
 from neuronlab.runs.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
-# Seconds without a poll after which a closed tab's job ends: a websocket that
-# drops and reconnects (a busy server, a flaky network) keeps its session id and
-# is back within this, so its run lives on (2 s lost a run under load 15).
-CLOSED_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -46,12 +38,7 @@ class Task:
 class JobLimits:
     """What keeps one server responsive (the app's values: ui.run_fields.LIMITS)."""
 
-    # Jobs live at once (ten visitors' runs and their n = 1 contrasts); others
-    # wait in a FIFO queue. A live job holds its arrays (KBs for a population
-    # run, at most ~80 MB for a finite-sample one at the app's caps), so this
-    # times that, plus the cache's bytes, bounds the memory.
-    max_live: int = 24
-    cores: int = 2  # chunks computing at once: the live jobs take turns
+    max_live: int = 2  # jobs computing at once; others wait in a FIFO queue
     max_seconds: float = 120.0  # wall clock per job (Continue starts a new one)
     poll_timeout: float = 10.0  # no poll and no open page for this long: stop
     cache_entries: int = 64
@@ -110,7 +97,8 @@ class Job:
         self.progress = min(max(float(fraction), 0.0), 1.0)
         if partial is not None:
             self.partial = partial
-        self._registry.next_turn(self)
+        if reason := self._registry.stop_reason(self):
+            raise Stopped(reason)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A part of the work cached on its own (a seed run reused by many views)."""
@@ -120,8 +108,7 @@ class Job:
 
 
 class JobRegistry:
-    """Server-wide: live jobs, the FIFO queue, the turns at the cores and the
-    result cache.
+    """Server-wide: live jobs, the FIFO queue and the result cache.
 
     alive(owner) -> bool: the owner's page is open (a job it owns lives on without
     polls); gone(owner) -> bool: its session ended (its jobs' arrays are freed).
@@ -134,8 +121,6 @@ class JobRegistry:
         self._cond = threading.Condition()
         self._live: set[Job] = set()
         self._queue: deque[Job] = deque()
-        self._turns: deque[Job] = deque()  # live jobs waiting for a core, in turn
-        self._computing: set[Job] = set()  # live jobs holding a core
         self._cache: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._jobs: weakref.WeakSet[Job] = weakref.WeakSet()
         self._threads: list[threading.Thread] = []
@@ -191,29 +176,6 @@ class JobRegistry:
     def live_count(self) -> int:
         return len(self._live)
 
-    def computing_count(self) -> int:
-        return len(self._computing)
-
-    def next_turn(self, job: Job) -> None:
-        """Before `job`'s first chunk and between two: give back its core, if it
-        holds one, and wait in line for the next (Stopped if it must end)."""
-        with self._cond:
-            self._computing.discard(job)
-            self._turns.append(job)
-            self._cond.notify_all()  # its core is free for the first in line
-            try:
-                while True:
-                    if reason := self.stop_reason(job):
-                        raise Stopped(reason)
-                    cores = self.limits.cores
-                    if self._turns[0] is job and len(self._computing) < cores:
-                        break
-                    self._cond.wait(0.5)
-                self._computing.add(job)
-            finally:
-                self._turns.remove(job)
-                self._cond.notify_all()  # the next in line may take a free core
-
     def stop_reason(self, job: Job) -> str:
         """Why `job` must end now ("" if it may go on)."""
         limits = self.limits
@@ -221,8 +183,6 @@ class JobRegistry:
             return "stopped by the user"
         if not self._alive(job):
             return f"stopped: the page stopped polling for {limits.poll_timeout:g} s"
-        if self._closed(job):
-            return "stopped: its tab closed"
         if job.phase == RUNNING and time.monotonic() > job.cap_at:
             return f"stopped at the time cap of {limits.max_seconds:g} s per job"
         return ""
@@ -240,14 +200,6 @@ class JobRegistry:
             thread.join(timeout)
         self._closing.clear()
 
-    def _closed(self, job: Job) -> bool:
-        """Its session ended (the tab closed: a reload would have a new one) and
-        it has not been polled for a moment (a reconnect's grace): free its core
-        now rather than at the poll timeout."""
-        quiet = time.monotonic() - job._polled > CLOSED_GRACE
-        gone = self._owner_gone
-        return quiet and bool(gone and job.owner is not None and gone(job.owner))
-
     def _alive(self, job: Job) -> bool:
         if time.monotonic() - job._polled <= self.limits.poll_timeout:
             return True
@@ -257,7 +209,6 @@ class JobRegistry:
     def _work(self, job: Job) -> None:
         try:
             if self._wait_for_slot(job):
-                self.next_turn(job)
                 job.result, job.partial = job.task.work(job), None
                 job.progress = 1.0
                 self.store(job.task.key, job.result)
@@ -269,7 +220,6 @@ class JobRegistry:
         finally:
             with self._cond:
                 self._live.discard(job)
-                self._computing.discard(job)
                 if job in self._queue:
                     self._queue.remove(job)
                 self._cond.notify_all()
@@ -278,7 +228,7 @@ class JobRegistry:
             job._done.set()
 
     def _wait_for_slot(self, job: Job) -> bool:
-        """FIFO: go live when first in line and under `max_live` (False: stopped)."""
+        """FIFO: start when first in line and a slot is free (False: stopped)."""
         with self._cond:
             while True:
                 if reason := self.stop_reason(job):

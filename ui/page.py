@@ -126,8 +126,8 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
     registry = cache.job_registry()
     if job.phase == WAITING:
         st.info(
-            f"Waiting for a free slot: {registry.limits.max_live} jobs take turns "
-            f"at this server's cores; {registry.queue_position(job) - 1} other job(s) "
+            f"Waiting for a free slot: {registry.limits.max_live} jobs compute at "
+            f"once on this server; {registry.queue_position(job) - 1} other job(s) "
             f"ahead of this {what}."
         )
     else:
@@ -143,16 +143,8 @@ def follow(job: Job, what: str, live=None, finished: bool | None = None) -> bool
     job.touch()
     if job.finished if finished is None else finished:
         return True
-    st.fragment(run_every=poll_seconds())(_poll)(job, what, live)
+    st.fragment(run_every=POLL_SECONDS)(_poll)(job, what, live)
     return False
-
-
-def poll_seconds() -> float:
-    """POLL_SECONDS, longer while more jobs are live than the server has cores:
-    every live page's redraw takes the server's CPU (and the GIL) from the runs
-    it shows, so ten live pages redraw at a fifth of the pace of two."""
-    registry = cache.job_registry()
-    return POLL_SECONDS * max(1.0, registry.live_count() / registry.limits.cores)
 
 
 def _poll(job: Job, what: str, live) -> None:

@@ -68,7 +68,7 @@ class Meter:
             if until and state.step >= until:
                 raise Stopped(f"paused at step {state.step:,} (Step)")
             steps = (until or state.config.steps) - state.step
-            # From here: progress() may have waited for a turn at a core (ui.jobs).
+            # From here: progress() may have waited (a caller's queue, a redraw).
             before, previous = state.progress, time.perf_counter()
             state = advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
             estimated = weight * (state.progress - before)
