@@ -41,3 +41,50 @@ def registry():
     yield make
     for each in made:
         each.stop_all()
+
+
+# The browser suite's server and Chromium, defined here once: a module that
+# imported them from tests.test_browser got a second session instance, and a
+# second Playwright in one thread fails ("Sync API inside the asyncio loop").
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app's server for the whole session; yields its base URL."""
+    from tests.test_browser import serve
+
+    yield from serve(tmp_path_factory.mktemp("server") / "streamlit.log")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def warm_server(server, browser):
+    """One full load first, so timings below are those of a warm server."""
+    from tests.test_browser import DRAWN, TIMEOUT_MS
+
+    page = browser.new_page()
+    page.goto(server)
+    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
+    page.close()
+    return server
+
+
+@pytest.fixture
+def page(browser):
+    from tests.test_browser import TIMEOUT_MS
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()

@@ -81,42 +81,6 @@ def serve(log_path, processes: list | None = None):
         process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The app's server for the whole session; yields its base URL."""
-    yield from serve(tmp_path_factory.mktemp("server") / "streamlit.log")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def warm_server(server, browser):
-    """One full load first, so timings below are those of a warm server."""
-    page = browser.new_page()
-    page.goto(server)
-    page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
-    page.close()
-    return server
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
 # The visible chart whose title contains a text (Streamlit keeps hidden copies of
 # a chart in the DOM while it remounts one, so positions are not reliable).
 FIND_CHART = """t => Array.from(document.querySelectorAll('.js-plotly-plot')).find(e =>

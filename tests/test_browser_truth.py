@@ -12,15 +12,12 @@ import pandas as pd
 import pytest
 
 from neuronlab import RunConfig, simulate
-from tests.test_browser import (  # noqa: F401  (fixtures, by name)
+from tests.test_browser import (
     CHROMIUM,
     DRAWN,
     SHOTS,
     SIZES,
     TIMEOUT_MS,
-    browser,
-    server,
-    warm_server,
 )
 from ui.figures.pages import explore_figures, html_page
 from ui.figures.top import run_title
@@ -45,7 +42,7 @@ def _settled(page, url: str, charts: int = 8) -> None:
 
 
 @pytest.fixture
-def sized(browser):  # noqa: F811
+def sized(browser):
     contexts = []
 
     def open_page(width: int, height: int):
@@ -84,7 +81,7 @@ TOPS = {
 
 
 @pytest.mark.parametrize("query", list(TOPS))
-def test_explores_top_is_true_for_the_setting_on_screen(warm_server, sized, query):  # noqa: F811
+def test_explores_top_is_true_for_the_setting_on_screen(warm_server, sized, query):
     page = sized(1400, 1000)
     _settled(page, f"{warm_server}/?{query}")
     SHOTS_TRUTH.mkdir(parents=True, exist_ok=True)
@@ -98,7 +95,7 @@ def test_explores_top_is_true_for_the_setting_on_screen(warm_server, sized, quer
         assert words not in top, words
 
 
-def test_the_downloaded_metrics_csv_is_plain(warm_server, sized, tmp_path):  # noqa: F811
+def test_the_downloaded_metrics_csv_is_plain(warm_server, sized, tmp_path):
     page = sized(1400, 1000)
     _settled(page, f"{warm_server}/?n=2&d=4&steps=2000&activation=erf")
     with page.expect_download() as caught:
@@ -131,7 +128,7 @@ OUTSIDE = """() => {
 }"""
 
 
-def test_the_html_file_keeps_every_tick_label_inside_its_chart(browser, tmp_path):  # noqa: F811
+def test_the_html_file_keeps_every_tick_label_inside_its_chart(browser, tmp_path):
     """The "All figures" file, opened from disk: no tick label or axis title
     outside its chart's SVG (10⁻³ used to show as "-3"), and a readable title."""
     config = RunConfig(n=3, d=5, steps=3000)
@@ -181,7 +178,7 @@ LABELS = "[data-testid=stMetricLabel], [data-testid=stWidgetLabel], button p"
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
-def test_phases_labels_never_break_inside_a_word(warm_server, sized, width, height):  # noqa: F811
+def test_phases_labels_never_break_inside_a_word(warm_server, sized, width, height):
     page = sized(width, height)
     page.goto(f"{warm_server}/phases")
     page.wait_for_selector(DRAWN)
@@ -216,7 +213,7 @@ PLAYER_OVERLAPS = """() => {
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
-def test_the_geometry_player_overlaps_nothing(warm_server, sized, width, height):  # noqa: F811
+def test_the_geometry_player_overlaps_nothing(warm_server, sized, width, height):
     page = sized(width, height)
     _settled(page, f"{warm_server}/")
     player = page.locator(".js-plotly-plot", has=page.locator(".slider-container"))

@@ -25,14 +25,6 @@ EXPLORE_DONE = f"""() => document.querySelectorAll('{PLOT}').length >= 8
 
 
 @pytest.fixture
-def chromium():
-    from tests.reliability import chromium as launch  # Playwright: browser runs only
-
-    with launch() as browser:
-        yield browser
-
-
-@pytest.fixture
 def cold_server(tmp_path, monkeypatch):
     """A server (and its cache filler) whose numba cache is an empty folder."""
     cache = tmp_path / "numba-cache"
@@ -42,9 +34,9 @@ def cold_server(tmp_path, monkeypatch):
         yield url, cache
 
 
-def test_a_fresh_server_draws_the_default_and_a_beyond_link(cold_server, chromium):
+def test_a_fresh_server_draws_the_default_and_a_beyond_link(cold_server, browser):
     url, cache = cold_server
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     asked = loopback_only(context)
     page = context.new_page()

@@ -6,15 +6,12 @@ import time
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.test_browser import (
     DRAWN,
     LAYOUT_PROBLEMS,
     SHOTS,
     TIMEOUT_MS,
-    browser,
     no_exception,
-    server,
-    warm_server,
 )
 
 pytestmark = pytest.mark.browser
@@ -24,7 +21,7 @@ POINTS = {"run": "landscape", "split": "landscape?point=split&k=8&seed=9&seeds=1
 @pytest.mark.parametrize(
     ("width", "height"), [(1400, 1000), (1024, 768), (390, 844)], ids=lambda v: str(v)
 )
-def test_landscape_points_fit_at_every_size(warm_server, browser, width, height):  # noqa: F811
+def test_landscape_points_fit_at_every_size(warm_server, browser, width, height):
     phone = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
@@ -59,7 +56,7 @@ def test_landscape_points_fit_at_every_size(warm_server, browser, width, height)
     assert not {k: v for k, v in problems.items() if v}
 
 
-def test_the_step_size_question_draws_on_the_beyond_page(warm_server, browser):  # noqa: F811
+def test_the_step_size_question_draws_on_the_beyond_page(warm_server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -10,19 +10,14 @@ import urllib.parse
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.test_browser import (
     DRAWN,
     FIND_CHART,
     LOSS,
-    NAV,
     SHOTS,
     TIMEOUT_MS,
-    browser,
     navigate,
     no_exception,
-    pytestmark,
-    server,
-    warm_server,
 )
 from ui.classroom import STEPS
 from ui.navigation import PAGES
@@ -36,7 +31,7 @@ MARKED = """() => Array.from(document.querySelectorAll(
     getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)')"""
 
 
-def new_page(browser, width=1280, height=720):  # noqa: F811
+def new_page(browser, width=1280, height=720):
     context = browser.new_context(viewport={"width": width, "height": height})
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
@@ -61,7 +56,7 @@ def first_chart_box(page) -> dict:
 
 
 @pytest.mark.slow
-def test_the_classroom_path_walks_every_step_with_next(warm_server, browser):  # noqa: F811
+def test_the_classroom_path_walks_every_step_with_next(warm_server, browser):
     """From /?classroom=1: step 1, then Next through every step in order. On each:
     Next names the following step, only this step is marked in the list, and on a
     1280x720 projector the claim and the plotting area of the step's first chart
@@ -100,7 +95,7 @@ def test_the_classroom_path_walks_every_step_with_next(warm_server, browser):  #
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=str)
-def test_classroom_steps_at_every_size(warm_server, browser, width, height):  # noqa: F811
+def test_classroom_steps_at_every_size(warm_server, browser, width, height):
     """Each step by its link at four sizes, screenshots for a person to look at;
     on the three wide ones the claim is on screen at the top."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -153,7 +148,7 @@ def on_page(page, path: str, word: str) -> dict:
 
 
 @pytest.mark.slow
-def test_back_and_forward_between_every_pair_of_pages(warm_server, browser):  # noqa: F811
+def test_back_and_forward_between_every_pair_of_pages(warm_server, browser):
     """Each ordered pair of pages (A, B), in one tab: from A to B by the menu,
     Back shows A with the values it had (its URL, which the page writes from its
     widgets, read back), Forward B with its own, and no page warns of another's
@@ -230,7 +225,7 @@ LONG = "/?n=3&steps=100000000&seed=5"
 
 
 @pytest.mark.slow
-def test_a_reload_keeps_the_run_live_or_paused(warm_server, browser):  # noqa: F811
+def test_a_reload_keeps_the_run_live_or_paused(warm_server, browser):
     """Reload mid-run: the run goes on past where it was (not from step 0).
     Stop, wait past the page's poll timeout, reload: paused at the same step,
     with Continue and Step enabled."""
@@ -264,7 +259,7 @@ RAPID = "/?n=20&d=200&steps=4000000&sigma=0.01&eta=0.1&seed=12"
 
 
 @pytest.mark.slow
-def test_rapid_step_clicks_never_leave_the_buttons_stuck(warm_server, browser):  # noqa: F811
+def test_rapid_step_clicks_never_leave_the_buttons_stuck(warm_server, browser):
     """The issue's sequence: Stop a long run, choose 1,000 steps, click Step once
     (to read where it pauses), then five times quickly, three times over. Each
     time the run ends paused a whole number of 1,000 steps on (clicks that land
