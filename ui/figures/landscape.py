@@ -9,7 +9,8 @@ the run's path on it; escape: the loss of GD leaving a saddle both ways.
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.style import CONTRAST_COLOUR, legend_rows, style
+from ui.figures.palette import ONE_COLOUR
+from ui.figures.style import legend_rows, style
 
 SIGNS = {  # name, colour, marker
     "negative": ("λ < 0", "#bd1f01", "triangle-down"),
@@ -59,7 +60,7 @@ def spectrum_figure(view, revision: str) -> go.Figure:
                 customdata=control,
                 mode="markers",
                 name=f"n = 1 global minimum: {len(control)}",
-                marker={"color": CONTRAST_COLOUR, "symbol": "circle-open", "size": 11},
+                marker={"color": ONE_COLOUR, "symbol": "circle-open", "size": 11},
                 hovertemplate="n = 1, rank %{x}<br>λ = %{customdata:.6g}<extra></extra>",
             )
         )
@@ -148,7 +149,7 @@ def escape_figure(view, revision: str) -> go.Figure:
                 hovertemplate="step %{x:,}<br>L = %{y:.4g}<extra></extra>",
             )
         )
-    fig.add_hline(y=view.cp.loss, line={"dash": "dot", "color": CONTRAST_COLOUR})
+    fig.add_hline(y=view.cp.loss, line={"dash": "dot", "color": ONE_COLOUR})
     fig.update_xaxes(title="GD step (η = 0.1)", type="log", exponentformat="power")
     fig.update_yaxes(title="loss L", type="log", exponentformat="power")
     return style(fig, "Leaving the saddle", revision, rows=1, height=HEIGHT)
