@@ -1,5 +1,5 @@
 """The one experiment pipeline: arms x seeds -> runs -> per-run summaries ->
-bands and tables.
+bands and tables (the experiments' own measures).
 
 Every study of many runs is made of these pieces: a sweep (an arm per grid
 point; `summary_row` is its row), the Beyond experiments and Compare along a
@@ -113,8 +113,3 @@ def bands(
         per_step = np.mean([r.seconds_per_step for r in mine])
         out[label] = band.assign(seconds=band.step * per_step)
     return out
-
-
-def summaries(runs: Iterable[Run]) -> pd.DataFrame:
-    """One row per run: its arm, the config's fields, then its summary."""
-    return pd.DataFrame([{"arm": r.arm} | r.config.to_dict() | r.summary for r in runs])
