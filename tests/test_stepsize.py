@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from neuronlab import simulate, summarise
+from neuronlab import simulate
 from neuronlab.analysis import beyond, toys
 from neuronlab.analysis.experiments import EXPERIMENTS
 
@@ -32,7 +32,7 @@ def _toy_run(label: str, eta: float, method: str, horizon: float) -> beyond.Run:
     config = toy.config.replace(eta=eta, steps=steps, method=method)
     traj = simulate(config, W0=toy.W0, v=toy.v)
     frame = traj.metrics[list(beyond.COLUMNS)]
-    return beyond.Run(label, config, frame, 1.0, traj.status, summarise(traj))
+    return beyond.Run(label, config, frame, 1.0, traj.status)
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ class Arm:
 @dataclass(frozen=True)
 class Run:
     """A finished run, small: its arm's label, its config, its records (the
-    columns asked for), wall seconds, status and summary (neuronlab.summarise);
+    columns asked for), wall seconds and status;
     `certificate`, where the caller asked for one, what it made of the run's end
     (the Beyond teachers experiment: the critical point a stuck run polishes to)."""
 
@@ -47,7 +47,6 @@ class Run:
     frame: pd.DataFrame
     seconds: float
     status: str
-    summary: dict
     certificate: object = None
 
     @property
@@ -77,7 +76,7 @@ def run_one(
     certificate = certify(traj) if certify else None
     return Run(
         arm.label, traj.config, traj.metrics[keep], seconds, traj.status,
-        summarise(traj), certificate,
+        certificate,
     )  # fmt: skip
 
 
