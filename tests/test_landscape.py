@@ -255,7 +255,7 @@ def test_refusals():
         critical_point(np.ones((2, 2)), v, a=np.array([1.0, -1.0]))
     with pytest.raises(ValueError, match="a must have shape"):
         critical_point(np.ones((2, 2)), v, a=np.ones(3))
-    with pytest.raises(ValueError, match="erf.*not positively homogeneous"):
+    with pytest.raises(ValueError, match=r"erf.*not positively homogeneous"):
         critical_point(np.ones((2, 2)), v, activation="erf", a=np.ones(2))
     with pytest.raises(ValueError, match="student is zero"):
         critical_point(np.array([[1.0, 0.0], [0.0, 0.0]]), v)
