@@ -76,3 +76,21 @@ def test_the_beyond_page_asks_question_six_and_measures_it():
     assert list(table.index) == [
         f"n = {n}, {o} a" for n in (1, 2, 3) for o in ("fixed", "trained")
     ]
+
+
+@pytest.mark.usefixtures("app_session")
+def test_compare_along_output_draws_one_curve_each():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_explore_apptest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in {"along": "output", "values": "fixed,trained",
+                        "steps": "2000", "n": "2"}.items():  # fmt: skip
+        at.query_params[name] = value
+    at = settle(at.switch_page("views/compare.py").run(), timeout=60)
+    assert not at.exception
+    assert not at.warning
+    assert any("output" in h.value for h in at.title)
+    (table,) = at.dataframe
+    assert list(table.value["arm"]) == ["output = fixed", "output = trained"]
