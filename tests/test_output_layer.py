@@ -319,3 +319,22 @@ def test_global_minimum_zero_modes(n, d):
         * np.r_[np.full(d - 1, (a * a).sum()), (a * a).sum() + (lam**2 / a**2).sum()]
     )
     np.testing.assert_allclose(cp.eigenvalues[-d:], np.sort(top), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("method", "optimizer"), [("gd", "gd"), ("gd", "nesterov"), ("flow", "gd")]
+)
+def test_chunks_do_not_change_a_trained_run(method, optimizer):
+    """Paused and resumed anywhere (Explore's Stop, Continue), a trained run
+    gives the numbers of one call: a is carried in the run's state."""
+    from neuronlab.dynamics.run import advance, start_run
+
+    config = RunConfig(n=2, d=4, steps=3000, method=method, output="trained",
+                       optimizer=optimizer)  # fmt: skip
+    whole = simulate(config)
+    state = start_run(config)
+    while not state.done:
+        state = advance(state, max_steps=377)
+    pieces = state.trajectory()
+    np.testing.assert_array_equal(pieces.loss, whole.loss)
+    np.testing.assert_array_equal(pieces.a, whole.a)
