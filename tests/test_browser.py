@@ -556,6 +556,7 @@ BEYOND_LINKS = {
     "initialisation": "Balance",
     "optimiser": "wall-clock",
     "teachers": "spurious minimum",
+    "output": "Local exponent",
 }
 
 
@@ -598,6 +599,7 @@ def test_each_beyond_experiment_by_link(warm_server, page, experiment):
         ("activation=leaky_relu&alpha=0.5&steps=20000", "alpha=0.5"),
         ("optimizer=gauss_newton&damping=sqrt_loss&steps=100", "lam=1.0"),
         ("teachers=3&n=4&d=5&steps=20000", "teachers=3"),
+        ("output=trained&steps=20000", "output=trained"),
     ],
 )
 def test_explore_runs_a_beyond_link(warm_server, page, query, in_link):

@@ -251,8 +251,12 @@ def test_other_activations_polish_to_critical_points(activation, alpha):
 
 def test_refusals():
     v = np.array([1.0, 0.0])
-    with pytest.raises(ValueError, match="trained output weights"):
-        critical_point(np.ones((2, 2)), v, a=np.ones(2))
+    with pytest.raises(ValueError, match="every output weight must be positive"):
+        critical_point(np.ones((2, 2)), v, a=np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match="a must have shape"):
+        critical_point(np.ones((2, 2)), v, a=np.ones(3))
+    with pytest.raises(ValueError, match=r"erf.*not positively homogeneous"):
+        critical_point(np.ones((2, 2)), v, activation="erf", a=np.ones(2))
     with pytest.raises(ValueError, match="student is zero"):
         critical_point(np.array([[1.0, 0.0], [0.0, 0.0]]), v)
     with pytest.raises(ValueError, match="not positively homogeneous"):

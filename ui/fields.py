@@ -228,6 +228,7 @@ BEYOND = Page(
                 "optimiser": "3 · Can an optimiser fix it?",
                 "teachers": "4 · Several teachers",
                 "stepsize": "5 · Does the step size matter?",
+                "output": "6 · A trained second layer?",
             },
             resets=("seeds", *(k.name for k in KNOBS)),
         ),

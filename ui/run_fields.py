@@ -164,6 +164,11 @@ MODEL = tuple(
             given=teachers_within_d,
             help="Orthonormal teachers vⱼ = ‖v‖ eⱼ (Safran & Shamir's setting).",
         ),
+        config("output", label="Output weights", widget="select").but(
+            names={"fixed": "fixed at 1 (paper)", "trained": "trained aᵢ"},
+            help="Trained: the student Σ aᵢσ(wᵢᵀx), aᵢ(0) = 1, by the same method "
+            "and optimiser (not Gauss–Newton; ReLU, leaky ReLU or quadratic).",
+        ),
         config("init", label="Initialisation", widget="select").but(
             names={
                 "gaussian": "Gaussian (paper)",

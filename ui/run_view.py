@@ -12,7 +12,7 @@ import streamlit as st
 
 from neuronlab.export import to_csv, to_json
 from ui import page, run_state
-from ui.figures.captions import GROUPS, captions
+from ui.figures.captions import captions, groups
 from ui.figures.pages import explore_figures, html_page
 from ui.figures.style import revision_key, show_student_legend
 from ui.figures.top import run_title
@@ -72,7 +72,7 @@ def _charts(shown, contrast, live: bool, band=None) -> None:
     if not show_student_legend(config.n):
         st.caption("Students are coloured by index, dark (w₁) to light (wₙ).")
     words = captions(shown)
-    for heading, names in GROUPS:  # two charts a row (one when narrow: layout.css)
+    for heading, names in groups(config):  # two a row (one when narrow: layout.css)
         st.subheader(heading)
         for i in range(0, len(names), 2):
             for column, name in zip(st.columns(2), names[i : i + 2], strict=True):

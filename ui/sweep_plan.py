@@ -54,6 +54,7 @@ AXES = {
             ("gaussian", "orthogonal", "sphere", "student_t", "uniform"),
         ),
         Axis("teachers", "teachers m", "m", (1, 2, 3)),
+        Axis("output", "output weights", "output", ("fixed", "trained")),
     )
 }
 FIXED_FIELDS = ("n", "d", "sigma", "eta", "teacher_norm")

@@ -23,6 +23,7 @@ QUESTIONS = {
     "optimiser": "Can a better optimiser than plain GD remove the slow-down?",
     "teachers": "What happens with several teachers?",
     "stepsize": "Does the step size matter?",
+    "output": "Does a trained second layer remove the slow-down?",
 }
 # Two sentences each on what the paper and the literature say (beyond-notes §2-§5).
 CONTEXT = {
@@ -59,6 +60,16 @@ CONTEXT = {
     "L ≈ C(ηT)⁻³, is open. The curvature n/2 along Σwᵢ makes GD diverge above "
     "η = 4/n (DESIGN §3.5); here GD runs at several η up to just below that edge "
     "and gradient flow (SciPy's solve_ivp) to the same time t = ηT.",
+    "output": "Xu & Du fix the output weights at 1. Trained from aᵢ(0) = 1, "
+    "aᵢ[wᵢᵀx]₊ = [(aᵢwᵢ)ᵀx]₊ for aᵢ > 0, so the network is the paper's in "
+    "uᵢ = aᵢwᵢ; gradient flow conserves aᵢ² − ‖wᵢ‖², which keeps the two layers "
+    "balanced (Du, Hu & Lee, NeurIPS 2018, 'Algorithmic regularization in "
+    "learning deep homogeneous models'); GD keeps it only up to O(η²) per step. "
+    "Training aᵢ adds one flat direction per student at a global minimum (the "
+    "rescaling aᵢ → c aᵢ, wᵢ → wᵢ/c: the Landscape engine counts (n − 1)d + n "
+    "zero eigenvalues) and leaves the (n − 1)d flat directions of the fixed layer. "
+    "We know of no paper that proves the rate with a trained output layer: the "
+    "table measures it, with C of L ≈ C t⁻³ against the fixed layer's.",
 }
 
 
@@ -114,6 +125,15 @@ def _right_chart(key: str, runs: list, loss: dict, revision: str, configs: dict)
         fig = curves(loss, "loss", "Loss against wall-clock time", "loss L",
                      revision, x="seconds", configs=configs)  # fmt: skip
         words = "Seconds: each curve's steps times its own measured cost per step."
+    elif key == "output":
+        local = beyond.bands(runs, "local_exponent")
+        fig = exponent_curves(local, loss, revision, ((-3.0, "−3: Xu & Du's law"),),
+                              configs)  # fmt: skip
+        words = (
+            "d ln L / d ln t for each arm: −3 is the paper's law for n ≥ 2 with "
+            "a = 1; n = 1 falls exponentially and ends at the rounding floor (a "
+            "marker), fixed or trained."
+        )
     elif key == "initialisation":
         balance = beyond.bands(runs, "balance")
         bound = ((2.0, "bound 2 (Theorems 4-6)"),)

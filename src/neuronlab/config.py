@@ -22,6 +22,9 @@ ACTIVATIONS = ("relu", "leaky_relu", "erf", "quadratic")
 INITS = ("gaussian", "sphere", "student_t", "orthogonal", "uniform")
 OPTIMIZERS = ("gd", "momentum", "nesterov", "adam", "gauss_newton")
 DAMPINGS = ("sqrt_loss", "loss", "fixed")
+OUTPUTS = ("fixed", "trained")
+# sigma(c z) = c^p sigma(z): what trained output weights need (neuronlab.models.output).
+HOMOGENEOUS = ("relu", "leaky_relu", "quadratic")
 
 # Generous but safe: memory ~ n*d floats, the pair loop ~ n^2 per step.
 MAX_N = 1000
@@ -87,6 +90,9 @@ PARAMS = (
           read_with=_GAUSS_NEWTON),
     Param("lam", 1.0, "float", "gauss_newton: damping scale", 0.0, 1e6, open_low=True,
           read_with=_GAUSS_NEWTON),
+    Param("output", "fixed", "choice", "output weights: fixed at 1 (the paper's) or "
+          "trained a_i, a_i(0) = 1, by the same method and optimiser",
+          choices=OUTPUTS),
 )  # fmt: skip
 _P = {p.name: p for p in PARAMS}
 # Which optimisers read which of their parameters (the rest must stay default).
@@ -138,6 +144,7 @@ class RunConfig:
     eps: float = _P["eps"].field()
     damping: str = _P["damping"].field()
     lam: float = _P["lam"].field()
+    output: str = _P["output"].field()
 
     def __post_init__(self) -> None:
         params = params_of(type(self))  # a subclass's added fields are checked too
@@ -182,6 +189,8 @@ class RunConfig:
             )
         if self.optimizer == "gauss_newton":
             self._check_gauss_newton()
+        if self.output == "trained":
+            self._check_trained()
         values, params = self.to_dict(), params_of(type(self))
         for name in self.unused_fields():
             if values[name] != params[name].default:
@@ -206,6 +215,23 @@ class RunConfig:
                 f"optimizer = 'gauss_newton' on samples builds its matrix from "
                 f"batch * (n d)^2 = {work:,} products per step: at most "
                 f"{MAX_GAUSS_NEWTON_SAMPLE_WORK:,}; use a smaller batch, n or d",
+            )
+
+    def _check_trained(self) -> None:
+        if self.optimizer == "gauss_newton":
+            raise ConfigError(
+                "optimizer",
+                "optimizer = 'gauss_newton' does not combine with output = "
+                "'trained' (its Gauss-Newton matrix covers W, not the output "
+                "weights a): use gd, momentum, nesterov or adam with a trained "
+                "output layer, or output 'fixed'",
+            )
+        if self.activation not in HOMOGENEOUS:
+            raise ConfigError(
+                "activation",
+                f"activation = {self.activation!r} does not combine with output "
+                "= 'trained': the output weights' gradient needs a positively "
+                f"homogeneous activation ({', '.join(HOMOGENEOUS)})",
             )
 
     def uses(self, name: str) -> bool:

@@ -50,7 +50,8 @@ def _finite_or_none(values) -> list:
 
 
 def to_json(traj: Trajectory, W0=None, v=None, records: bool = True) -> str:
-    """Config, provenance, status, final weights and every record (not with
+    """Config, provenance, status, final weights (with a trained output layer's
+    final_a) and every record (their a_i columns too) (not with
     records=False: a CSV's companion). W0 (n, d) and v (d,) are included when the
     run started from given weights."""
     doc = provenance() | {
@@ -61,6 +62,8 @@ def to_json(traj: Trajectory, W0=None, v=None, records: bool = True) -> str:
         # The teacher as the engine takes it: (d,) for one, (m, d) for m.
         "v": (traj.v if traj.config.teachers == 1 else traj.teachers).tolist(),
     }
+    if traj.a is not None:  # a trained output layer: its weights end with W
+        doc["final_a"] = traj.final_a.tolist()
     if W0 is not None:
         doc["init"] = {"W0": np.asarray(W0).tolist(), "v": np.asarray(v).tolist()}
     frame = traj.metrics

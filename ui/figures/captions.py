@@ -9,6 +9,7 @@ Pure functions of a RunConfig (and a Trajectory): no streamlit, testable alone.
 from dataclasses import dataclass
 
 from neuronlab.analysis.fits import fit_exponential_tail, fit_power_tail
+from ui.figures.students import output_layer_captions
 from ui.figures.style import student_name
 
 POWER, EXPONENTIAL, NONE = "power", "exponential", "none"
@@ -27,6 +28,13 @@ GROUPS = (
     ("How fast: the loss", ("loss", "inv_cbrt")),
     ("Why: what the students do", ("angles", "balance", "norms", "potential")),
 )
+
+
+def groups(config) -> tuple:
+    """GROUPS, and the second layer's charts where its output weights train."""
+    if config.output != "trained":
+        return GROUPS
+    return (*GROUPS, ("The second layer: output weights", ("output", "balancedness")))
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,12 @@ def tail_law(config, status: str = "completed") -> Law:
     if config.teachers > 1:
         why = f"m = {config.teachers} teachers: the t⁻³ law is for one"
         return Law(NONE, why, setting="teachers")
+    if config.output == "trained":
+        if config.n == 1:
+            return Law(EXPONENTIAL, "one student, its output weight trained too",
+                       setting="output")  # fmt: skip
+        why = "trained output weights: t⁻³ is proved for aᵢ = 1, here it is measured"
+        return Law(NONE, why, setting="output")
     if config.n == 1:
         return Law(EXPONENTIAL, "one student: exponential (Yehudai & Shamir 2020)")
     return Law(POWER, "n ≥ 2 students: Θ(t⁻³) (Xu & Du 2023)", -3.0)
@@ -206,7 +220,9 @@ def _per_student(config, law: Law, frame) -> dict[str, str]:
             "potential": "Z is defined for one teacher: instead, each student's "
             "nearest teacher over time, i.e. who carries whom.",
         }
-    proved = config.activation == "relu" and config.optimizer == "gd"
+    proved = (config.activation, config.optimizer, config.output) == (
+        "relu", "gd", "fixed"
+    )  # fmt: skip
     if n == 1:
         return {
             "angles": "One student turns straight to the teacher: θ₁ → 0 exponentially.",
@@ -245,7 +261,7 @@ def _per_student(config, law: Law, frame) -> dict[str, str]:
 
 def captions(trajectory) -> dict[str, str]:
     """Chart name -> its caption for this run (loss, inv_cbrt, angles, balance,
-    norms, potential, geometry)."""
+    norms, potential, geometry; output and balancedness with a trained layer)."""
     config = trajectory.config
     law = tail_law(config, trajectory.status)
     geometry = (
@@ -260,9 +276,11 @@ def captions(trajectory) -> dict[str, str]:
         "inv_cbrt": _inv_cbrt(config, law),
         **_per_student(config, law, trajectory.metrics),
     }
-    return {name: _with_claim(name, text) for name, text in words.items()} | {
-        "geometry": geometry
-    }
+    return (
+        {name: _with_claim(name, text) for name, text in words.items()}
+        | {"geometry": geometry}
+        | (output_layer_captions(trajectory) if config.output == "trained" else {})
+    )
 
 
 def _with_claim(name: str, text: str) -> str:

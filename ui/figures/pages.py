@@ -12,10 +12,12 @@ from neuronlab.analysis.studies import CONTROL
 from ui.figures import (
     angles_figure,
     balance_figure,
+    balancedness_figure,
     geometry_figure,
     inverse_cube_root_figure,
     loss_figure,
     norms_figure,
+    output_weights_figure,
     potential_figure,
 )
 from ui.figures.captions import tail_law
@@ -70,6 +72,9 @@ def explore_figures(
         "norms": norms_figure(frame, config),
         "potential": potential_figure(frame, config, law),
     }
+    if config.output == "trained":  # the second layer's own two charts
+        charts["output"] = output_weights_figure(frame, config)
+        charts["balancedness"] = balancedness_figure(frame, config)
     if shown.coords is not None:  # the player's frames: the HTML download plays too
         coords, steps = shown.coords, shown.steps
         charts["geometry"] = geometry_figure(coords, steps, config, follow, animate)

@@ -106,3 +106,65 @@ def norms_figure(frame: pd.DataFrame, config):
         revision_key(config),
         rows=legend_rows(n + 2) if show_student_legend(n) else 0,
     )
+
+
+def output_weights_figure(frame: pd.DataFrame, config):
+    """aᵢ(t), the trained output weights (from aᵢ(0) = 1), log time."""
+    fig = go.Figure()
+    add_students(fig, frame, "a", config.n, False)
+    fig.add_hline(
+        y=1,
+        line={"color": PREDICTED, "dash": "dash", "width": 1.5},
+        showlegend=True,
+        name="fixed a = 1 (paper)",
+    )
+    set_axes(fig, config, True, False, "a<sub>i</sub>")
+    return style(
+        fig,
+        "Output weights a<sub>i</sub>",
+        revision_key(config),
+        rows=legend_rows(config.n + 1) if show_student_legend(config.n) else 1,
+    )
+
+
+def balancedness_figure(frame: pd.DataFrame, config):
+    """aᵢ² − ‖wᵢ‖² over time, on a linear axis at least ±0.05 wide: a conserved
+    value (the flow's, to ~1e-15) is drawn flat, not as magnified rounding."""
+    fig = go.Figure()
+    add_students(fig, frame, "balancedness", config.n, False)
+    values = frame.filter(like="balancedness_").to_numpy(float)
+    middle = 0.5 * (np.nanmax(values) + np.nanmin(values))
+    half = max(0.05, 0.6 * (np.nanmax(values) - np.nanmin(values)))
+    set_axes(fig, config, True, False, "a<sub>i</sub>² − ‖w<sub>i</sub>‖²")
+    fig.update_yaxes(range=[middle - half, middle + half])
+    return style(
+        fig,
+        "Balancedness a<sub>i</sub>² − ‖w<sub>i</sub>‖²",
+        revision_key(config),
+        rows=_student_rows(config.n),
+    )
+
+
+def output_layer_captions(trajectory) -> dict[str, str]:
+    """The captions of the two charts above (Explore, a trained layer): what
+    is conserved, and by what (ui.figures.captions.captions adds them)."""
+    config, frame = trajectory.config, trajectory.metrics
+    gaps = frame.filter(like="balancedness_")
+    drift = float((gaps - gaps.iloc[0]).abs().max().max())
+    if config.method == "flow":
+        kept = f"gradient flow conserves it exactly; here it moved by {drift:.1e}, "
+        kept += "the ODE solver's tolerance"
+    elif config.optimizer == "gd":
+        kept = (
+            "a GD step changes it by η²((∂L/∂aᵢ)² − ‖∂L/∂wᵢ‖²) (the first-order "
+            f"terms cancel): conserved only approximately, here it moved by {drift:.2g}"
+        )
+    else:
+        kept = f"{config.optimizer} does not conserve it (only the flow does); here "
+        kept += f"it moved by {drift:.2g}"
+    return {
+        "output": "Each student's output weight aᵢ(t), trained from aᵢ(0) = 1 "
+        "(dashed: the paper's fixed a = 1). The network depends on aᵢwᵢ only, so "
+        "the charts above show the effective students uᵢ = aᵢwᵢ.",
+        "balancedness": f"aᵢ² − ‖wᵢ‖² (Du, Hu & Lee 2018's balancedness): {kept}.",
+    }

@@ -75,6 +75,11 @@ def _setting(config, setting: str) -> str:
         "It rescales each direction by its curvature, so the flat directions that "
         "make GD slow for n ≥ 2 (Phases: the Hessian's small eigenvalues) are no "
         "longer slow. The t⁻³ law is GD's, not the problem's.",
+        "output": "**Trained output weights aᵢ: the paper fixes aᵢ = 1.** For ReLU "
+        "aᵢ[wᵢᵀx]₊ = [(aᵢwᵢ)ᵀx]₊, so the network is the paper's in uᵢ = aᵢwᵢ, and "
+        "gradient flow conserves aᵢ² − ‖wᵢ‖²; no paper we know proves the rate. "
+        "Read the measured local exponent below (−3 would be the paper's law) and "
+        "the Beyond page's question 6.",
         "optimizer": f"**{OPTIMISERS.get(config.optimizer, config.optimizer)}: the "
         "paper's t⁻³ is plain GD's law; this optimiser's rate is open.** Read the "
         "measured local exponent below (−3 would be GD's law).",

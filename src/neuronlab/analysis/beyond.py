@@ -164,6 +164,61 @@ def constants(runs: list[Run]) -> pd.DataFrame:
     )
 
 
+def layers(runs: list[Run]) -> pd.DataFrame:
+    """constants (C of L ~ C t^-3) plus, per arm, C over C of the fixed layer
+    with the same n, the output weights a_i at the end (smallest and largest
+    over students and seeds) and the largest drift of a_i^2 - |w_i|^2 from its
+    start (gradient flow conserves it; GD only approximately): NaN for a fixed
+    layer."""
+    table = constants(runs).drop(columns="C / C of the first")
+    exponential = [
+        _median(_linear_rate(r) for r in mine) for mine in by_arm(runs).values()
+    ]
+    table = table.assign(**{"linear rate −d ln L/dt (n = 1)": exponential})
+    fixed = {
+        mine[0].config.n: c
+        for mine, c in zip(by_arm(runs).values(), table["C = L·t³ (last decade)"],
+                           strict=True)
+        if mine[0].config.output == "fixed"
+    }  # fmt: skip
+    ratio, low, high, drift = [], [], [], []
+    for mine, c, tail in zip(by_arm(runs).values(), table["C = L·t³ (last decade)"],
+                             table["tail"], strict=True):  # fmt: skip
+        # At the floor (n = 1) L t^3 is rounding, not a constant of a law.
+        law = tail == "power law"
+        ratio.append(c / fixed.get(mine[0].config.n, np.nan) if law else np.nan)
+        a = [r.frame.filter(regex=r"^a_\d+$").iloc[-1] for r in mine]
+        gaps = [r.frame.filter(like="balancedness_") for r in mine]
+        low.append(min((x.min() for x in a if len(x)), default=np.nan))
+        high.append(max((x.max() for x in a if len(x)), default=np.nan))
+        drift.append(
+            max((float((g - g.iloc[0]).abs().max().max()) for g in gaps if g.size),
+                default=np.nan)
+        )  # fmt: skip
+    return table.assign(
+        **{
+            "C / C of fixed a (same n)": ratio,
+            "final a: min": low,
+            "final a: max": high,
+            "max drift of aᵢ² − ‖wᵢ‖²": drift,
+        }
+    )
+
+
+def _linear_rate(run: Run) -> float:
+    """-d ln L / dt fitted where L falls from 1e-3 L(0) to 1e6 x the rounding
+    floor: a rate where the loss falls exponentially (n = 1), NaN where its
+    tail is a power law (it never reaches the floor)."""
+    if tail_kind(run) != "at the floor":
+        return float("nan")
+    frame, start = run.frame, run.frame.loss.iloc[0]
+    floor = FLOOR.get(run.config.activation, EXACT_FLOOR) * start
+    part = frame[(frame.loss < 1e-3 * start) & (frame.loss > 1e6 * floor)]
+    if len(part) < 3:
+        return float("nan")
+    return float(-np.polyfit(part.time, np.log(part.loss), 1)[0])
+
+
 def _in_band(run: Run) -> bool:
     last, n, v = run.frame.iloc[-1], run.config.n, run.config.teacher_norm
     return bool(v / (4 * n) <= last.norm_min and last.norm_max <= 4 * v / n)

@@ -13,6 +13,7 @@ from neuronlab.analysis.beyond import (
     Experiment,
     balance,
     constants,
+    layers,
     rates,
     spurious,
 )
@@ -81,6 +82,17 @@ def _stepsize_arms(n: int, d: int, sigma: float, steps: int):
             )
             for eta in etas
         ),
+    )
+
+
+def _output_arms(d: int, sigma: float, eta: float, steps: int):
+    """n = 1, 2, 3, each with output weights fixed at 1 (the paper's) and
+    trained from a_i = 1 by the same GD."""
+    base = RunConfig(d=d, sigma=sigma, eta=eta, steps=steps)
+    return tuple(
+        Arm(f"n = {n}, {output} a", base.replace(n=n, output=output))
+        for n in (1, 2, 3)
+        for output in ("fixed", "trained")
     )
 
 
@@ -156,6 +168,19 @@ EXPERIMENTS = {
             {"n": 3, "d": 10, "sigma": 0.1, "steps": 100_000},
             seeds=3,
             measure=constants,
+            guides=((-3.0, "t⁻³"),),
+        ),
+        Experiment(
+            "output",
+            _output_arms,
+            # t = 1e4, as the step size's: the n >= 2 tails sit near L ~ 1e-12.
+            {"d": 10, "sigma": 0.1, "eta": 0.1, "steps": 100_000},
+            seeds=3,
+            measure=layers,
+            extras=(
+                *(f"a_{i}" for i in (1, 2, 3)),
+                *(f"balancedness_{i}" for i in (1, 2, 3)),
+            ),
             guides=((-3.0, "t⁻³"),),
         ),
     )

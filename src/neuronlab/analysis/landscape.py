@@ -23,8 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.optimize
 
+from neuronlab.analysis import trained_point
 from neuronlab.analysis.complement import full_spectrum, span
 from neuronlab.blas import one_blas_thread
+from neuronlab.models.kernels import teacher_rows
+from neuronlab.models.output import trained_gradient, trained_loss
 from neuronlab.models.population import (
     population_gradient,
     population_hessian,
@@ -50,7 +53,9 @@ class CriticalPoint:
     "degenerate" (index 0 and zero modes: the second-order test cannot decide),
     or "not critical" (grad_norm above CRITICAL: Newton did not converge here).
     iterations : Newton steps taken.  moved : |W - start| (Frobenius): small
-    for a polish, large where the trust region had to look further."""
+    for a polish, large where the trust region had to look further.
+    a : (n,) trained output weights (then eigenvalues has n d + n entries and
+    grad_norm covers (W, a): neuronlab.analysis.trained_point), else None."""
 
     W: np.ndarray
     v: np.ndarray
@@ -65,6 +70,7 @@ class CriticalPoint:
     kind: str
     iterations: int
     moved: float = 0.0
+    a: np.ndarray | None = None
 
     @property
     def smallest(self) -> float:
@@ -116,9 +122,7 @@ def _newton(W, gradient, hessian, iterations: int):
     return W, iterations
 
 
-def _checked(W, v, activation, alpha, a) -> tuple[np.ndarray, np.ndarray]:
-    if a is not None:
-        raise ValueError("trained output weights are not in this engine yet")
+def _checked(W, v, activation, alpha) -> tuple[np.ndarray, np.ndarray]:
     W = np.array(W, dtype=np.float64)
     v = np.array(v, dtype=np.float64)
     population_loss(W, v, activation, alpha)  # validates shapes and names
@@ -131,31 +135,62 @@ def critical_point(
     W, v, *, activation="relu", alpha=0.0, a=None, iterations=100
 ) -> CriticalPoint:
     """Polish W (n, d) to a critical point of L for teachers v (d,) or (m, d)
-    and classify it (module docstring). `a` (trained output weights) is refused."""
-    W, v = _checked(W, v, activation, alpha, a)
+    and classify it (module docstring). `a` (n,) > 0: trained output weights,
+    polished with W (the student sum_i a_i s(w_i.x); a homogeneous activation)."""
+    if a is not None:
+        return _trained(W, v, a, activation, alpha, iterations)
+    W, v = _checked(W, v, activation, alpha)
     reduced = span(W, v)
     gradient, hessian = _problem(reduced.v, activation, alpha)
+    polished, taken = _polish(reduced.W, gradient, hessian, iterations, v)
+    cp = classify(polished @ reduced.basis.T, v, activation, alpha, taken)
+    return dataclasses.replace(cp, moved=float(np.linalg.norm(cp.W - W)))
+
+
+def _polish(start, gradient, hessian, iterations, v):
     with one_blas_thread():
-        polished, taken = _newton(reduced.W, gradient, hessian, iterations)
+        polished, taken = _newton(start, gradient, hessian, iterations)
         if np.linalg.norm(gradient(polished)) > CRITICAL * _scale(v):
             # Far from a critical point plain Newton stalls; the trust region
             # gets near one (it may slide along flat valleys, so it comes second).
-            start = _trust_region(reduced.W, gradient, hessian)
+            start = _trust_region(start, gradient, hessian)
             polished, taken = _newton(start, gradient, hessian, iterations)
-    cp = classify(polished @ reduced.basis.T, v, activation, alpha, taken)
-    return dataclasses.replace(cp, moved=float(np.linalg.norm(cp.W - W)))
+    return polished, taken
+
+
+def _trained(W, v, a, activation, alpha, iterations) -> CriticalPoint:
+    """critical_point in (W, a): Newton on x = [W in the span, a]."""
+    W, v, a = trained_point.checked(W, v, a, activation)
+    reduced = span(W, v)
+    (n, k), V = reduced.W.shape, teacher_rows(reduced.v)
+    gradient, hessian = trained_point.problem(V, n, k, activation, alpha)
+    start = np.r_[reduced.W.ravel(), a]
+    x, taken = _polish(start, gradient, hessian, iterations, v)
+    polished, a_polished = x[: n * k].reshape(n, k) @ reduced.basis.T, x[n * k :]
+    cp = classify(polished, v, activation, alpha, taken, a=a_polished)
+    moved = float(np.linalg.norm(np.r_[(cp.W - W).ravel(), a_polished - a]))
+    return dataclasses.replace(cp, moved=moved)
 
 
 def _scale(v) -> float:
     return max(1.0, float((v * v).sum()))
 
 
-def classify(W, v, activation="relu", alpha=0.0, iterations=0) -> CriticalPoint:
-    """The CriticalPoint at W (n, d) as given, without polishing."""
-    W, v = _checked(W, v, activation, alpha, None)
-    loss = population_loss(W, v, activation, alpha)
-    grad_norm = float(np.linalg.norm(population_gradient(W, v, activation, alpha)))
-    values = full_spectrum(W, v, activation, alpha).values
+def classify(W, v, activation="relu", alpha=0.0, iterations=0, a=None) -> CriticalPoint:
+    """The CriticalPoint at W (n, d) (and output weights a (n,)) as given,
+    without polishing."""
+    if a is None:
+        W, v = _checked(W, v, activation, alpha)
+        loss = population_loss(W, v, activation, alpha)
+        gradient = population_gradient(W, v, activation, alpha)
+        values = full_spectrum(W, v, activation, alpha).values
+    else:
+        W, v, a = trained_point.checked(W, v, a, activation)
+        loss = trained_loss(W, a, v, activation, alpha)
+        gradient = np.r_[*(g.ravel() for g in trained_gradient(W, a, v, activation,
+                                                                alpha))]  # fmt: skip
+        values = trained_point.spectrum(W, a, v, activation, alpha)
+    grad_norm = float(np.linalg.norm(gradient))
     tolerance = ZERO * max(1.0, float(np.abs(values).max()))
     index = int((values < -tolerance).sum())
     nullity = int((np.abs(values) <= tolerance).sum())
@@ -169,7 +204,7 @@ def classify(W, v, activation="relu", alpha=0.0, iterations=0) -> CriticalPoint:
         kind = "local minimum" if nullity == 0 else "degenerate"
     return CriticalPoint(
         W, v, activation, alpha, loss, grad_norm, values, index, nullity,
-        tolerance, kind, iterations,
+        tolerance, kind, iterations, a=a,
     )  # fmt: skip
 
 

@@ -94,16 +94,31 @@ def metrics_frame(
     v: np.ndarray,
     empirical_loss: np.ndarray | None = None,
     diagnostics: dict[str, np.ndarray] | None = None,
+    a: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One row per record: W (R, n, k), v (k,) one teacher or (m, k); derived
     rates last (record_row's columns for one teacher, teacher_row's for m).
+
+    a : (R, n) trained output weights, or None (fixed at 1). With them the
+    network is sum_i s(u_i.x), u_i = a_i w_i (a_i > 0, positive homogeneity),
+    so the paper's quantities (angles, h, H, norms, z, Z) are those of the
+    effective students u_i, comparable with a fixed layer's; the frame adds
+    a_i and balancedness_i = a_i^2 - |w_i|^2, which gradient flow conserves
+    (Du, Hu & Lee 2018).
 
     local_exponent = d log L / d log t (centred differences on the log grid);
     log_eta_t_loss = ln L / ln t, the paper's Figure 1 right (t = eta T for GD).
     diagnostics : the optimiser's own columns, (R,) each, appended last.
     """
     row = record_row if v.ndim == 1 else teacher_row
-    frame = pd.DataFrame([row(Wr, v) for Wr in W])
+    effective = W if a is None else a[:, :, None] * W
+    frame = pd.DataFrame([row(Wr, v) for Wr in effective])
+    if a is not None:
+        gap = a**2 - np.einsum("rik,rik->ri", W, W)
+        for i in range(a.shape[1]):
+            frame[f"a_{i + 1}"] = a[:, i]
+        for i in range(a.shape[1]):
+            frame[f"balancedness_{i + 1}"] = gap[:, i]
     frame.insert(0, "step", steps)
     frame.insert(1, "time", time)
     frame.insert(2, "loss", loss)

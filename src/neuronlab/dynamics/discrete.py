@@ -18,7 +18,7 @@ from neuronlab.dynamics.state import (
     divergence_bound,
     step_through_grid,
 )
-from neuronlab.models import kernels
+from neuronlab.models import kernels, output
 from neuronlab.models.reduction import reduce
 from neuronlab.models.registry import model_of, workspace
 from neuronlab.optim.optimizers import OPTIMIZERS
@@ -35,15 +35,27 @@ class StepMemory:
     samples: np.ndarray | None = None
 
 
-def _record(config, step, X, W, v, samples, work, diagnostics=None) -> Record:
-    """The record of W (X = [W; V], `work` its workspace) at `step`."""
+def _record(config, step, X, W, v, samples, work, diagnostics=None, a=None) -> Record:
+    """The record of W (X = [W; V], `work` its workspace, whose signs hold the
+    output weights a (n,) of a trained layer) at `step`."""
     model = model_of(config)
     loss = model.loss(X, *work)
     empirical = float("nan")
     if samples is not None:
         V = kernels.teacher_rows(v)
-        empirical = empirical_loss(model, W, V, samples, config.alpha)
-    return Record(step, config.eta * step, W, loss, empirical, diagnostics or {})
+        empirical = empirical_loss(model, W, V, samples, config.alpha, a)
+    return Record(step, config.eta * step, W, loss, empirical, diagnostics or {}, a)
+
+
+def trained(config) -> bool:
+    return config.output == "trained"
+
+
+def _outer(config, W, a):
+    """The loop's output-layer argument (neuronlab.models.output)."""
+    if a is None:
+        return output.fixed_output()
+    return output.trained_output(W, a, model_of(config).degree)
 
 
 def start_reduced(config, W0: np.ndarray, v: np.ndarray) -> RunState:
@@ -69,9 +81,15 @@ def start_samples(config, W0: np.ndarray, v: np.ndarray) -> RunState:
 
 
 def _start(config, basis, W, v, bound, samples) -> RunState:
+    """Step 0; a trained output layer starts at a_i = 1, so its first record is
+    the fixed layer's."""
     work = workspace(config, *W.shape)
-    first = _record(config, 0, kernels.stack(W, v), W.copy(), v, samples, work)
-    arrays = OPTIMIZERS[config.optimizer].arrays(config, W)
+    a = np.ones(len(W)) if trained(config) else None
+    first = _record(config, 0, kernels.stack(W, v), W.copy(), v, samples, work,
+                    a=None if a is None else a.copy())  # fmt: skip
+    # The optimiser's state has the shape of what it moves: W, or P = [W | a].
+    moved = W if a is None else _outer(config, W, a)[0]
+    arrays = OPTIMIZERS[config.optimizer].arrays(config, moved)
     return RunState(
         config=config,
         basis=basis,
@@ -81,6 +99,7 @@ def _start(config, basis, W, v, bound, samples) -> RunState:
         time=0.0,
         records=(first,),
         memory=StepMemory(bound, arrays, samples),
+        a=a,
     )
 
 
@@ -92,6 +111,9 @@ def advance_steps(state: RunState, max_steps: int, deadline: float) -> RunState:
     X = kernels.stack(state.W, state.v)
     n, k = state.W.shape
     work = workspace(config, n, k)
+    outer = _outer(config, state.W, state.a)
+    if state.a is not None:
+        work[0][:n] = state.a  # the signs: the loss and gradient of a sum a_i s(.)
     if memory.samples is None:
         data = no_samples(k)
     else:
@@ -100,12 +122,15 @@ def advance_steps(state: RunState, max_steps: int, deadline: float) -> RunState:
 
     def run_steps(step, count):
         bound = memory.bound
-        return optimizer.take_steps(config, X, data, step, arrays, count, bound, work)
+        return optimizer.take_steps(config, X, data, step, arrays, count, bound,
+                                    work, outer)  # fmt: skip
 
     def snapshot(step):
         W = X[:n].copy()
+        a = None if state.a is None else work[0][:n].copy()
         notes = optimizer.diagnostics(config, X, data, step, arrays, work)
-        return W, _record(config, step, X, W, state.v, memory.samples, work, notes)
+        record = _record(config, step, X, W, state.v, memory.samples, work, notes, a)
+        return W, record
 
     state = step_through_grid(state, max_steps, deadline, run_steps, snapshot)
     kept = tuple(a.copy() for a in arrays)

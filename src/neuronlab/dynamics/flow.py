@@ -23,6 +23,7 @@ from scipy.integrate import Radau
 
 from neuronlab.dynamics.state import Record, RunState
 from neuronlab.models import kernels
+from neuronlab.models.output import trained_hessian
 from neuronlab.models.registry import model_of, workspace
 
 RTOL = 1e-10
@@ -61,6 +62,8 @@ def _restarts(config) -> np.ndarray:
 
 
 def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
+    if state.a is not None:
+        return trained_solver(state, t_next, first_step)
     n, k = state.W.shape
     config, model = state.config, model_of(state.config)
     X = kernels.stack(state.W, state.v)
@@ -76,6 +79,11 @@ def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
         hessian = model.hessian(y.reshape(n, k), teachers, config.alpha)
         return -np.exp(s) * hessian
 
+    return _radau(state, rhs, jac, state.W.ravel(), t_next, first_step)
+
+
+def _radau(state, rhs, jac, y0, t_next, first_step) -> Radau:
+
     s_now = float(np.log1p(state.time))
     s_next = float(np.log1p(t_next))
     if first_step is not None:
@@ -83,13 +91,65 @@ def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
     return Radau(
         rhs,
         s_now,
-        state.W.ravel(),
+        y0,
         s_next,
         rtol=RTOL,
         atol=ATOL * float(np.linalg.norm(state.v)),
         jac=jac,
         first_step=first_step,
     )
+
+
+def trained_solver(state: RunState, t_next: float, first_step) -> Radau:
+    """The flow of W and a together, y = [W (n k), a (n)]: d/dt (w_i, a_i) =
+    -(a_i g_i, w_i . g_i / p) (neuronlab.models.output); its Jacobian is the
+    Hessian in (W, a) where every a_i > 0, else central differences of the
+    exact gradient (a_i can only cross 0 from a start with |w_i(0)| >= 1)."""
+    n, k = state.W.shape
+    config, model = state.config, model_of(state.config)
+    X = kernels.stack(state.W, state.v)
+    work = workspace(config, n, k)
+    teachers = kernels.teacher_rows(state.v)
+    degree = model.degree
+
+    def gradient(y):
+        X[:n] = y[: n * k].reshape(n, k)
+        work[0][:n] = y[n * k :]
+        model.gradient(X, *work)
+        g = work[6]
+        return np.r_[
+            (y[n * k :, None] * g).ravel(), np.einsum("ik,ik->i", X[:n], g) / degree
+        ]
+
+    def jac(s, y):
+        W, a = y[: n * k].reshape(n, k), y[n * k :]
+        if np.all(a > 0):
+            hessian = trained_hessian(W, a, teachers, config.activation, config.alpha)
+        else:
+            hessian = _central_differences(gradient, y)
+        return -np.exp(s) * hessian
+
+    y0 = np.r_[state.W.ravel(), state.a]
+    return _radau(state, lambda s, y: -np.exp(s) * gradient(y), jac, y0, t_next,
+                  first_step)  # fmt: skip
+
+
+def _central_differences(gradient, y: np.ndarray) -> np.ndarray:
+    """The Jacobian of gradient at y by central differences (steps ~ eps^(1/3))."""
+    steps = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(y))
+    columns = []
+    for c, h in enumerate(steps):
+        e = np.zeros_like(y)
+        e[c] = h
+        columns.append((gradient(y + e) - gradient(y - e)) / (2 * h))
+    return np.column_stack(columns)
+
+
+def _unpack(y: np.ndarray, state: RunState):
+    """(W (n, k), a (n,) or None) from the solver's state vector."""
+    n, k = state.W.shape
+    W = y[: n * k].reshape(n, k).copy()
+    return W, (None if state.a is None else y[n * k :].copy())
 
 
 def advance_flow(state: RunState, max_steps: int, deadline: float) -> RunState:
@@ -120,12 +180,17 @@ def advance_flow(state: RunState, max_steps: int, deadline: float) -> RunState:
         if solver.status == "running":  # the deadline passed: resume it next call
             memory = FlowMemory(memory.step, solver)
             break
-        W = solver.y.reshape(state.W.shape).copy()
+        W, a = _unpack(solver.y, state)
         X = kernels.stack(W, state.v)
-        loss = model_of(config).loss(X, *workspace(config, *W.shape))
-        records.append(Record(step, t_next, W, loss))
+        work = workspace(config, *W.shape)
+        if a is not None:
+            work[0][: len(W)] = a
+        loss = model_of(config).loss(X, *work)
+        records.append(Record(step, t_next, W, loss, a=a))
         memory = FlowMemory(solver.t - solver.t_old)
-        state = dataclasses.replace(state, W=W, step=step, time=t_next, memory=memory)
+        state = dataclasses.replace(
+            state, W=W, a=a, step=step, time=t_next, memory=memory
+        )
         if time.perf_counter() >= deadline:
             break
     done = state.step >= config.steps

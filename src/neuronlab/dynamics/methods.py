@@ -32,6 +32,8 @@ class _Entry:
 
 
 def _start_flow(config, W0, v) -> RunState:
+    """The flow starts where GD does (a trained layer's a_i = 1 included) and
+    then carries no optimiser state."""
     return replace(start_reduced(config, W0, v), memory=FlowMemory())
 
 

@@ -58,24 +58,27 @@ def _preactivations(W, V, x, pre):
 
 
 @njit(**KERNEL)
-def _residual(pre, n, act, alpha):
-    """R(x) = sum_i s(w_i.x) - sum_j s(v_j.x) from the preactivations (the first
-    teacher first: ReLU's original order of additions)."""
-    total = -act(pre[n], alpha)[0]
+def _residual(pre, n, act, alpha, weights):
+    """R(x) = sum_i a_i s(w_i.x) - sum_j s(v_j.x) from the preactivations, with
+    weights = (a_1..a_n, -1..-1) (the workspace's signs; a_i = 1 unless the
+    output layer is trained). The first teacher first: ReLU's original order of
+    additions; the weights +-1 multiply exactly, so a fixed layer's numbers are
+    the ones from before they existed."""
+    total = weights[n] * act(pre[n], alpha)[0]
     for j in range(n + 1, pre.shape[0]):
-        total -= act(pre[j], alpha)[0]
+        total += weights[j] * act(pre[j], alpha)[0]
     for i in range(n):
-        total += act(pre[i], alpha)[0]
+        total += weights[i] * act(pre[i], alpha)[0]
     return total
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _residuals(W, V, X, out, act, alpha):
+def _residuals(W, V, X, out, act, alpha, weights):
     """R(x) for each row x of X (S, d)."""
     pre = np.empty(W.shape[0] + V.shape[0])
     for s in range(X.shape[0]):
         _preactivations(W, V, X[s], pre)
-        out[s] = _residual(pre, W.shape[0], act, alpha)
+        out[s] = _residual(pre, W.shape[0], act, alpha, weights)
 
 
 @njit(**KERNEL)
@@ -98,15 +101,17 @@ def batch_bounds(step, m, batch):
 
 
 @njit(**KERNEL)
-def batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha):
+def batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha, weights):
     """G = sum over the batch X[perm[lo:hi]] of R(x) s'(w_i.x) x (eq. 4's
-    integrand; ReLU: 1{w_i.x >= 0}, convention 1{0 >= 0} = 1); pre (n + m,)."""
+    integrand; ReLU: 1{w_i.x >= 0}, convention 1{0 >= 0} = 1); pre (n + m,).
+    With trained output weights this is g_i, dL/dw_i over a_i
+    (neuronlab.models.output)."""
     n, d = W.shape
     G[:] = 0.0
     for s in range(lo, hi):
         x = X[perm[s]]
         _preactivations(W, V, x, pre)
-        residual = _residual(pre, n, act, alpha)
+        residual = _residual(pre, n, act, alpha, weights)
         for i in range(n):
             slope = act(pre[i], alpha)[1]
             if slope != 0.0:
@@ -116,13 +121,13 @@ def batch_gradient_sum(W, V, X, perm, lo, hi, G, pre, act, alpha):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def batch_loss(W, V, X, perm, lo, hi, act, alpha):
+def batch_loss(W, V, X, perm, lo, hi, act, alpha, weights):
     """1/2 mean of R(x)^2 over the batch X[perm[lo:hi]]."""
     pre = np.empty(W.shape[0] + V.shape[0])
     total = 0.0
     for s in range(lo, hi):
         _preactivations(W, V, X[perm[s]], pre)
-        total += _residual(pre, W.shape[0], act, alpha) ** 2
+        total += _residual(pre, W.shape[0], act, alpha, weights) ** 2
     return 0.5 * total / (hi - lo)
 
 
@@ -133,13 +138,15 @@ _ACT = types.FunctionType(ACTIVATION)
 
 
 @njit(**KERNEL)
-def minibatch(X, G, step, offset, data, activation, alpha):
+def minibatch(X, G, step, offset, data, activation, alpha, weights):
     """G = the sum over step's minibatch of R(x) s'(w_i.x) x at X = [W; V]
-    (offset: the step's place in this call); returns the batch's size."""
+    (offset: the step's place in this call; weights: the rows' signs);
+    returns the batch's size."""
     samples, perm, pre, batch, seed = data
     n = G.shape[0]
     lo, hi = batch_window(step, offset, samples.shape[0], batch, seed, perm)
-    batch_gradient_sum(X[:n], X[n:], samples, perm, lo, hi, G, pre, activation, alpha)
+    batch_gradient_sum(X[:n], X[n:], samples, perm, lo, hi, G, pre, activation,
+                       alpha, weights)  # fmt: skip
     return float(hi - lo)
 
 
@@ -154,12 +161,18 @@ def sample_data(samples: np.ndarray, batch: int, seed: int, rows: int) -> tuple:
     return (samples, perm, np.empty(rows), int(batch), int(seed))
 
 
-_RESIDUALS = types.void(C2, C2, C2, types.float64[::1], _ACT, types.float64)
+_RESIDUALS = types.void(C2, C2, C2, C1, _ACT, types.float64, C1)
 
 
-def empirical_loss(model, W, V, X, alpha=0.0) -> float:
-    """1/2 mean of R(x)^2 over every sample (the training loss); V (m, d)."""
+def empirical_loss(model, W, V, X, alpha=0.0, a=None) -> float:
+    """1/2 mean of R(x)^2 over every sample (the training loss); V (m, d);
+    a (n,) the output weights (None: 1)."""
     kernels.typed_kernel(model.activation, ACTIVATION)
     residuals = np.empty(X.shape[0])
-    kernels.typed(_residuals, _RESIDUALS)(W, V, X, residuals, model.activation, alpha)
+    weights = kernels.signs(len(W), len(V))
+    if a is not None:
+        weights[: len(W)] = a
+    kernels.typed(_residuals, _RESIDUALS)(
+        W, V, X, residuals, model.activation, alpha, weights
+    )
     return 0.5 * float(np.mean(residuals**2))

@@ -30,6 +30,7 @@ class Record:
     empirical_loss: float = float("nan")
     # The optimiser's own numbers at this record (neuronlab.optim.optimizers), by column.
     diagnostics: dict = dataclasses.field(default_factory=dict)
+    a: np.ndarray | None = None  # (n,) output weights of a trained layer
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class RunState:
     along v (None for runs in R^d: sgd, adam).  v : (k,) teacher in those
     coordinates.  W : (n, k) current students.  records : the rows recorded so
     far.  status : "running" | "completed" | "diverged".  memory : the method's
-    own typed state (neuronlab.dynamics.methods).
+    own typed state (neuronlab.dynamics.methods).  a : (n,) the output weights
+    of a trained layer (config.output "trained"), else None.
     """
 
     config: RunConfig
@@ -53,6 +55,7 @@ class RunState:
     status: str = "running"
     message: str = ""
     memory: Any = None
+    a: np.ndarray | None = None
 
     @property
     def done(self) -> bool:
@@ -94,7 +97,8 @@ def step_through_grid(
     methods so that they cannot drift.
 
     run_steps(step, n) runs n steps from `step` in place and returns how many it
-    did (fewer means divergence); snapshot(step) returns (W, Record) of the state.
+    did (fewer means divergence); snapshot(step) returns (W, Record) of the state
+    (the record's `a` is the state's too: None for a fixed output layer).
     Where the pieces between clock checks end never changes the result: the
     steps are the same, only the pauses between them move.
     """
@@ -119,9 +123,11 @@ def step_through_grid(
             break
     if status == "running" and step == config.steps:
         status, message = "completed", f"completed {config.steps:,} steps"
+    W, last = snapshot(step)
     return dataclasses.replace(
         state,
-        W=snapshot(step)[0],
+        W=W,
+        a=last.a,
         step=step,
         time=config.eta * step,
         records=state.records + tuple(records),

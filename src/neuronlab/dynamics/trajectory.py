@@ -24,6 +24,8 @@ class Trajectory:
     status : "completed" | "diverged" | "stopped"; message says why.
     diagnostics : the optimiser's own numbers per record, (R,) each by column
     (neuronlab.optim.optimizers: e.g. gn_lambda, adam_mean_step); empty for plain GD.
+    a : (R, n) the output weights of a trained layer (config.output "trained")
+    at each record, recorded with W; None when they are fixed at 1.
     """
 
     config: RunConfig
@@ -37,6 +39,7 @@ class Trajectory:
     message: str
     empirical_loss: np.ndarray | None = None
     diagnostics: dict = field(default_factory=dict)
+    a: np.ndarray | None = None
 
     @classmethod
     def from_records(cls, state, status: str, message: str) -> "Trajectory":
@@ -63,7 +66,13 @@ class Trajectory:
             message=message,
             empirical_loss=empirical,
             diagnostics=diagnostics,
+            a=None if records[0].a is None else np.stack([r.a for r in records]),
         )
+
+    @property
+    def final_a(self) -> np.ndarray | None:
+        """Output weights (n,) at the last record (None: fixed at 1)."""
+        return None if self.a is None else self.a[-1]
 
     def weights(self, index: int) -> np.ndarray:
         """Students (n, d) at record `index`, in the original coordinates."""
@@ -108,4 +117,5 @@ class Trajectory:
             self.v_coords,
             self.empirical_loss,
             self.diagnostics,
+            self.a,
         )

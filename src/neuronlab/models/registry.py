@@ -39,6 +39,9 @@ class Model:
     gauss_newton: (
         Callable  # matrix(X, *work, out): neuronlab.models.kernels.GAUSS_NEWTON
     )
+    # p of s(c z) = c^p s(z) for c > 0 (0: none): what a trained output layer
+    # and a split student need (neuronlab.models.output).
+    degree: int = 0
 
 
 MODELS: dict[str, Model] = {
@@ -50,6 +53,7 @@ MODELS: dict[str, Model] = {
         relu.relu_hessian,
         "subgradient with 1{0 >= 0} = 1: grad_i = 1/2 (sum_{j!=i} w_j - sum_j v_j)",
         relu.relu_matrix,
+        degree=1,
     ),
     "leaky_relu": Model(
         "leaky_relu",
@@ -59,6 +63,7 @@ MODELS: dict[str, Model] = {
         leaky.leaky_hessian,
         "s'(0) = 1 (right derivative): grad_i = 1/2 (1 + alpha) r",
         relu.relu_matrix,
+        degree=1,
     ),
     "erf": Model(
         "erf",
@@ -78,6 +83,7 @@ MODELS: dict[str, Model] = {
         quadratic.quadratic_hessian,
         "smooth and stationary: grad_i = 0, a zero student stays at zero",
         quadratic.quadratic_matrix,
+        degree=2,
     ),
 }
 

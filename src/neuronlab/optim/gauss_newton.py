@@ -49,7 +49,8 @@ def _loss(X, data, lo, hi, loss, activation, work):
     if samples.shape[0] == 0:
         return loss(X, *work)
     n = work[6].shape[0]
-    return batch_loss(X[:n], X[n:], samples, perm, lo, hi, activation, work[9][0])
+    return batch_loss(X[:n], X[n:], samples, perm, lo, hi, activation, work[9][0],
+                      work[0])  # fmt: skip
 
 
 @njit(**_NUMPY)

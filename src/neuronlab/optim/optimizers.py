@@ -46,14 +46,16 @@ class Optimizer:
     diagnostics: Callable = lambda *args: {}
     run: Callable | None = None
 
-    def take_steps(self, config, X, data, start, arrays, count, bound, work) -> int:
+    def take_steps(self, config, X, data, start, arrays, count, bound, work,
+                   outer=None) -> int:  # fmt: skip
         """Up to `count` steps from step `start` on X's students in place: the
-        steps done (fewer: the guard refused the next)."""
+        steps done (fewer: the guard refused the next). outer : a trained
+        output layer's (P, GP, p) (neuronlab.models.output), None: fixed."""
         if self.run is not None:
             return self.run(config, X, data, start, arrays, count, bound, work)
         state, scalars = arrays
         return loop.run(X, start, count, bound, data, MODELS[config.activation],
-                        self.rule, state, scalars, work)  # fmt: skip
+                        self.rule, state, scalars, work, outer)  # fmt: skip
 
 
 def _arrays(size: int, *scalars: float, previous: bool = False) -> Callable:
