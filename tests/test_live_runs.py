@@ -106,7 +106,9 @@ def test_the_calibrated_estimate_is_within_2x_of_a_measured_run(registry):
         f"{cost.seconds(config):.2f} s, measured {took:.2f} s"
     )
     assert took / 2 < cost.seconds(config) < 2 * took
-    assert tasks.COST.seconds(config) == pytest.approx(took, rel=1.0)
+    # The app's own COST also carries this session's earlier runs, each timed
+    # under whatever load it met: a looser bound.
+    assert took / 3 < tasks.COST.seconds(config) < 3 * took
 
 
 def test_after_continue_the_time_left_is_the_resumed_runs_own(registry):
@@ -173,8 +175,10 @@ def test_compare_and_phases_show_progress_with_a_time_left(registry, view):
     assert len(seen) >= 3
     assert seen == sorted(seen)
     assert 0 < seen[-1] < 1
+    # A slow machine may put the end past the cap: then the cap's time is the left.
+    left = r"about (\d+) s left|the \d+ s cap stops it in about (\d+) s"
     seconds = [
-        int(m[1]) for t in texts if (m := re.fullmatch(r"about (\d+) s left", t))
+        int(m[1] or m[2]) for t in texts if (m := re.fullmatch(left, t))
     ]
     assert seconds, texts
     assert all(s > 0 for s in seconds[:-1])
