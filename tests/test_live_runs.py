@@ -177,8 +177,6 @@ def test_compare_and_phases_show_progress_with_a_time_left(registry, view):
     assert 0 < seen[-1] < 1
     # A slow machine may put the end past the cap: then the cap's time is the left.
     left = r"about (\d+) s left|the \d+ s cap stops it in about (\d+) s"
-    seconds = [
-        int(m[1] or m[2]) for t in texts if (m := re.fullmatch(left, t))
-    ]
+    seconds = [int(m[1] or m[2]) for t in texts if (m := re.fullmatch(left, t))]
     assert seconds, texts
     assert all(s > 0 for s in seconds[:-1])
