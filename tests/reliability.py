@@ -22,12 +22,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CREATED,
-    serve,
-)
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.test_browser_links import CREATED
 from tests.ws_client import Visit, visits
 from ui.run_fields import LIMITS
 

@@ -132,11 +132,12 @@ def test_divergence_shows_a_banner_with_the_step_size_hint():
     assert charts(at) == 8  # the hero and the seven charts of the run
 
 
-def test_a_third_live_run_waits_visibly_for_a_slot():
+def test_a_run_past_the_live_slots_waits_visibly_for_one():
     runs = job_registry()
-    long = [RunConfig(n=3, d=4, steps=10**8, seed=s) for s in (101, 102)]
+    slots = range(101, 101 + runs.limits.max_live)
+    long = [RunConfig(n=3, d=4, steps=10**8, seed=s) for s in slots]
     busy = [runs.submit(tasks.run(config)) for config in long]
-    at = open_page(steps="100000000", seed="103")
+    at = open_page(steps="100000000", seed=str(slots.stop))
     assert not at.exception
     assert any("Waiting for a free slot" in i.value for i in at.info)
     for job in busy:

@@ -107,9 +107,10 @@ def test_compare_and_phases_show_progress_and_return_while_they_compute(page, qu
 @pytest.mark.parametrize(
     "page", ["views/explore.py", "views/compare.py", "views/phases.py"]
 )
-def test_a_page_opened_while_two_jobs_run_shows_waiting_then_a_reason(page):
+def test_a_page_opened_while_every_slot_computes_shows_waiting_then_a_reason(page):
     registry = job_registry()
-    busy = [registry.submit(tasks.run(BUSY.replace(seed=s))) for s in (7, 8)]
+    slots = range(7, 7 + registry.limits.max_live)
+    busy = [registry.submit(tasks.run(BUSY.replace(seed=s))) for s in slots]
     # A view no other test computed: nothing of it is in the server's cache.
     query = {"steps": "100000000", "seed": "4242"}
     query = {"d": "7", "seeds": "2", "steps": "5000"} if "compare" in page else query

@@ -2,6 +2,8 @@
 memory. Real engine, tiny configs, except where a slow single step is the point."""
 
 import gc
+import os
+import sys
 import threading
 import time
 import weakref
@@ -13,7 +15,15 @@ from neuronlab import RunConfig, simulate
 from neuronlab.analysis.studies import seed_band
 from tests.polling import wait_until
 from ui import tasks
-from ui.jobs import FINISHED, RUNNING, WAITING, JobLimits, JobRegistry, Task
+from ui.jobs import (
+    FINISHED,
+    JOB_NICE,
+    RUNNING,
+    WAITING,
+    JobLimits,
+    JobRegistry,
+    Task,
+)
 
 LONG = RunConfig(n=3, d=4, steps=10**8)
 SHORT = RunConfig(n=2, d=3, steps=500)
@@ -52,6 +62,52 @@ def test_at_most_two_live_jobs_and_the_rest_wait_in_order(registry):
     jobs[0].stop()
     wait_until(lambda: jobs[2].phase == RUNNING)
     assert runs.queue_position(jobs[3]) == 1
+
+
+def test_ten_long_runs_all_compute_at_once_and_each_moves(registry):
+    """The app's limits: ten visitors' runs are all live (none queued behind a
+    whole run), and the kernel's scheduler moves every one of them."""
+    runs = registry()  # JobLimits() as the app has them
+    jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(10)]
+    wait_until(lambda: all(j.partial and j.partial.state.step > 0 for j in jobs))
+    assert runs.live_count() == 10
+    assert all(runs.queue_position(j) == 0 for j in jobs)
+    for job in jobs:
+        job.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice")
+def test_a_job_computes_at_a_lower_priority_than_the_server(registry):
+    def nice_here(progress):
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    job = registry().submit(Task("nice", 0.0, nice_here))
+    assert job.wait(10)
+    assert job.result == min(os.getpriority(os.PRIO_PROCESS, 0) + JOB_NICE, 19)
+
+
+def test_live_jobs_share_a_byte_budget_and_a_big_one_runs_alone(registry):
+    runs, release = registry(max_live=5, live_bytes=100), threading.Event()
+
+    def hold(progress):
+        while not release.is_set():
+            progress(0.5)
+            time.sleep(0.01)
+        return True
+
+    first, second = (runs.submit(Task(k, 0.0, hold, held=60)) for k in "ab")
+    wait_until(lambda: first.phase == RUNNING)
+    time.sleep(0.2)
+    assert second.phase == WAITING
+    assert runs.queue_position(second) == 1
+    release.set()
+    assert second.wait(10)
+    assert first.wait(10)
+    release.clear()
+    big = runs.submit(Task("big", 0.0, hold, held=1000))  # alone: it runs
+    wait_until(lambda: big.phase == RUNNING)
+    release.set()
+    assert big.wait(10)
 
 
 def test_stop_keeps_the_records_and_continue_resumes(registry):

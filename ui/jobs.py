@@ -3,11 +3,17 @@
 A `Task` is a cache key, an estimate in seconds and `work(progress) -> result`.
 Work reports `progress(fraction, partial)` at least every ~0.5 s; that call raises
 `Stopped` when the job must end (Stop, the time cap, a page gone), so every cap
-holds within one chunk. At most `max_live` jobs compute at once, the rest wait in
-a FIFO queue; results are cached, bounded in entries and bytes. The app's probes
+holds within one chunk. Up to `max_live` jobs compute at once and share the cores
+(the kernel's scheduler slices them fairly: the compiled loop runs without the
+GIL), each in a thread at a lower priority than the server's own, so a new
+visitor's page is drawn and starts its run while others compute; the rest wait in
+a FIFO queue. Results are cached, bounded in entries and bytes. The app's probes
 keep a job alive while its tab is open, however slow the redraws (no Streamlit).
 """
 
+import contextlib
+import os
+import sys
 import threading
 import time
 import weakref
@@ -22,6 +28,9 @@ import pandas as pd
 from neuronlab.runs.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
+# A job thread's nice value: the server's threads (nice 0, drawing pages, answering
+# websockets) come first; the jobs share what is left equally.
+JOB_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -32,13 +41,20 @@ class Task:
     seconds: float  # estimated compute
     work: Callable[["Job"], Any]
     subject: Any = None  # what it computes (a RunConfig, a plan), for its page
+    held: int = 0  # bytes its work holds while live (records, a run's samples)
 
 
 @dataclass(frozen=True)
 class JobLimits:
     """What keeps one server responsive (the app's values: ui.run_fields.LIMITS)."""
 
-    max_live: int = 2  # jobs computing at once; others wait in a FIFO queue
+    # Jobs computing at once, sharing the cores; others wait in a FIFO queue.
+    # Ten visitors' runs and their n = 1 controls fit.
+    max_live: int = 24
+    # What the live jobs together may hold (Task.held: KBs for most runs, up to
+    # ~110 MB for finite-sample GD at the app's caps); with the cache's bytes,
+    # the memory bound. A job larger than this alone still runs, alone.
+    live_bytes: int = 400 * 2**20
     max_seconds: float = 120.0  # wall clock per job (Continue starts a new one)
     poll_timeout: float = 10.0  # no poll and no open page for this long: stop
     cache_entries: int = 64
@@ -207,6 +223,7 @@ class JobRegistry:
         return bool(probe and job.owner is not None and probe(job.owner))
 
     def _work(self, job: Job) -> None:
+        _lower_priority()
         try:
             if self._wait_for_slot(job):
                 job.result, job.partial = job.task.work(job), None
@@ -234,7 +251,7 @@ class JobRegistry:
                 if reason := self.stop_reason(job):
                     job.reason = reason
                     return False
-                if self._queue[0] is job and len(self._live) < self.limits.max_live:
+                if self._queue[0] is job and self._fits(job):
                     break
                 self._cond.wait(0.5)
             self._queue.popleft()
@@ -244,6 +261,12 @@ class JobRegistry:
             job.phase = RUNNING
             return True
 
+    def _fits(self, job: Job) -> bool:
+        """A free slot, and room in the live jobs' bytes (or nothing else live)."""
+        limits, live = self.limits, self._live
+        held = sum(other.task.held for other in live) + job.task.held
+        return len(live) < limits.max_live and (not live or held <= limits.live_bytes)
+
     def _free(self) -> None:
         """Each second, the ended sessions' finished jobs drop their arrays."""
         while not self._closing.wait(1.0):
@@ -252,3 +275,12 @@ class JobRegistry:
                 if ended and job.finished and not self._alive(job):
                     job.partial = job.result = None
                     job.released = True
+
+
+def _lower_priority() -> None:
+    """This thread at JOB_NICE. Linux keeps a nice value per thread (setpriority
+    of a thread id); elsewhere it would be the whole server's, so nothing."""
+    if sys.platform.startswith("linux"):
+        # A container that forbids it: equal priority, still fair.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICE)

@@ -26,6 +26,11 @@ PNG_3X = {"format": "png", "scale": 3}  # SVG from an "All figures" HTML (html_p
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": PNG_3X}
 PLOTLY_CONFIG["modeBarButtonsToRemove"] = ["select2d", "lasso2d"]
 POLL_SECONDS = 0.75
+# A live page redraws every POLL_SECONDS, or slower when many jobs are live: every
+# redraw builds its figures under the one GIL that all pages share, so ten live
+# pages at 0.75 s would starve the runs and a new visitor's first draw. The
+# slowest stays well inside the registry's poll timeout (10 s).
+POLL_PER_LIVE_JOB, SLOWEST_POLL = 0.25, 3.0
 # Every page's layout (one column when narrow, ...), and classroom mode's on top.
 HERE = Path(__file__).parent
 LAYOUT_CSS, PROJECTOR_CSS = HERE / "layout.css", HERE / "classroom.css"
@@ -124,11 +129,13 @@ def status(job: Job, what: str, done: str = "", left: float | None = None) -> No
     """Waiting (with the queue ahead), or progress: `done` (what is done, else
     "Computing the ...") and the time left (`left` s, else from the progress)."""
     registry = cache.job_registry()
+    limits = registry.limits
     if job.phase == WAITING:
         st.info(
-            f"Waiting for a free slot: {registry.limits.max_live} jobs compute at "
-            f"once on this server; {registry.queue_position(job) - 1} other job(s) "
-            f"ahead of this {what}."
+            f"Waiting for a free slot: this server computes at most "
+            f"{limits.max_live} jobs, holding {limits.live_bytes / 2**20:,.0f} MB, at "
+            f"once; {registry.queue_position(job) - 1} other job(s) ahead of this "
+            f"{what}."
         )
     else:
         done = done or f"Computing the {what}"
@@ -143,8 +150,14 @@ def follow(job: Job, what: str, live=None, finished: bool | None = None) -> bool
     job.touch()
     if job.finished if finished is None else finished:
         return True
-    st.fragment(run_every=POLL_SECONDS)(_poll)(job, what, live)
+    st.fragment(run_every=poll_seconds())(_poll)(job, what, live)
     return False
+
+
+def poll_seconds() -> float:
+    """How often a live page redraws now (POLL_PER_LIVE_JOB)."""
+    live = cache.job_registry().live_count()
+    return min(max(POLL_SECONDS, POLL_PER_LIVE_JOB * live), SLOWEST_POLL)
 
 
 def _poll(job: Job, what: str, live) -> None:

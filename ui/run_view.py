@@ -1,7 +1,7 @@
 """Explore's run on screen: status and progress, the six charts with captions
 (a band over seeds under the loss charts, if given), the data downloads.
 
-While the run is live, a fragment redraws all of it every POLL_SECONDS (touching
+While the run is live, a fragment redraws all of it every page.poll_seconds() (touching
 the job); when the run ends it triggers one full rerun, which draws the page
 statically and stops the timer.
 """

@@ -18,6 +18,7 @@ from neuronlab.analysis.summary import SUMMARY_COLUMNS
 from neuronlab.runs.metered import COST, Live, Meter, Stopped
 from neuronlab.runs.pipeline import summary_row
 from neuronlab.runs.sweep import CONFIG_COLUMNS
+from neuronlab.runs.warmup import estimate_bytes
 from ui.jobs import Job, Task
 from ui.sweep_plan import Ensemble, ensemble_plan  # noqa: F401 (tasks' API)
 
@@ -45,7 +46,8 @@ def run(
     left = 1 - resume_from.progress if resume_from is not None else 1.0
     if steps and config.method != "flow":
         left = min(left, steps / config.steps)
-    return Task(("run", config_key(config)), COST.seconds(config) * left, work, config)
+    seconds, held = COST.seconds(config) * left, estimate_bytes(config)
+    return Task(("run", config_key(config)), seconds, work, config, held)
 
 
 def restore(config: RunConfig, live: Live, reason: str) -> Task:
@@ -71,7 +73,8 @@ def ensemble(plan: Ensemble) -> Task:
         return frames
 
     key = ("seeds", plan.seeds, config_key(plan.config))
-    return Task(key, plan.seconds(), work, plan)
+    # One seed runs at a time; the records kept are SEED_COLUMNS only.
+    return Task(key, plan.seconds(), work, plan, estimate_bytes(plan.config))
 
 
 def compare(ns, seeds: int, **scalars) -> Task:

@@ -108,14 +108,13 @@ def _buttons(state: State, config: RunConfig, estimate: float | None) -> None:
 
 
 def _contrast(config: RunConfig):
-    """The run with the same σ, η, seed and method and n = 1 (or n = 2 for a run
-    of n = 1: ui.figures.pages.contrast_config), when it is a fair contrast (its
-    own small job); its metrics, or None until it is in."""
+    """The job of the run with the same σ, η, seed and method and n = 1 (or n = 2
+    for a run of n = 1: ui.figures.pages.contrast_config), when it is a fair
+    contrast (its own small job); else None."""
     small = contrast_config(config)
     if small is None:
         return None
-    job = page.job(CONTRAST, tasks.run(small), wait=AWAIT_SECONDS)
-    return job.result.metrics if job.result is not None else None
+    return page.job(CONTRAST, tasks.run(small), wait=AWAIT_SECONDS)
 
 
 def _seed_band(live, seeds: int):
@@ -203,7 +202,8 @@ if pending is not None:
 if job is not None:
     band = _seed_band(job, values["seeds"])  # None for one seed
     redraw = st.session_state["explore_redraw_live"]
-    other = _contrast(job.task.subject)
+    contrast = _contrast(job.task.subject)
+    other = contrast.result.metrics if contrast and contrast.result else None
     shown = run_view.trajectory(job)
     subject = job.task.subject
     law = tail_law(subject, shown.status if shown is not None else "completed")
@@ -218,4 +218,7 @@ if job is not None:
             fig = hero_figure(job.result.metrics, subject, other)
             words = hero_caption(job.result.metrics, subject, other)
             page.chart(fig, "explore_hero", words)
+    elif job.result is not None and contrast is not None:
+        with hero:  # the control may end after the run: then the page draws it
+            page.follow(contrast, f"n = {contrast.task.subject.n} control run")
     run_view.draw_run(job, other, redraw, band, finished=state is not State.LIVE)

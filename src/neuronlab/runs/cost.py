@@ -1,7 +1,9 @@
 """What runs cost in this process: neuronlab.estimate_seconds scaled by the measured
-wall time of finished work. The estimate is a fit on one machine; a shared or
-loaded one runs the same steps 2-3x slower (1e7 GD steps at n = 3: estimated
-3.0 s, 7-8 s in the app), and only a measurement here can say so.
+compute of finished work (the working thread's CPU seconds). The estimate is a fit
+on one machine; another may run the same steps 2-3x slower (1e7 GD steps at
+n = 3: estimated 3.0 s, 7-8 s in the app), and only a measurement here can say
+so. CPU seconds, not wall: jobs that share the cores each wait for them, and that
+wait is not what a run costs (a busy server would otherwise refuse short views).
 """
 
 import threading

@@ -5,7 +5,8 @@ A Meter runs configs chunk by chunk (neuronlab.advance with max_seconds), callin
 `progress(share, partial)` after each, where share is the estimated part of the
 whole work done; `progress` may raise Stopped to end the work. The numbers never
 depend on the chunks. COST learns this process's cost per estimated second from
-every chunk (neuronlab.runs.cost).
+every chunk (neuronlab.runs.cost), in the thread's CPU seconds: the compute, not
+the time it waited for a core other jobs were using.
 """
 
 import time
@@ -69,10 +70,10 @@ class Meter:
                 raise Stopped(f"paused at step {state.step:,} (Step)")
             steps = (until or state.config.steps) - state.step
             # From here: progress() may have waited (a caller's queue, a redraw).
-            before, previous = state.progress, time.perf_counter()
+            before, previous = state.progress, time.thread_time()
             state = advance(state, max_steps=steps, max_seconds=CHUNK_SECONDS)
             estimated = weight * (state.progress - before)
-            COST.observe(state.config.method, estimated, time.perf_counter() - previous)
+            COST.observe(state.config.method, estimated, time.thread_time() - previous)
         self.done = start + weight
         return state
 

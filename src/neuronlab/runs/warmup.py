@@ -102,3 +102,11 @@ def _gauss_newton_seconds(config: RunConfig, k: int, batch: int) -> float:
         return 0.0
     size = config.n * k
     return 2e-6 + 0.4e-9 * size**3 / 3 + 5e-9 * size**2 + 1e-9 * batch * size**2
+
+
+def estimate_bytes(config: RunConfig) -> int:
+    """Rough bytes a run holds while it runs: its records of the full (n, d)
+    weights and, for finite-sample GD, its samples x d inputs (1e7 floats = 80 MB)."""
+    records = len(record_steps(config.steps)) * config.n * config.d
+    inputs = config.samples * config.d if config.method == "sgd" else 0
+    return 8 * (records + inputs)
