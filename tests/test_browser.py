@@ -411,7 +411,8 @@ def test_each_caption_links_to_its_claim_on_the_theory_page(warm_server, page):
     assert anchors == {"theorems", "three-phases", "the-potential-z"}
     page.goto(claims[0])
     page.locator("h1").filter(has_text="Theory").wait_for()
-    for anchor in anchors:
+    for anchor in anchors:  # the page draws its sections after its title
+        page.locator(f"[id='{anchor}']").wait_for(state="attached")
         assert page.locator(f"[id='{anchor}']").count() == 1
     no_exception(page)
 

@@ -11,11 +11,11 @@ from tests.test_browser import (
     DRAWN,
     PLOT,
     TIMEOUT_MS,
-    loopback_only,
     no_exception,
     serve,
 )
 from tests.test_browser import pytestmark as browser_marks
+from tests.test_browser_live import loopback_only
 
 pytestmark = [*browser_marks, pytest.mark.slow]
 # Explore's default link: the hero chart and the run's seven, no progress left.
