@@ -11,6 +11,26 @@ from hypothesis import settings
 settings.register_profile("engine", deadline=None, derandomize=True, max_examples=60)
 settings.load_profile("engine")
 
+# The longest files first (minutes each: a browser, a fresh clone, a venv). The
+# test command's workers take files in collection order, so one of these started
+# last would run alone at the end of the run.
+LONGEST_FILES = (
+    "test_navigation_browser.py",
+    "test_browser.py",
+    "test_browser_live.py",
+    "test_browser_links.py",
+    "test_readme.py",
+    "test_browser_truth.py",
+    "test_package.py",
+    "test_landscape_browser.py",
+    "test_cold_start.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable
+
 
 @pytest.fixture
 def app_session():

@@ -10,6 +10,7 @@ import urllib.parse
 
 import pytest
 
+from tests.polling import wait_until
 from tests.test_browser import (
     DRAWN,
     FIND_CHART,
@@ -45,6 +46,10 @@ def step_header(page, number: int):
     return claim
 
 
+def query_of(url: str) -> dict:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+
+
 def first_chart_box(page) -> dict:
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)
     return page.evaluate(
@@ -67,10 +72,9 @@ def test_the_classroom_path_walks_every_step_with_next(warm_server, browser):
     for number, step in enumerate(STEPS, start=1):
         claim = step_header(page, number)
         assert step.says in claim.inner_text()
-        if step.page == "views/explore.py":
+        if step.page == "views/explore.py":  # the page writes its link
             wanted = {k: [str(v)] for k, v in step.query.items()}
-            shown = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
-            assert wanted.items() <= shown.items()
+            wait_until(lambda w=wanted: w.items() <= query_of(page.url).items())
         page.wait_for_function(f"({MARKED})().filter(x => x).length === 1")
         assert page.evaluate(MARKED).index(True) == number - 1
         assert "move n" not in page.content()  # no prompt that Next contradicts

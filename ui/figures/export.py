@@ -29,6 +29,7 @@ from ui.fields import TOY_CASES
 from ui.figures import targets
 
 FORMATS = (".pdf", ".png", ".svg", ".json")
+RENDER_TRIES = 3  # kaleido renders, where its tab was not ready in time
 WIDTH = 700  # px, Plotly's default: about one of the app's two chart columns
 HEIGHT = 450  # px, for a figure that sets none
 CHROMIUM = "/usr/bin/chromium"  # Debian's; BROWSER_PATH (choreographer's) overrides
@@ -149,7 +150,15 @@ def write(charts: dict, out: Path, scale: float = 3.0) -> list[Path]:
         for fig, file in zip(figures, files, strict=True)
     ]
     # Plotly's write_images drops kaleido's render errors: a chart would go missing.
-    kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+    # On a loaded machine kaleido's tab may render before its own scripts have
+    # loaded ("kaleido_scopes is not defined"): a fresh try renders the charts.
+    for tries_left in reversed(range(RENDER_TRIES)):
+        try:
+            kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+            return files
+        except Exception as error:
+            if not tries_left or "is not defined" not in str(error):
+                raise
     return files
 
 
