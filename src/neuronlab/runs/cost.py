@@ -47,7 +47,8 @@ class Cost:
         return measured / estimated if estimated > 0 else 1.0
 
     def seconds(self, config: RunConfig) -> float:
-        """Expected wall seconds of simulate(config) in this process now."""
+        """Expected compute seconds of simulate(config) in this process now (its
+        wall seconds on a core of its own)."""
         return estimate_seconds(config) * self.ratio(config.method)
 
     def calibrate(self, config: RunConfig = REFERENCE, times: int = 3) -> None:
