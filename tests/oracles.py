@@ -6,6 +6,7 @@
 - ``kernel_loss_mp``: the arc-cosine kernel expansion ½ΣΣΥ(wᵢ,wⱼ) − ΣΥ(wᵢ,v) + ½Υ(v,v).
 - ``monte_carlo``: sample means of ½R(x)² and R(x)·1{wᵢᵀx ≥ 0}·x, x ~ N(0, I_d),
   with their standard errors; ``model_monte_carlo`` the same for every activation.
+- ``second_difference_hessian``: the Hessian of any f by central second differences.
 - tests/quadrature.py: every activation's pair kernels as Gaussian integrals.
 
 Convention at wᵢ = 0 (DESIGN §3.4): 1{0 ≥ 0} = 1, so ∇ᵢ = ½(Σ_{j≠i} wⱼ − v).
@@ -182,3 +183,17 @@ def model_monte_carlo(
     loss, loss_se = _mean_and_se(sums[0], sums[1], samples)
     gradient, gradient_se = _mean_and_se(grad_sum, grad_sq, samples)
     return MonteCarlo(float(loss), float(loss_se), gradient, gradient_se)
+
+
+def second_difference_hessian(f, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Central second differences of f at x0 (no gradient code), symmetric."""
+    size = len(x0)
+    E = np.eye(size) * h
+    H = np.empty((size, size))
+    for a in range(size):
+        for b in range(a, size):
+            H[a, b] = H[b, a] = (
+                f(x0 + E[a] + E[b]) - f(x0 + E[a] - E[b])
+                - f(x0 - E[a] + E[b]) + f(x0 - E[a] - E[b])
+            ) / (4 * h * h)  # fmt: skip
+    return H

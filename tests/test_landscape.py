@@ -12,6 +12,7 @@ import pytest
 from neuronlab import RunConfig, simulate
 from neuronlab.analysis.complement import full_spectrum
 from neuronlab.analysis.landscape import classify, critical_point, split_point
+from tests.oracles import second_difference_hessian
 
 
 def _kernel(activation: str, alpha: float, a: np.ndarray, b: np.ndarray) -> float:
@@ -39,20 +40,11 @@ def plain_loss(W, V, activation="relu", alpha=0.0) -> float:
 
 def fd_hessian(W, V, activation="relu", alpha=0.0, h=1e-4) -> np.ndarray:
     """Second central differences of plain_loss, (n d, n d)."""
-    x0, size = W.ravel(), W.size
 
     def f(x):
         return plain_loss(x.reshape(W.shape), V, activation, alpha)
 
-    E = np.eye(size) * h
-    H = np.empty((size, size))
-    for a in range(size):
-        for b in range(a, size):
-            H[a, b] = H[b, a] = (
-                f(x0 + E[a] + E[b]) - f(x0 + E[a] - E[b])
-                - f(x0 - E[a] + E[b]) + f(x0 - E[a] - E[b])
-            ) / (4 * h * h)  # fmt: skip
-    return H
+    return second_difference_hessian(f, W.ravel(), h)
 
 
 def relu_gradient(W, V) -> np.ndarray:

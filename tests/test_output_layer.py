@@ -14,6 +14,7 @@ from neuronlab import RunConfig, simulate
 from neuronlab.export import to_json
 from neuronlab.models.output import trained_gradient, trained_loss
 from neuronlab.params import ConfigError
+from tests.oracles import second_difference_hessian
 from tests.quadrature import DPS, _vectors, pair_kernel_mp
 
 RNG = np.random.default_rng(7)
@@ -238,21 +239,11 @@ def test_refusals_name_what_is_allowed(fields, field, words):
 def _fd_hessian(W, a, v, h=1e-4):
     """Second differences of the loss in x = [W (n d), a (n)] (no gradient code)."""
     n, d = W.shape
-    x0 = np.r_[W.ravel(), a]
 
     def f(x):
         return trained_loss(x[: n * d].reshape(n, d), x[n * d :], v)
 
-    size = len(x0)
-    H = np.zeros((size, size))
-    E = np.eye(size) * h
-    for i in range(size):
-        for j in range(i, size):
-            H[i, j] = H[j, i] = (
-                f(x0 + E[i] + E[j]) - f(x0 + E[i] - E[j])
-                - f(x0 - E[i] + E[j]) + f(x0 - E[i] - E[j])
-            ) / (4 * h * h)  # fmt: skip
-    return H
+    return second_difference_hessian(f, np.r_[W.ravel(), a], h)
 
 
 @pytest.mark.parametrize("m", [1, 2])
