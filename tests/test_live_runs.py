@@ -97,10 +97,13 @@ def test_the_calibrated_estimate_is_within_2x_of_a_measured_run(registry):
     cost = Cost()
     cost.calibrate()
     config = RunConfig(n=3, d=10, steps=2 * 10**6)
-    began = time.perf_counter()
-    job = registry().submit(tasks.run(config))
+    job = registry().submit(tasks.run(config))  # the app's path, warmed
     assert job.wait(60)
-    took = time.perf_counter() - began
+    # The estimate is of compute: this thread's CPU seconds for the same run (a
+    # wall clock here also counts the other test worker's turns on the cores).
+    began = time.thread_time()
+    simulate(config)
+    took = time.thread_time() - began
     print(
         f"\n[estimate] raw {estimate_seconds(config):.2f} s, calibrated "
         f"{cost.seconds(config):.2f} s, measured {took:.2f} s"

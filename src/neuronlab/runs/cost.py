@@ -20,14 +20,15 @@ REFERENCE = RunConfig(n=3, d=10, steps=300_000)
 
 
 class Cost:
-    """Measured wall seconds per estimated second, by method (thread-safe).
+    """Measured compute seconds per estimated second, by method (thread-safe).
 
     observe(method, estimated, measured) after each chunk of work; seconds(config)
     is estimate_seconds(config) times the ratio of its method (GD's for a method
-    not measured yet, 1 before any measurement). clock : the timer of calibrate.
+    not measured yet, 1 before any measurement). clock : the timer of calibrate,
+    the calling thread's CPU seconds like the Meter's chunks.
     """
 
-    def __init__(self, clock=time.perf_counter):
+    def __init__(self, clock=time.thread_time):
         self._clock, self._lock = clock, threading.Lock()
         self._sums: dict[str, tuple[float, float]] = {}
 
