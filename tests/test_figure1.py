@@ -7,7 +7,7 @@ Medians over seeds 0-9 at d = 5, through the same functions the page calls
 import numpy as np
 import pytest
 
-from neuronlab.analysis.studies import LEFT_STEPS, bands, crossing_step, seed_runs
+from neuronlab.analysis.studies import LEFT_STEPS, compare_along_n, crossing_step
 from ui.fields import COMPARE
 
 SEEDS = range(10)
@@ -22,11 +22,8 @@ def figure1():
     assert defaults["d"] == 5
     assert defaults["ns"] == [2, 5, 10]
     scalars = {k: defaults[k] for k in ("d", "sigma", "eta", "steps")}
-    out = {}
-    for n in (1, *defaults["ns"]):
-        runs = [seed_runs(n=n, seed=seed, **scalars) for seed in SEEDS]
-        out[n] = (bands([r[0] for r in runs]), bands([r[1] for r in runs]))
-    return out
+    left, whole, _ = compare_along_n(defaults["ns"], len(SEEDS), **scalars)
+    return {n: (left[n], whole[n]) for n in left}
 
 
 def test_the_defaults_are_the_papers_settings():

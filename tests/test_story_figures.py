@@ -11,12 +11,11 @@ import plotly.graph_objects as go
 import pytest
 
 from neuronlab.analysis.phases import ALIGNED
-from neuronlab.analysis.studies import bands as ensemble_bands
 from neuronlab.analysis.studies import (
+    compare_along_n,
     crossing_step,
     nearest_records,
     phase_run,
-    seed_runs,
     smallest_table,
     spectra_at,
 )
@@ -53,11 +52,7 @@ def theorem_run():
 
 @pytest.fixture(scope="module")
 def compare_bands():
-    left, whole = {}, {}
-    for n in (1, 2, 5):
-        runs = [seed_runs(n, 5, 0.1, 0.05, 2_000, seed) for seed in range(3)]
-        left[n] = ensemble_bands([r[0] for r in runs])
-        whole[n] = ensemble_bands([r[1] for r in runs])
+    left, whole, _ = compare_along_n((2, 5), 3, d=5, sigma=0.1, eta=0.05, steps=2_000)
     return left, whole
 
 

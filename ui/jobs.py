@@ -278,9 +278,13 @@ class JobRegistry:
 
 
 def _lower_priority() -> None:
-    """This thread at JOB_NICE. Linux keeps a nice value per thread (setpriority
-    of a thread id); elsewhere it would be the whole server's, so nothing."""
+    """This thread JOB_NICE below the server's own (a server started under `nice`
+    keeps its threads ahead too; 19 is the lowest). Linux keeps a nice value per
+    thread (setpriority of a thread id); elsewhere it would be the whole
+    server's, so nothing."""
     if sys.platform.startswith("linux"):
         # A container that forbids it: equal priority, still fair.
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICE)
+            me = threading.get_native_id()
+            lower = min(os.getpriority(os.PRIO_PROCESS, me) + JOB_NICE, 19)
+            os.setpriority(os.PRIO_PROCESS, me, lower)

@@ -212,11 +212,6 @@ class Ensemble:
     def last_seed(self) -> int:
         return self.config.seed + self.seeds - 1
 
-    def configs(self) -> list[RunConfig]:
-        """The extra seeds (the chosen one is the page's own run)."""
-        first = self.config.seed
-        return [self.config.replace(seed=first + k) for k in range(1, self.seeds)]
-
     def seconds(self, seeds: int | None = None) -> float:
         """Estimated compute of the extra seeds of `seeds` (default: this plan's)."""
         extra = (self.seeds if seeds is None else seeds) - 1

@@ -16,7 +16,7 @@ from neuronlab.analysis import beyond, landscape_view, toys
 from neuronlab.analysis import studies as analysis
 from neuronlab.analysis.summary import SUMMARY_COLUMNS
 from neuronlab.runs.metered import COST, Live, Meter, Stopped
-from neuronlab.runs.pipeline import summary_row
+from neuronlab.runs.pipeline import Arm, plan, run_one, summary_row
 from neuronlab.runs.sweep import CONFIG_COLUMNS
 from neuronlab.runs.warmup import estimate_bytes
 from ui.jobs import Job, Task
@@ -61,50 +61,44 @@ def restore(config: RunConfig, live: Live, reason: str) -> Task:
     return Task(("run", config_key(config)), 0.0, work, config)
 
 
-def ensemble(plan: Ensemble) -> Task:
-    """The extra seeds' records (analysis.SEED_COLUMNS), in seed order; partial
-    results are the seeds done so far."""
+def ensemble(ensemble: Ensemble) -> Task:
+    """The extra seeds' records (analysis.SEED_COLUMNS) through the one
+    pipeline's run_one, in seed order; partial results are the seeds done so
+    far. The chosen seed is the page's own run, so it is not run again."""
+    todo = plan([Arm("seeds", ensemble.config)], ensemble.seeds)[1:]
 
     def work(progress: Job) -> list:
-        meter, frames = Meter(progress, plan.seconds()), []
-        for config in plan.configs():
-            frames.append(meter.run(config).metrics[list(analysis.SEED_COLUMNS)])
+        meter, frames = Meter(progress, ensemble.seconds()), []
+        for arm, seed in todo:
+            done = run_one(arm, seed, analysis.SEED_COLUMNS, run=meter.run)
+            frames.append(done.frame)
             progress(meter.done / meter.total, list(frames))
         return frames
 
-    key = ("seeds", plan.seeds, config_key(plan.config))
+    key = ("seeds", ensemble.seeds, config_key(ensemble.config))
     # One seed runs at a time; the records kept are SEED_COLUMNS only.
-    return Task(key, plan.seconds(), work, plan, estimate_bytes(plan.config))
+    return Task(
+        key, ensemble.seconds(), work, ensemble, estimate_bytes(ensemble.config)
+    )
 
 
 def compare(ns, seeds: int, **scalars) -> Task:
-    """Compare's view: n = 1 and each n in `ns`, seeds 0..seeds-1, as bands of the
-    first LEFT_STEPS and of the whole run, and each seed's tail slope. Each seed
-    run is cached on its own, so a view that adds a seed computes only that."""
-    todo = [(n, seed) for n in (1, *sorted(ns)) for seed in range(seeds)]
-    first = dict(scalars, steps=min(scalars["steps"], analysis.LEFT_STEPS))
-    weights = [
-        neuronlab.estimate_seconds(RunConfig(n=n, **scalars))
-        + neuronlab.estimate_seconds(RunConfig(n=n, **first))
-        for n, _ in todo
-    ]
+    """Compare's view (neuronlab.analysis.studies.along_n_view): n = 1 and each n
+    in `ns`, seeds 0..seeds-1, through the one pipeline's run_one. Each run is
+    cached on its own, so a view that adds a seed computes only that."""
+    arms = analysis.along_n(ns, **scalars)
+    todo = plan(arms, seeds)
+    weights = [neuronlab.estimate_seconds(arm.config) for arm, _ in todo]
 
     def one(meter: Meter, item):
-        n, seed = item
-        key = ("seed runs", n, seed, tuple(sorted(scalars.items())))
-        compute = partial(analysis.seed_runs, n, seed=seed, run=meter.run)
-        return key, partial(compute, **scalars)
+        arm, seed = item
+        key = ("compare run", config_key(arm.config), seed)
+        columns = analysis.COMPARE_COLUMNS
+        return key, partial(run_one, arm, seed, columns, run=meter.run)
 
     def work(progress: Job):
-        done = _each(progress, todo, weights, one, publish=False)
-        runs = dict(zip(todo, done, strict=True))
-        left, whole, slopes = {}, {}, {}
-        for n in dict.fromkeys(n for n, _ in todo):
-            mine = [runs[n, seed] for seed in range(seeds)]
-            left[n] = analysis.bands([r[0] for r in mine])
-            whole[n] = analysis.bands([r[1] for r in mine])
-            slopes[n] = [r[2] for r in mine]
-        return left, whole, slopes
+        runs = _each(progress, todo, weights, one, publish=False)
+        return analysis.along_n_view(arms, runs)
 
     key = ("compare", tuple(sorted(ns)), seeds, tuple(sorted(scalars.items())))
     return Task(key, sum(weights), work)
@@ -143,23 +137,23 @@ def toy(name: str, n: int) -> Task:
     return Task(("toy", name, n), seconds, work)
 
 
-def experiment(plan: beyond.Experiment, seeds: int, knobs: dict) -> Task:
+def experiment(study: beyond.Experiment, seeds: int, knobs: dict) -> Task:
     """Every (arm, seed) run of a Beyond experiment as neuronlab.analysis.beyond.Run, arm by
     arm; partial results are the runs done so far. Each run is cached on its
     own, so "run more seeds" computes only the new ones."""
-    todo = beyond.tasks(plan, seeds, **knobs)
+    todo = beyond.tasks(study, seeds, **knobs)
     weights = [neuronlab.estimate_seconds(arm.config) for arm, _ in todo]
 
     def one(meter: Meter, item):
         arm, seed = item
-        key = ("beyond", plan.key, arm.label, config_key(arm.config), seed)
-        return key, partial(beyond.run_task, plan, arm, seed, run=meter.run)
+        key = ("beyond", study.key, arm.label, config_key(arm.config), seed)
+        return key, partial(beyond.run_task, study, arm, seed, run=meter.run)
 
     def work(progress: Job) -> list:
         return _each(progress, todo, weights, one, publish=True)
 
-    key = ("experiment", plan.key, seeds, tuple(sorted(knobs.items())))
-    return Task(key, sum(weights), work, (plan.key, len(todo)))
+    key = ("experiment", study.key, seeds, tuple(sorted(knobs.items())))
+    return Task(key, sum(weights), work, (study.key, len(todo)))
 
 
 def sweep(key, configs: list[RunConfig]) -> Task:

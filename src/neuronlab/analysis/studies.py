@@ -1,5 +1,6 @@
-"""Every number a page shows that is not a run itself (DESIGN §2): seeds as
-median and band, where n = 1 passes below n >= 2, a run's phases
+"""Every number a page shows that is not a run itself (DESIGN §2): Compare
+along n's arms and seeds (on the one pipeline) as median and band, where n = 1
+passes below n >= 2, a run's phases
 with its balance and H-law checks, and Hessian spectra at chosen steps.
 
 Functions that need runs take `run(config, W0=None, v=None) -> Trajectory`,
@@ -19,13 +20,13 @@ from neuronlab.analysis.summary import ensemble_bands, summarise, tail_exponent
 from neuronlab.config import RunConfig
 from neuronlab.dynamics.run import simulate
 from neuronlab.dynamics.trajectory import Trajectory
+from neuronlab.runs.pipeline import BAND, Arm, Run, by_arm, plan, run_one
 
 # The paper's left panel (Figure 1): the first 500 iterations.
 LEFT_STEPS = 500
 COMPARE_COLUMNS = ("step", "time", "loss", "log_eta_t_loss")
 # Explore's seeds: the columns its loss charts band.
 SEED_COLUMNS = ("step", "time", "loss", "loss_inv_cbrt")
-BAND = (0.1, 0.9)  # quantiles of the shaded band over seeds
 # At most this many spectra per view: each is an (n k)-square eigenproblem.
 MAX_SPECTRA = 8
 # Per-step factors this close agree (a theorem-like run: 1e-7; large σ: 1e-2).
@@ -33,19 +34,39 @@ H_TOLERANCE = 1e-4
 CONTROL = "n = 1 control"
 
 
-def seed_runs(
-    n: int, d: int, sigma: float, eta: float, steps: int, seed: int, run=simulate
-) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """One seed: (records up to LEFT_STEPS, records of the whole run, tail slope).
+def along_n(ns, **scalars) -> list[Arm]:
+    """Compare along n (Figure 1): n = 1 and each n in `ns` (fields `scalars`,
+    seed 0 on), each as two arms of the same trajectories: the whole run, and its
+    first LEFT_STEPS as a run of its own, deterministic, that records its last
+    step exactly, so L(500) is measured, not interpolated."""
+    arms = []
+    for n in dict.fromkeys((1, *sorted(ns))):
+        whole = RunConfig(n=n, **scalars)
+        first = whole.replace(steps=min(whole.steps, LEFT_STEPS))
+        arms += [Arm(f"n = {n}", whole), Arm(f"n = {n}, first {LEFT_STEPS}", first)]
+    return arms
 
-    A separate LEFT_STEPS run is the same trajectory (same seed, deterministic) but
-    records its last step exactly, so L(500) is measured, not interpolated.
-    """
-    shared = {"n": n, "d": d, "sigma": sigma, "eta": eta, "seed": seed}
-    whole = run(RunConfig(steps=steps, **shared)).metrics
-    first = run(RunConfig(steps=min(steps, LEFT_STEPS), **shared)).metrics
-    columns = list(COMPARE_COLUMNS)
-    return first[columns], whole[columns], tail_exponent(whole)
+
+def along_n_view(arms: list[Arm], runs: list[Run]) -> tuple[dict, dict, dict]:
+    """(left, whole, slopes) by n from the runs of along_n's arms: bands of the
+    first LEFT_STEPS, bands of the whole runs, and each seed's tail slope."""
+    grouped = by_arm(runs)
+    left, whole, slopes = {}, {}, {}
+    for full, first in zip(arms[::2], arms[1::2], strict=True):
+        n, mine = full.config.n, grouped[full.label]
+        left[n] = bands([r.frame for r in grouped[first.label]])
+        whole[n] = bands([r.frame for r in mine])
+        slopes[n] = [tail_exponent(r.frame) for r in mine]
+    return left, whole, slopes
+
+
+def compare_along_n(ns, seeds: int, run=simulate, **scalars):
+    """along_n_view of seeds 0..seeds-1, serially (the page meters the same runs:
+    ui.tasks.compare)."""
+    arms = along_n(ns, **scalars)
+    todo = plan(arms, seeds)
+    runs = [run_one(arm, seed, COMPARE_COLUMNS, run) for arm, seed in todo]
+    return along_n_view(arms, runs)
 
 
 def bands(frames: list[pd.DataFrame]) -> pd.DataFrame:
