@@ -21,7 +21,7 @@ WHY = {
     "and the Hessian is ½(11ᵀ ⊗ I): d eigenvalues n/2 (moving Σwᵢ) and (n − 1)·d "
     "zeros: n − 1 ways to move mass between students along v, and (n − 1)(d − 1) "
     "to turn them apart, which φ(θ) ≈ θ³/3 does not feel at second order. For "
-    "n = 1 (grey) there is no zero: the minimum is isolated and GD converges "
+    "n = 1 (black) there is no zero: the minimum is isolated and GD converges "
     "exponentially; for n ≥ 2 the run crawls along the flat directions, the "
     "angles shrink like 1/t and the loss like θ³ ~ t⁻³.",
     "local minimum": "Every eigenvalue is positive: a strict local minimum that GD "

@@ -31,7 +31,7 @@ def _groups(values: np.ndarray, tolerance: float) -> dict[str, np.ndarray]:
 
 def spectrum_figure(view, revision: str) -> go.Figure:
     """|lambda| of all n d eigenvalues against their rank, the point's in colour,
-    the n = 1 control's (if any) as grey open circles."""
+    the n = 1 control's (if any) as black open circles (palette.ONE_COLOUR)."""
     fig = go.Figure()
     cp = view.cp
     for sign, ranks in _groups(cp.eigenvalues, cp.tolerance).items():
