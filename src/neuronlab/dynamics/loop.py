@@ -1,6 +1,6 @@
 """The one compiled discrete step loop.
 
-`steps` runs up to n_steps steps on the student rows of X = [W; V] in place
+A variant of it (steps_for) runs up to n_steps steps on the student rows of X = [W; V] in place
 and returns how many it did: fewer means the next step was refused by the
 guard (neuronlab.dynamics.guard: not finite, or some |w_i| above `bound`), X
 then holding the last finite state. Per step:
@@ -20,14 +20,17 @@ the update rule then moves P by the chained gradient GP, and P is loaded into
 X and the signs before each gradient; with `outer`'s P empty (the paper's
 fixed a_i = 1) the loop is the one it was, plus a never-taken branch.
 
-The update is picked by an integer, not passed as a first-class function:
-calls through function pointers cannot be inlined, and an update, a lookahead
-and a minibatch passed so made a step at n = 3, d = 10 take 1.2x (GD), 1.4x
+The update, the gradient's source and the output layer are constants of a
+compiled variant (steps_for), not first-class functions: calls through
+function pointers cannot be inlined, and an update, a lookahead and a
+minibatch passed so made a step at n = 3, d = 10 take 1.2x (GD), 1.4x
 (momentum), 1.6x (Nesterov) its time (measured against the loops this one
-replaced). A new rule is a branch below and its update in optim.steps.
+replaced). A new rule is an entry in steps_for and its update in optim.steps.
 Gauss-Newton's trial search is its own loop (neuronlab.optim.gauss_newton)
 on the same gradient and guard.
 """
+
+import functools
 
 import numpy as np
 from numba import njit, types
@@ -59,59 +62,84 @@ def gradient_at(X, step, offset, data, gradient, activation, work):
     return minibatch(X, G, step, offset, data, activation, params[0], sign)
 
 
-@njit(**KERNEL)
-def steps(X, start, n_steps, bound, data, gradient, activation, rule, state,
-          scalars, work, outer):  # fmt: skip
-    """Steps start..start+n_steps-1 of update `rule` on X's students (or on
-    outer's P = [W | a], then loaded into X) in place; returns the steps done
-    (fewer: the guard refused the next)."""
-    G = work[6]
-    P, GP, degree = outer
-    trained = P.shape[0] > 0
-    target, grad = (P, GP) if trained else (X, G)
-    for offset in range(n_steps):
-        if rule == rules.NESTEROV:
-            rules.nesterov_lookahead(target, state, scalars)
-        if trained:
-            output.load(P, X, work[0])
-        count = gradient_at(X, start + offset, offset, data, gradient, activation,
-                            work)  # fmt: skip
-        if trained:
-            output.chain(X, G, P, GP, degree)
-        if rule == rules.GD:
-            taken = rules.gd_update(target, grad, count, state, scalars, bound)
-        elif rule == rules.MOMENTUM:
-            taken = rules.momentum_update(target, grad, count, state, scalars, bound)
-        elif rule == rules.NESTEROV:
-            taken = rules.nesterov_update(target, grad, count, state, scalars, bound)
-        else:
-            taken = rules.adam_update(target, grad, count, state, scalars, bound)
-        if not taken:
-            n_steps = offset
-            break
-    if trained:  # X and the signs hold the state reached, for its record
-        output.load(P, X, work[0])
-    return n_steps
+@functools.cache
+def steps_for(rule: int, sampled: bool, trained: bool):
+    """The loop for one update `rule`, gradient source (`sampled`: minibatches
+    of `data`, else the population kernel) and output layer (`trained`: P =
+    [W | a] in outer). These are constants of the compiled loop, so numba
+    prunes every branch a run never takes and compiles only its own update and
+    gradient: a fresh server's default run (population GD) compiled all four
+    updates and the minibatch path, ~11 s of its first visitor's wait, for one
+    kernel's ~2 s (runs/warmup.py). Each variant has its own entry in numba's
+    disk cache (the key holds the closure's constants)."""
+    # Booleans, not the update function itself: numba's cache key holds the
+    # closure's values, and a dispatcher's pickle differs in every process.
+    gd, momentum = rule == rules.GD, rule == rules.MOMENTUM
+    nesterov, adam = rule == rules.NESTEROV, rule == rules.ADAM
+    if not gd | momentum | nesterov | adam:
+        raise ValueError(f"no update rule {rule} (neuronlab.optim.steps)")
+
+    @njit(**KERNEL)
+    def steps(X, start, n_steps, bound, data, gradient, activation, state,
+              scalars, work, outer, target, grad):  # fmt: skip
+        """Steps start..start+n_steps-1 on `target` (X's students, or outer's
+        P = [W | a], then loaded into X) in place by its gradient `grad` (work's
+        G, or outer's GP); returns the steps done (fewer: the guard refused the
+        next)."""
+        sign, norms, U, theta, sin_theta, r, G, XT, A, params = work
+        P, GP, degree = outer
+        count = 1.0  # the population gradient is the sum over one "sample"
+        for offset in range(n_steps):
+            if nesterov:
+                rules.nesterov_lookahead(target, state, scalars)
+            if trained:
+                output.load(P, X, sign)
+            if sampled:
+                count = minibatch(X, G, start + offset, offset, data, activation,
+                                  params[0], sign)  # fmt: skip
+            else:
+                gradient(X, sign, norms, U, theta, sin_theta, r, G, XT, A, params)
+            if trained:
+                output.chain(X, G, P, GP, degree)
+            if gd:
+                taken = rules.gd_update(target, grad, count, state, scalars, bound)
+            elif momentum:
+                taken = rules.momentum_update(target, grad, count, state, scalars,
+                                              bound)  # fmt: skip
+            elif nesterov:
+                taken = rules.nesterov_update(target, grad, count, state, scalars,
+                                              bound)  # fmt: skip
+            else:
+                taken = rules.adam_update(target, grad, count, state, scalars, bound)
+            if not taken:
+                n_steps = offset
+                break
+        if trained:  # X and the signs hold the state reached, for its record
+            output.load(P, X, sign)
+        return n_steps
+
+    return steps
 
 
 STEPS = types.int64(
     C2, types.int64, types.int64, types.float64, DATA, types.FunctionType(GRADIENT),
-    types.FunctionType(ACTIVATION), types.int64, C3, C1, types.Tuple(WORK),
-    output.OUTER,
+    types.FunctionType(ACTIVATION), C3, C1, types.Tuple(WORK), output.OUTER, C2, C2,
 )  # fmt: skip
 
 
 def run(X, start, n_steps, bound, data, model, rule, state, scalars, work,
         outer=None) -> int:  # fmt: skip
-    """`steps` with `model`'s kernels (a neuronlab.models.registry.Model),
-    compiled for their types: one overload serves every model and rule.
+    """The loop of `rule` with `model`'s kernels (a neuronlab.models.registry.Model),
+    compiled for their types: one overload of each variant serves every model.
     outer : neuronlab.models.output's (P, GP, p) (None: output fixed at 1)."""
     typed_kernel(model.gradient, GRADIENT)
     typed_kernel(model.activation, ACTIVATION)
     outer = output.fixed_output() if outer is None else outer
-    return typed(steps, STEPS)(X, start, n_steps, bound, data, model.gradient,
-                               model.activation, rule, state, scalars, work,
-                               outer)  # fmt: skip
+    sampled, trained = data[0].shape[0] > 0, outer[0].shape[0] > 0
+    target, grad = (outer[0], outer[1]) if trained else (X, work[6])
+    loop = typed(steps_for(rule, sampled, trained), STEPS)
+    return loop(X, start, n_steps, bound, data, model.gradient, model.activation,
+                state, scalars, work, outer, target, grad)  # fmt: skip
 
 
 def run_gd(model, X, eta, n_steps, bound, work) -> int:
