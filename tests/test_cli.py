@@ -310,6 +310,9 @@ def refusals(inputs) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
     return {case: (done[case], Path(argvs[case][-1])) for case in argvs}
 
 
+# slow: twenty `python -m neuronlab` processes (their imports ~25 s on 2 cores); the
+# same refusals in process are the fast tier's (IN_PROCESS).
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(SUBPROCESS))
 def test_the_module_refuses_bad_input_with_usage_and_no_traceback(case, refusals):
     process, out = refusals[case]

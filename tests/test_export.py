@@ -223,6 +223,8 @@ def check_refusal(code, stderr: str, flag: str, words: str) -> None:
     assert "Traceback" not in stderr
 
 
+# slow: a process per case (its imports); the tier without slow marks keeps the rest.
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(SUBPROCESS))
 def test_the_module_refuses_bad_input_with_usage_and_no_traceback(case, refusals):
     process, (_, flag, words) = refusals[case], SUBPROCESS[case]

@@ -234,6 +234,7 @@ def test_a_slow_stepping_job_stops_within_a_second_of_stop(registry, method):
     wait_until(lambda: not job_threads(job), timeout=5)
 
 
+@pytest.mark.slow  # waits out the registry's 10 s poll timeout
 def test_slow_stepping_jobs_stop_soon_after_their_page_goes_away(registry):
     """The app's 10 s poll timeout: nobody polls (the tab closed), so every method
     stops within ~12 s of its last poll, and its worker thread is gone."""
