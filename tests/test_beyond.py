@@ -75,6 +75,7 @@ def test_optimisers_answer():
     assert np.all(np.diff(bands["GD"].seconds) > 0)  # the wall-clock axis
 
 
+@pytest.mark.slow  # seconds of compute: the full suite runs it
 def test_safran_shamir_fraction_lies_in_the_interval():
     """k = 8, Safran & Shamir's protocol: their 12.6 % (n = k) and 0.1 %
     (n = k + 1) inside the lab's 95 % Wilson intervals; every bad start sits at

@@ -329,6 +329,7 @@ def test_the_sweep_cap_is_stated(refusals):
     assert "at most 100,000" in process.stderr
 
 
+@pytest.mark.slow  # seconds of compute: the full suite runs it
 def test_an_unreachable_scheduler_is_refused_within_seconds():
     """The issue's bound ("within a few seconds"; Dask's default waits 30 s):
     connect gives up after 5 s; 15 s leaves room for a loaded machine. Timed in

@@ -62,6 +62,7 @@ def svg_texts(path: Path) -> set[str]:
     return {t for t in texts if t}
 
 
+@pytest.mark.slow  # seconds of compute: the full suite runs it
 def test_explore_writes_one_png_per_chart_at_three_times_its_size(tmp_path, chromium):
     export.main(["explore", *SMALL, "--out", str(tmp_path / "run.png")])
     charts = charts_of(CONFIG)

@@ -22,6 +22,7 @@ def test_registry_covers_the_config_vocabulary():
     assert tuple(METHODS) == METHOD_NAMES
 
 
+@pytest.mark.slow  # seconds of compute: the full suite runs it
 @pytest.mark.parametrize("method", list(CONFIGS))
 def test_pausing_anywhere_gives_the_same_numbers(method):
     """Tiny budgets pause mid-interval (flow: mid-solve); the records must equal

@@ -53,6 +53,7 @@ def plain_main(monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
+@pytest.mark.slow  # seconds of compute: the full suite runs it
 @pytest.mark.usefixtures("plain_main")
 def test_local_processes_and_a_dask_cluster_give_identical_rows():
     distributed = pytest.importorskip("dask.distributed")
