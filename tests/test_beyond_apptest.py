@@ -40,7 +40,18 @@ def measured(at: AppTest):
 
 
 # kink-long is the activation experiment at 1e6 steps: its link is read as any other.
-@pytest.mark.parametrize("preset", [p for p in BEYOND.presets if p != "kink-long"])
+# The presets of many long runs (5-11 s each here) are the full suite's only.
+HEAVY = ("init-theorem", "safran-shamir-k8", "safran-shamir-k10")
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        pytest.param(p, marks=pytest.mark.slow) if p in HEAVY else p
+        for p in BEYOND.presets
+        if p != "kink-long"
+    ],
+)
 def test_each_preset_draws_two_charts_and_its_table(preset):
     at = open_beyond(preset=preset)
     assert not at.exception

@@ -324,6 +324,7 @@ def test_the_module_refuses_bad_input_with_usage_and_no_traceback(case, refusals
     assert not (out.is_file() and out.stat().st_size), "an output was written"
 
 
+@pytest.mark.slow  # the subprocess table's fixture
 def test_the_sweep_cap_is_stated(refusals):
     process, _ = refusals["sweep seeds 0-99999999999"]
     assert "at most 100,000" in process.stderr
