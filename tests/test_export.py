@@ -74,6 +74,7 @@ def test_explore_writes_one_png_per_chart_at_three_times_its_size(tmp_path, chro
         assert struct.unpack(">II", head[16:24]) == (3 * 700, 3 * fig.layout.height)
 
 
+@pytest.mark.slow  # a Phases run and a kaleido render per chart (8 s here)
 def test_phases_writes_one_pdf_per_chart(tmp_path, chromium):
     flags = ["--n", "2", "--d", "5", "--sigma", "1e-3", "--eta", "0.05"]
     export.main(["phases", *flags, "--steps", "2000", "--out", str(tmp_path / "p.pdf")])
