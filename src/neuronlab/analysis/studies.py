@@ -1,7 +1,7 @@
 """Every number a page shows that is not a run itself (DESIGN §2): Compare
 along n's arms and seeds (on the one pipeline) as median and band, where n = 1
-passes below n >= 2, a run's phases
-with its balance and H-law checks, and Hessian spectra at chosen steps.
+passes below n >= 2, a run's phases with its balance and H-law checks, and
+Hessian spectra at chosen steps.
 
 Functions that need runs take `run(config, W0=None, v=None) -> Trajectory`,
 neuronlab.simulate by default: a caller that must be able to stop passes a chunked

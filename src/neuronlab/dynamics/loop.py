@@ -1,9 +1,9 @@
 """The one compiled discrete step loop.
 
-A variant of it (steps_for) runs up to n_steps steps on the student rows of X = [W; V] in place
-and returns how many it did: fewer means the next step was refused by the
-guard (neuronlab.dynamics.guard: not finite, or some |w_i| above `bound`), X
-then holding the last finite state. Per step:
+Each variant of it (steps_for) runs up to n_steps steps on the student rows
+of X = [W; V] in place and returns how many it did: fewer means the next step
+was refused by the guard (neuronlab.dynamics.guard: not finite, or some |w_i|
+above `bound`), X then holding the last finite state. Per step:
 
 - the gradient at X's students: the model's population kernel, a typed
   first-class function (one cached compile serves every model), or, when
@@ -17,8 +17,8 @@ then holding the last finite state. Per step:
 
 A trained output layer (neuronlab.models.output) is `outer`'s P = [W | a]:
 the update rule then moves P by the chained gradient GP, and P is loaded into
-X and the signs before each gradient; with `outer`'s P empty (the paper's
-fixed a_i = 1) the loop is the one it was, plus a never-taken branch.
+X and the signs before each gradient; the fixed layer's variant (the paper's
+a_i = 1) has none of this compiled in.
 
 The update, the gradient's source and the output layer are constants of a
 compiled variant (steps_for), not first-class functions: calls through
@@ -68,9 +68,10 @@ def steps_for(rule: int, sampled: bool, trained: bool):
     of `data`, else the population kernel) and output layer (`trained`: P =
     [W | a] in outer). These are constants of the compiled loop, so numba
     prunes every branch a run never takes and compiles only its own update and
-    gradient: a fresh server's default run (population GD) compiled all four
-    updates and the minibatch path, ~11 s of its first visitor's wait, for one
-    kernel's ~2 s (runs/warmup.py). Each variant has its own entry in numba's
+    gradient. One loop of all branches made a fresh server's default run
+    (population GD) compile all four updates and the minibatch path too: its
+    Explore page from an empty cache took 11.6 s in AppTest, 8.2 s with the
+    variants (benchmarks/README.md). Each variant has its own entry in numba's
     disk cache (the key holds the closure's constants)."""
     # Booleans, not the update function itself: numba's cache key holds the
     # closure's values, and a dispatcher's pickle differs in every process.
