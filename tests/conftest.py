@@ -16,7 +16,6 @@ settings.load_profile("engine")
 # last would run alone at the end of the run.
 LONGEST_FILES = (
     "test_navigation_browser.py",
-    "test_classroom_browser.py",
     "test_browser.py",
     "test_browser_live.py",
     "test_browser_links.py",
