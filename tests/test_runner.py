@@ -258,6 +258,7 @@ def test_an_ensemble_runs_the_extra_seeds_with_the_engines_numbers(registry):
     job = runs.submit(tasks.ensemble(plan))
     assert job.wait(30)
     assert not job.error
+    assert job.task.subject is plan  # what Explore's band caption reads
     assert SHORT.seed == 0  # seeds 1 and 2 are the extras: 0 is the page's run
     assert len(job.result) == 2
     for seed, frame in zip((1, 2), job.result, strict=True):

@@ -61,25 +61,23 @@ def restore(config: RunConfig, live: Live, reason: str) -> Task:
     return Task(("run", config_key(config)), 0.0, work, config)
 
 
-def ensemble(ensemble: Ensemble) -> Task:
+def ensemble(wanted: Ensemble) -> Task:
     """The extra seeds' records (analysis.SEED_COLUMNS) through the one
     pipeline's run_one, in seed order; partial results are the seeds done so
     far. The chosen seed is the page's own run, so it is not run again."""
-    todo = plan([Arm("seeds", ensemble.config)], ensemble.seeds)[1:]
+    todo = plan([Arm("seeds", wanted.config)], wanted.seeds)[1:]
 
     def work(progress: Job) -> list:
-        meter, frames = Meter(progress, ensemble.seconds()), []
+        meter, frames = Meter(progress, wanted.seconds()), []
         for arm, seed in todo:
             done = run_one(arm, seed, analysis.SEED_COLUMNS, run=meter.run)
             frames.append(done.frame)
             progress(meter.done / meter.total, list(frames))
         return frames
 
-    key = ("seeds", ensemble.seeds, config_key(ensemble.config))
+    key = ("seeds", wanted.seeds, config_key(wanted.config))
     # One seed runs at a time; the records kept are SEED_COLUMNS only.
-    return Task(
-        key, ensemble.seconds(), work, ensemble, estimate_bytes(ensemble.config)
-    )
+    return Task(key, wanted.seconds(), work, wanted, estimate_bytes(wanted.config))
 
 
 def compare(ns, seeds: int, **scalars) -> Task:
