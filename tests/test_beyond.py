@@ -87,3 +87,19 @@ def test_safran_shamir_fraction_lies_in_the_interval():
     exact = table[table.n == 8].iloc[0]
     assert exact["ended with L ≥ 0.001"] > 0
     assert exact["final loss of the bad (median)"] == pytest.approx(0.0215, abs=5e-4)
+
+
+def test_question_six_reports_no_constant_for_runs_at_the_rounding_floor():
+    """n = 1 converges exponentially (paper, Theorem 1): by t = 2000 it sits at
+    the rounding floor, where L t^3 is rounding, not the constant C of a law;
+    n >= 2 keeps a falling T^-3 tail there and a finite C of order one (toy case
+    1's asymptotic constant is pi^2/6 = 1.64, paper-notes §7)."""
+    table = measured("output", seeds=1, steps=20_000)[1]
+    c = table["C = L·t³ (last decade)"]
+    for output in ("fixed", "trained"):
+        assert table.loc[f"n = 1, {output} a", "tail"] == "at the floor"
+        assert np.isnan(c[f"n = 1, {output} a"])
+        assert np.isnan(table.loc[f"n = 1, {output} a", "C / C of fixed a (same n)"])
+        for n in (2, 3):
+            assert table.loc[f"n = {n}, {output} a", "tail"] == "power law"
+            assert 0.1 < c[f"n = {n}, {output} a"] < 10

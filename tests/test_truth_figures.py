@@ -220,6 +220,25 @@ def test_relu_and_gd_have_one_colour_on_beyond_and_compare():
     assert len(set(beyond_optimiser.values())) == len(beyond_optimiser)
 
 
+def test_question_six_colours_by_n_and_dashes_the_trained_layer():
+    """Beyond's trained-layer arms differ in n and in the output layer: each n
+    keeps its app-wide colour (n_colour, as on Compare), a trained layer is
+    dashed, so no two arms look alike and "n = 2, fixed" never borrows a colour
+    that means another n."""
+    arms = experiments.EXPERIMENTS["output"].arms(d=5, sigma=0.1, eta=0.1, steps=10)
+    configs = {arm.label: arm.config for arm in arms}
+    frame = pd.DataFrame(
+        {"step": [1], "time": [0.1], "runs": [1]}
+        | {f"loss_{q}": [1.0] for q in ("median", "lo", "hi")}
+    )
+    fig = curves(dict.fromkeys(configs, frame), "loss", "t", "L", "r", configs=configs)
+    lines = {t.name: t.line for t in fig.data if t.name in configs}
+    for label, config in configs.items():
+        assert lines[label].color == n_colour(config.n)
+        assert lines[label].dash == ("dash" if config.output == "trained" else "solid")
+    assert len({(line.color, line.dash) for line in lines.values()}) == len(configs)
+
+
 def test_the_metrics_csv_reads_with_no_options_and_the_json_holds_its_config():
     run = simulate(RunConfig(n=2, d=4, steps=300, activation="erf"))
     frame = pd.read_csv(io.StringIO(to_csv(run)))

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from neuronlab.analysis.summary import tail_exponent
 from ui.figures.compare import band_traces
 from ui.figures.exponent import RISING, end_markers, floor_share, stretch
-from ui.figures.palette import GUIDE_COLOUR, PETROFF_10, run_colours
+from ui.figures.palette import GUIDE_COLOUR, PETROFF_10, run_colours, run_dashes
 from ui.figures.style import legend_rows, style
 
 HEIGHT = 430
@@ -29,12 +29,16 @@ def arm_configs(runs) -> dict:
     return configs
 
 
-def _colours(bands: dict, configs: dict | None) -> dict[str, str]:
-    """One colour per arm by what the arms differ in (an activation, an
-    optimiser, n: the app's colour for it), else by position."""
+def _styles(bands: dict, configs: dict | None) -> dict[str, tuple[str, str]]:
+    """Arm -> (colour, dash): the colour by what the arms differ in (an
+    activation, an optimiser, n: the app's colour for it), else by position;
+    dashed where a trained second layer sets an arm apart."""
     if configs:
-        return run_colours({arm: configs[arm] for arm in bands})
-    return {label: PETROFF_10[i % len(PETROFF_10)] for i, label in enumerate(bands)}
+        mine = {arm: configs[arm] for arm in bands}
+        colours, dashes = run_colours(mine), run_dashes(mine)
+        return {arm: (colours[arm], dashes[arm]) for arm in bands}
+    return {arm: (PETROFF_10[i % len(PETROFF_10)], "solid")
+            for i, arm in enumerate(bands)}  # fmt: skip
 
 
 def tail_slope(frame: pd.DataFrame, column: str, x: str) -> float:
@@ -87,9 +91,10 @@ def curves(
     horizontal references (the bound 2, the exponent -3); y_range fixes the
     y axis; configs: arm -> RunConfig (arm_configs), for colours by meaning."""
     fig = go.Figure()
-    colours = _colours(bands, configs)
+    styles = _styles(bands, configs)
     for arm, frame in bands.items():
-        fig.add_traces(band_traces(frame, column, arm, colours[arm], log_y, x))
+        colour, dash = styles[arm]
+        fig.add_traces(band_traces(frame, column, arm, colour, log_y, x, dash))
     _finish(fig, bands, (column, y_title), x, log_y, guides, lines, y_range)
     rows = legend_rows(len(bands) + len(guides) + len(lines))
     return style(fig, title, revision, rows=rows, height=HEIGHT + 22 * rows)
@@ -123,7 +128,7 @@ def exponent_curves(
     is a rate (ui.figures.exponent): each curve that reaches the rounding floor
     (of its median loss, `loss`: neuronlab.analysis.beyond.bands of "loss") or whose median
     rises ends in a marker that says so, never in a flat 0 or in spikes."""
-    fig, colours, shown = go.Figure(), _colours(bands, configs), set()
+    fig, styles, shown = go.Figure(), _styles(bands, configs), set()
     for arm, frame in bands.items():
         steps = loss[arm].set_index("step")["loss_median"]
         median_loss = steps.reindex(frame["step"]).to_numpy(float)
@@ -136,10 +141,11 @@ def exponent_curves(
         # A seed that rises where the median falls would stripe the band upwards.
         high = part["local_exponent_hi"].clip(upper=RISING)
         part = part.assign(local_exponent_hi=high)
-        traces = band_traces(part, "local_exponent", arm, colours[arm], False, "time")
+        colour, dash = styles[arm]
+        traces = band_traces(part, "local_exponent", arm, colour, False, "time", dash)
         fig.add_traces(traces)
         fig.add_traces(
-            end_markers(frame["time"], exponent, cut, colours[arm], RANGE, arm, shown)
+            end_markers(frame["time"], exponent, cut, colour, RANGE, arm, shown)
         )
     column = ("local_exponent", "exponent")
     _finish(fig, bands, column, "time", False, (), laws, RANGE)

@@ -34,10 +34,12 @@ def band_traces(
     colour: str,
     log: bool,
     x_column: str = "step",
+    dash: str = "solid",
 ) -> list[go.Scatter]:
     """Band (lo to hi, filled) then the median line, all SVG, sharing a legend entry.
 
     x_column : "step" (hover says iteration), "time" (t) or "seconds".
+    dash : the median line's style (ui.figures.palette.run_dashes).
     """
     keep = np.isfinite(frame[f"{column}_median"].to_numpy(float))
     if log:
@@ -64,7 +66,7 @@ def band_traces(
         mode="lines",
         name=name,
         legendgroup=name,
-        line={"color": colour, "width": 2.5},
+        line={"color": colour, "width": 2.5, "dash": dash},
         hovertemplate=f"{name}<br>{x_hover}<br>median %{{y:.4g}}<br>"
         "band [%{customdata[0]:.3g}, %{customdata[1]:.3g}]"
         "<br>%{customdata[2]} seeds<extra></extra>",

@@ -112,15 +112,30 @@ MEANINGS = (
 )
 
 
+# The output layer is a line style, not a colour, so that it combines with the
+# meaning a chart colours by (Beyond's question 6: n by colour, trained dashed).
+OUTPUT_DASHES = {"fixed": "solid", "trained": "dash"}
+
+
+def run_dashes(configs: dict) -> dict:
+    """label -> line dash for runs label -> RunConfig: a trained second layer
+    dashed where the runs differ in their output layer, all solid else."""
+    differ = len({c.output for c in configs.values()}) > 1
+    return {
+        label: OUTPUT_DASHES[c.output] if differ else "solid"
+        for label, c in configs.items()
+    }
+
+
 def run_colours(configs: dict) -> dict:
     """label -> colour for runs label -> RunConfig: by the meaning they differ in
     (MEANINGS); by position in PETROFF_10 when none (or two runs of one meaning
-    would share a colour)."""
-    found = list(configs.values())
+    would share a colour and a dash: run_dashes)."""
+    found, dashes = list(configs.values()), run_dashes(configs)
     for fields, colour in MEANINGS:
         if any(getattr(c, f) != getattr(found[0], f) for c in found for f in fields):
             colours = {label: colour(c) for label, c in configs.items()}
-            if len(set(colours.values())) == len(colours):
+            if len({(colours[k], dashes[k]) for k in configs}) == len(colours):
                 return colours
             break
     return {label: PETROFF_10[i % QUALITATIVE_MAX] for i, label in enumerate(configs)}

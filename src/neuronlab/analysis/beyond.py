@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from neuronlab.analysis.landscape import critical_point, distinct_minima
 from neuronlab.analysis.summary import first_time_below, tail_exponent
@@ -152,12 +151,15 @@ def balance(runs: list[Run]) -> pd.DataFrame:
 
 def constants(runs: list[Run]) -> pd.DataFrame:
     """rates plus C of L ~ C t^-3 (t = eta * step): the median of L t^3 over
-    each run's last decade, medians over seeds, and its ratio to the first
-    arm's (the reference: gradient flow in the step-size experiment)."""
+    each run's last decade, medians over the seeds whose tail is a falling
+    power law (at the rounding floor, as n = 1 sits, L t^3 is rounding, not the
+    constant of a law: NaN), and its ratio to the first arm's (the reference:
+    gradient flow in the step-size experiment)."""
     table = rates(runs)
     c = []
     for mine in by_arm(runs).values():
-        tails = [r.frame[r.frame.time >= r.frame.time.iloc[-1] / 10] for r in mine]
+        laws = [r.frame for r in mine if tail_kind(r) == "power law"]
+        tails = [f[f.time >= f.time.iloc[-1] / 10] for f in laws]
         c.append(_median(float(np.median(f.loss * f.time**3)) for f in tails))
     return table.assign(
         **{"C = L·t³ (last decade)": c, "C / C of the first": np.array(c) / c[0]}
@@ -182,11 +184,9 @@ def layers(runs: list[Run]) -> pd.DataFrame:
         if mine[0].config.output == "fixed"
     }  # fmt: skip
     ratio, low, high, drift = [], [], [], []
-    for mine, c, tail in zip(by_arm(runs).values(), table["C = L·t³ (last decade)"],
-                             table["tail"], strict=True):  # fmt: skip
-        # At the floor (n = 1) L t^3 is rounding, not a constant of a law.
-        law = tail == "power law"
-        ratio.append(c / fixed.get(mine[0].config.n, np.nan) if law else np.nan)
+    for mine, c in zip(by_arm(runs).values(), table["C = L·t³ (last decade)"],
+                       strict=True):  # fmt: skip
+        ratio.append(c / fixed.get(mine[0].config.n, np.nan))
         a = [r.frame.filter(regex=r"^a_\d+$").iloc[-1] for r in mine]
         gaps = [r.frame.filter(like="balancedness_") for r in mine]
         low.append(min((x.min() for x in a if len(x)), default=np.nan))
@@ -229,6 +229,10 @@ def spurious(runs: list[Run]) -> pd.DataFrame:
     Wilson interval, beside Safran & Shamir's percentage; where the runs were
     certified, the distinct critical points they polish to (loss to 12 digits,
     kind, smallest Hessian eigenvalue: all positive for a true minimum)."""
+    # Imported here: scipy.stats takes ~0.6 s to import, paid by every page of a
+    # fresh server if at the top (the app's fields import this module).
+    from scipy.stats import binomtest
+
     rows = []
     for label, mine in by_arm(runs).items():
         bad = sum(r.frame.loss.iloc[-1] >= BAD_LOSS for r in mine)

@@ -21,7 +21,6 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize
 
 from neuronlab.analysis import trained_point
 from neuronlab.analysis.complement import full_spectrum, span
@@ -89,6 +88,10 @@ def _problem(v, activation, alpha):
 
 def _trust_region(W, gradient, hessian):
     """Levenberg-Marquardt on the residual grad L (W flattened), exact Jacobian."""
+    # Imported here: scipy.optimize takes ~0.4 s to import, paid by every page of
+    # a fresh server if at the top (the package imports this module).
+    import scipy.optimize
+
     shape = W.shape
     result = scipy.optimize.least_squares(
         lambda x: gradient(x.reshape(shape)).ravel(),

@@ -16,15 +16,17 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.integrate import Radau
 
 from neuronlab.dynamics.state import Record, RunState
 from neuronlab.models import kernels
 from neuronlab.models.output import trained_hessian
 from neuronlab.models.registry import model_of, workspace
+
+if TYPE_CHECKING:
+    from scipy.integrate import Radau
 
 RTOL = 1e-10
 # Absolute tolerance relative to |v|: far below the orthogonal parts z_i, which
@@ -61,7 +63,7 @@ def _restarts(config) -> np.ndarray:
     return config.eta * 10.0 ** np.arange(1, int(np.log10(config.steps)) + 1)
 
 
-def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
+def _solver(state: RunState, t_next: float, first_step: float | None) -> "Radau":
     if state.a is not None:
         return trained_solver(state, t_next, first_step)
     n, k = state.W.shape
@@ -82,7 +84,10 @@ def _solver(state: RunState, t_next: float, first_step: float | None) -> Radau:
     return _radau(state, rhs, jac, state.W.ravel(), t_next, first_step)
 
 
-def _radau(state, rhs, jac, y0, t_next, first_step) -> Radau:
+def _radau(state, rhs, jac, y0, t_next, first_step) -> "Radau":
+    # Imported here: scipy.integrate (with scipy.optimize) takes ~0.5 s to import,
+    # paid on a fresh server's first visit, which almost never runs the flow.
+    from scipy.integrate import Radau
 
     s_now = float(np.log1p(state.time))
     s_next = float(np.log1p(t_next))
@@ -100,7 +105,7 @@ def _radau(state, rhs, jac, y0, t_next, first_step) -> Radau:
     )
 
 
-def trained_solver(state: RunState, t_next: float, first_step) -> Radau:
+def trained_solver(state: RunState, t_next: float, first_step) -> "Radau":
     """The flow of W and a together, y = [W (n k), a (n)]: d/dt (w_i, a_i) =
     -(a_i g_i, w_i . g_i / p) (neuronlab.models.output); its Jacobian is the
     Hessian in (W, a) where every a_i > 0, else central differences of the
