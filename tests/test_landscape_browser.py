@@ -10,6 +10,7 @@ from tests.test_browser import (
     DRAWN,
     LAYOUT_PROBLEMS,
     SHOTS,
+    SIZES,
     TIMEOUT_MS,
     no_exception,
 )
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.browser
 POINTS = {"run": "landscape", "split": "landscape?point=split&k=8&seed=9&seeds=1"}
 
 
-@pytest.mark.parametrize(
-    ("width", "height"), [(1400, 1000), (1024, 768), (390, 844)], ids=lambda v: str(v)
-)
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
 def test_landscape_points_fit_at_every_size(warm_server, browser, width, height):
     phone = width < 600
     context = browser.new_context(
