@@ -40,7 +40,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 START = "pip install -r requirements.txt && streamlit run app.py"
-TESTS = "bash .ci/install && python -m pytest -n 4 --dist loadfile"
+TESTS = "bash .ci/install && python -m pytest -n 2 --dist loadfile"
 # The README's example address, and where a test may bind instead.
 ADDRESS = re.compile(r"tcp://\d+\.\d+\.\d+\.\d+:\d+")
 LOOPBACK = {
