@@ -84,6 +84,8 @@ def test_a_job_computes_at_a_lower_priority_than_the_server(registry):
     job = registry().submit(Task("nice", 0.0, nice_here))
     assert job.wait(10)
     assert job.result == min(os.getpriority(os.PRIO_PROCESS, 0) + JOB_NICE, 19)
+    if "NEURONLAB_JOB_NICE" not in os.environ:  # the app's default: 10 below
+        assert JOB_NICE == 10
 
 
 def test_live_jobs_share_a_byte_budget_and_a_big_one_runs_alone(registry):
