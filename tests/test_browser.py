@@ -56,16 +56,17 @@ def healthy(url: str) -> bool:
         return False
 
 
-def serve(log_path, processes: list | None = None, job_nice: str | None = "0"):
+def serve(log_path, processes: list | None = None, job_nice: str | None = "5"):
     """`streamlit run app.py` on 127.0.0.1 and a free port, logging to log_path;
     yields its base URL once healthy, stops it after (`processes` gets its Popen).
 
-    Its jobs compute at the server's own priority (NEURONLAB_JOB_NICE=0, ui.jobs;
-    job_nice=None: the app's default, as tests/reliability.py measures it):
-    here they share two cores with the other pytest worker and the browsers, all
-    at nice 0, against which jobs at the app's nice 10 got a tenth of a core each
-    (measured: the five Beyond links under two busy loops, 313 s at nice 10 against
-    137 s at 0). tests/test_runner.py checks the default of 10 itself."""
+    Its jobs compute 5 below the server's threads (NEURONLAB_JOB_NICE=5, ui.jobs;
+    job_nice=None: the app's default of 10, as tests/reliability.py measures it):
+    here they share two cores with the other pytest worker and the browsers, all at
+    nice 0, each of which outweighs a job at nice 10 tenfold (measured, the five
+    Beyond links under two busy loops: 313 s at nice 10, 137 s at 0, 98 s at 5);
+    at 5 the server's own threads still come first. tests/test_runner.py checks
+    the default of 10."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]

@@ -9,6 +9,7 @@ import time
 import urllib.parse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.polling import wait_until
 from tests.test_browser import (
@@ -140,7 +141,13 @@ def on_page(page, path: str, word: str) -> dict:
         arg=path,
         timeout=TIMEOUT_MS,
     )
-    page.locator("h1").filter(has_text=word).first.wait_for(timeout=TIMEOUT_MS)
+    try:
+        page.locator("h1").filter(has_text=word).first.wait_for(timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:  # what the page showed instead, for the failure
+        shot = SHOTS / f"not_{path}.png"
+        page.screenshot(path=shot, full_page=True)
+        text = page.locator("body").inner_text()[:1500]
+        pytest.fail(f"{page.url} never showed its title {word!r} ({shot}): {text}")
     seen, deadline = None, time.monotonic() + 60
     while seen != page.url:  # the page may still rewrite its URL once
         assert time.monotonic() < deadline, "the URL kept changing"

@@ -31,7 +31,8 @@ WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
 # A job thread's nice value: the server's threads (nice 0, drawing pages, answering
 # websockets) come first; the jobs share what is left equally. On a machine shared
 # with other busy processes at nice 0 (a CI runner with its browsers), each of them
-# would outweigh a job tenfold: NEURONLAB_JOB_NICE=0 there gives the jobs equal turns.
+# would outweigh a job tenfold: NEURONLAB_JOB_NICE=5 there gives the jobs a fairer
+# share and still keeps the server's threads first (the browser tests' servers).
 JOB_NICE = int(os.environ.get("NEURONLAB_JOB_NICE", "10"))
 
 
