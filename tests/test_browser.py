@@ -91,6 +91,16 @@ def serve(log_path, processes: list | None = None, job_nice: str | None = "5"):
         process.wait(timeout=20)
 
 
+def fail_showing(page, name: str, what: str) -> None:
+    """Fail saying `what` went wrong and what the page showed instead: its text,
+    and a full-page screenshot in SHOTS (a flake under CI load leaves a trace)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{name}_failed.png"
+    page.screenshot(path=shot, full_page=True)
+    text = page.locator("body").inner_text()[:2000]
+    pytest.fail(f"{what} ({shot}); the page showed: {text}")
+
+
 # The visible chart whose title contains a text (Streamlit keeps hidden copies of
 # a chart in the DOM while it remounts one, so positions are not reliable).
 FIND_CHART = """t => Array.from(document.querySelectorAll('.js-plotly-plot')).find(e =>
@@ -366,11 +376,8 @@ def test_every_page_fits_at_every_size(warm_server, browser, width, height):
                 page.wait_for_function(
                     f"document.querySelectorAll('{DRAWN}').length >= 8"
                 )
-        except PlaywrightTimeout:  # say which page, and what it showed instead
-            shot = SHOTS / f"page_{name}_{width}x{height}_undrawn.png"
-            page.screenshot(path=shot, full_page=True)
-            text = page.locator("[data-testid=stMain]").inner_text()[:2000]
-            pytest.fail(f"{name} drew no chart in time ({shot}); it showed: {text}")
+        except PlaywrightTimeout:
+            fail_showing(page, f"page_{name}_{width}x{height}", f"{name} drew no chart")
         time.sleep(0.75)  # let the last charts finish their layout at this width
         no_exception(page)
         page.screenshot(path=SHOTS / f"page_{name}_{width}x{height}.png")

@@ -19,6 +19,7 @@ from tests.test_browser import (
     SHOTS,
     SIZES,
     TIMEOUT_MS,
+    fail_showing,
     navigate,
     no_exception,
 )
@@ -143,11 +144,8 @@ def on_page(page, path: str, word: str) -> dict:
     )
     try:
         page.locator("h1").filter(has_text=word).first.wait_for(timeout=TIMEOUT_MS)
-    except PlaywrightTimeout:  # what the page showed instead, for the failure
-        shot = SHOTS / f"not_{path}.png"
-        page.screenshot(path=shot, full_page=True)
-        text = page.locator("body").inner_text()[:1500]
-        pytest.fail(f"{page.url} never showed its title {word!r} ({shot}): {text}")
+    except PlaywrightTimeout:
+        fail_showing(page, f"not_{path}", f"{page.url} never showed its title {word!r}")
     seen, deadline = None, time.monotonic() + 60
     while seen != page.url:  # the page may still rewrite its URL once
         assert time.monotonic() < deadline, "the URL kept changing"
