@@ -44,8 +44,8 @@ from neuronlab.models.kernels import (
     C3,
     GRADIENT,
     WORK,
+    first_class,
     typed,
-    typed_kernel,
 )
 from neuronlab.models.pairs import KERNEL
 from neuronlab.optim import steps as rules
@@ -133,13 +133,13 @@ def run(X, start, n_steps, bound, data, model, rule, state, scalars, work,
     """The loop of `rule` with `model`'s kernels (a neuronlab.models.registry.Model),
     compiled for their types: one overload of each variant serves every model.
     outer : neuronlab.models.output's (P, GP, p) (None: output fixed at 1)."""
-    typed_kernel(model.gradient, GRADIENT)
-    typed_kernel(model.activation, ACTIVATION)
+    gradient = first_class(model.gradient, GRADIENT)
+    activation = first_class(model.activation, ACTIVATION)
     outer = output.fixed_output() if outer is None else outer
     sampled, trained = data[0].shape[0] > 0, outer[0].shape[0] > 0
     target, grad = (outer[0], outer[1]) if trained else (X, work[6])
     loop = typed(steps_for(rule, sampled, trained), STEPS)
-    return loop(X, start, n_steps, bound, data, model.gradient, model.activation,
+    return loop(X, start, n_steps, bound, data, gradient, activation,
                 state, scalars, work, outer, target, grad)  # fmt: skip
 
 

@@ -167,12 +167,12 @@ _RESIDUALS = types.void(C2, C2, C2, C1, _ACT, types.float64, C1)
 def empirical_loss(model, W, V, X, alpha=0.0, a=None) -> float:
     """1/2 mean of R(x)^2 over every sample (the training loss); V (m, d);
     a (n,) the output weights (None: 1)."""
-    kernels.typed_kernel(model.activation, ACTIVATION)
     residuals = np.empty(X.shape[0])
     weights = kernels.signs(len(W), len(V))
     if a is not None:
         weights[: len(W)] = a
+    activation = kernels.first_class(model.activation, ACTIVATION)
     kernels.typed(_residuals, _RESIDUALS)(
-        W, V, X, residuals, model.activation, alpha, weights
+        W, V, X, residuals, activation, alpha, weights
     )
     return 0.5 * float(np.mean(residuals**2))

@@ -71,25 +71,17 @@ def _arrays(size: int, *scalars: float, previous: bool = False) -> Callable:
     return fresh
 
 
-def _matrix(config):
-    model = MODELS[config.activation]
-    return kernels.typed_kernel(model.gauss_newton, GAUSS_NEWTON)
-
-
 def _gauss_newton(config, X, data, start, arrays, count, bound, work) -> int:
     model = MODELS[config.activation]
-    for kernel, signature in (
-        (model.gradient, kernels.GRADIENT), (model.activation, kernels.ACTIVATION),
-        (model.loss, kernels.LOSS),
-    ):  # fmt: skip
-        kernels.typed_kernel(kernel, signature)
     run = kernels.typed(
         gauss_newton.gauss_newton_steps, gauss_newton.GAUSS_NEWTON_STEPS
     )
     code = DAMPING_CODES[config.damping]
-    return run(X, data, start, arrays[0], config.eta, code, config.lam, count,
-               bound, model.gradient, model.loss, model.activation,
-               _matrix(config), work)  # fmt: skip
+    return run(X, data, start, arrays[0], config.eta, code, config.lam, count, bound,
+               kernels.first_class(model.gradient, kernels.GRADIENT),
+               kernels.first_class(model.loss, kernels.LOSS),
+               kernels.first_class(model.activation, kernels.ACTIVATION),
+               kernels.first_class(model.gauss_newton, GAUSS_NEWTON), work)  # fmt: skip
 
 
 def _adam_diagnostics(config, X, data, start, arrays, work) -> dict:
@@ -112,10 +104,10 @@ def _gauss_newton_diagnostics(config, X, data, start, arrays, work) -> dict:
     n, k = work[6].shape
     matrix = np.empty((n * k, n * k))
     every = (samples, np.arange(samples.shape[0]), pre, 1, 0)
-    kernels.typed_kernel(MODELS[config.activation].activation, kernels.ACTIVATION)
+    model = MODELS[config.activation]
     at = kernels.typed(gauss_newton.gauss_newton_at, gauss_newton.GAUSS_NEWTON_AT)
-    at(X, every, 0, samples.shape[0], _matrix(config),
-       MODELS[config.activation].activation, work, matrix)  # fmt: skip
+    at(X, every, 0, samples.shape[0], kernels.first_class(model.gauss_newton, GAUSS_NEWTON),
+       kernels.first_class(model.activation, kernels.ACTIVATION), work, matrix)  # fmt: skip
     system = matrix + mu[1] * np.eye(n * k)
     return {
         "gn_lambda": float(mu[1]),
