@@ -1,6 +1,8 @@
 """The method seam: every method behind one protocol, a wall-clock budget that is
 honoured, and numbers that never depend on where a caller pauses."""
 
+import sys
+import threading
 import time
 
 import numpy as np
@@ -54,3 +56,32 @@ def test_a_call_returns_soon_after_its_budget(method):
     assert time.perf_counter() - started < 1.0
     assert not state.done
     assert 0 < state.progress < 1
+
+
+@pytest.mark.parametrize("method", ["gd", "sgd"])
+def test_a_chunk_computes_while_other_threads_hold_the_gil(method):
+    """A server's page threads hold the GIL for long stretches; a job's chunk
+    takes it back after each piece of compiled steps. Priced by the wall clock,
+    a one-step piece that waited 0.05 s for the GIL looked that expensive, and
+    the chunk ended after a few steps. Priced by the thread's CPU time, the
+    pieces grow: thousands of steps per chunk."""
+    config = CONFIGS[method].replace(steps=10**9)
+    state = start_run(config)
+    # Compiled, and where records are 15 % apart (a record is a piece's end).
+    state = advance(state, max_steps=200_000)
+    spinning, switch = True, sys.getswitchinterval()
+
+    def hold_the_gil():
+        while spinning:
+            pass
+
+    holder = threading.Thread(target=hold_the_gil, daemon=True)
+    sys.setswitchinterval(0.05)  # each hand-over of the GIL: up to 0.05 s apart
+    try:
+        holder.start()
+        chunk = advance(state, max_steps=10**12, max_seconds=0.25)
+    finally:
+        spinning = False
+        holder.join()
+        sys.setswitchinterval(switch)
+    assert chunk.step - state.step > 1000
