@@ -145,12 +145,12 @@ class _Pacer:
     Gauss-Newton) overruns the deadline by about one step, never by a chunk.
 
     The cost is this thread's CPU time per step, not the wall clock's: in a
-    server whose threads queue for the GIL (each return from the compiled loop
-    takes it again), a one-step piece can wait 100 ms for it. Priced by the wall,
-    that step looked 1e5 times dearer than it is, the pieces stayed at one step,
-    and ten visitors' runs crawled at a few steps a chunk. Priced by CPU, a
-    piece's wait is not its cost: a thread given a tenth of a core overruns its
-    deadline by about one piece, and still computes.
+    server whose page threads hold the GIL, each return from the compiled loop
+    waits to take it back. Priced by the wall, that wait looked like the steps'
+    cost and the pieces stayed small (a 0.25 s chunk under a thread holding the
+    GIL, 50 ms switch interval: 49 to 100 steps; priced by CPU, 12,000 to
+    24,000). A thread given a tenth of a core overruns its deadline by about
+    one piece, and still computes.
     """
 
     def __init__(self, deadline: float):
