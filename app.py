@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import links, navigation
-from ui.cache import engine_warm_up
+from ui.cache import engine_warm_up, freeze_the_imports
 
 st.set_page_config(
     page_title="Single-Neuron Dynamics Lab",
@@ -27,3 +27,4 @@ links.keep_classroom()
 navigation.sidebar()
 page.run()
 links.keep_classroom()
+freeze_the_imports()  # once per server: its modules are loaded now
