@@ -3,7 +3,7 @@
     python -m tests.reliability fuzz      # 300 random links over every page
     python -m tests.reliability sessions  # 10 visitors at once: short, long runs
     python -m tests.reliability tabs      # a closed tab: its job's end, its core freed
-    python -m tests.reliability memory    # server RSS: 100 runs on every page
+    python -m tests.reliability memory    # server RSS: 400 runs on every page
 
 Not a test: it prints numbers, it asserts nothing. A server is started on
 127.0.0.1. The fuzz opens links in Chromium (requests that would leave the
@@ -39,6 +39,7 @@ PAGES = {  # URL path -> the names its links may carry
     "sweeps": ("x", "xs", "y", "ys", "summary", "steps", "seeds", "n", "eta"),
     "beyond": ("experiment", "seeds", "n", "sigma", "steps", "k", "preset"),
 }  # fmt: skip
+DISTINCT_RUNS = 400  # memory: enough to show the server's RSS flat
 MARK = "zq"  # in every payload, in no message of the app's own
 VALUES = (
     "3",
@@ -259,11 +260,11 @@ def tabs() -> None:
 
 
 def memory() -> None:
-    """Server RSS over 100 distinct runs on every page and 20 finite-sample ones."""
+    """Server RSS over 400 distinct runs on every page and 20 finite-sample ones."""
     with served() as (url, pid):
         visits(url, [("", "steps=1000&seed=1")], charts=1)
         print(f"memory: after one run {rss_mb(pid):.0f} MB")
-        for start in range(0, 100, 20):
+        for start in range(0, DISTINCT_RUNS, 20):  # past the cache's 64 entries
             for k in range(start, start + 20):
                 visits(url, [distinct_link(k)], charts=1)
             print(f"memory: after {start + 20} distinct runs {rss_mb(pid):.0f} MB")
@@ -279,7 +280,8 @@ def memory() -> None:
 
 
 def distinct_link(k: int) -> tuple[str, str]:
-    """The k-th of 100 distinct small runs, cycling over every page that runs."""
+    """The k-th of DISTINCT_RUNS distinct small runs (each its own step count),
+    cycling over every page that runs."""
     steps = 20_000 + k
     return [
         ("", f"steps={steps}&seed={k}&activation=erf"),
