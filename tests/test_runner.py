@@ -64,9 +64,9 @@ def test_at_most_two_live_jobs_and_the_rest_wait_in_order(registry):
     assert runs.queue_position(jobs[3]) == 1
 
 
-def test_ten_long_runs_all_compute_at_once_and_each_moves(registry):
+def test_ten_long_runs_are_all_live_at_once_and_each_moves(registry):
     """The app's limits: ten visitors' runs are all live (none queued behind a
-    whole run), and the kernel's scheduler moves every one of them."""
+    whole run), and their turns on the cores move every one of them."""
     runs = registry()  # JobLimits() as the app has them
     jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(10)]
     wait_until(lambda: all(j.partial and j.partial.state.step > 0 for j in jobs))
@@ -74,6 +74,30 @@ def test_ten_long_runs_all_compute_at_once_and_each_moves(registry):
     assert all(runs.queue_position(j) == 0 for j in jobs)
     for job in jobs:
         job.stop()
+
+
+def test_live_jobs_take_turns_on_the_cores_and_each_moves(registry):
+    """With one turn, three long runs are all live, one computes at a time, and
+    in turns, chunk by chunk, each of them moves again and again."""
+    runs = registry(turns=1)
+    jobs = [runs.submit(tasks.run(LONG.replace(seed=s))) for s in range(3)]
+    holding, moves = set(), {id(j): 0 for j in jobs}
+    steps = {id(j): 0 for j in jobs}
+    deadline = time.monotonic() + 60
+    while min(moves.values()) < 3:
+        assert time.monotonic() < deadline, moves
+        holding.add(sum(j._turn for j in jobs))
+        for job in jobs:
+            step = job.partial.state.step if job.partial else 0
+            moves[id(job)] += step > steps[id(job)]
+            steps[id(job)] = step
+        time.sleep(0.01)
+    assert runs.live_count() == 3
+    assert holding <= {0, 1}
+    for job in jobs:
+        job.stop()
+    assert all(job.wait(10) for job in jobs)
+    assert {job.reason for job in jobs} == {"stopped by the user"}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice")

@@ -3,12 +3,15 @@
 A `Task` is a cache key, an estimate in seconds and `work(progress) -> result`.
 Work reports `progress(fraction, partial)` at least every ~0.5 s; that call raises
 `Stopped` when the job must end (Stop, the time cap, a page gone), so every cap
-holds within one chunk. Up to `max_live` jobs compute at once and share the cores
-(the kernel's scheduler slices them fairly: the compiled loop runs without the
-GIL), each in a thread at a lower priority than the server's own, so a new
-visitor's page is drawn and starts its run while others compute; the rest wait in
-a FIFO queue. Results are cached, bounded in entries and bytes. The app's probes
-keep a job alive while its tab is open, however slow the redraws (no Streamlit).
+holds within one chunk. Up to `max_live` jobs are live at once, each in a thread
+at a lower priority than the server's own; the rest wait in a FIFO queue. The
+live jobs take turns on the cores, chunk by chunk (`turns` compute at once, the
+others wait in line between two chunks): every live run moves every few
+seconds, and the server's own threads (drawing pages, answering websockets)
+compete with a core's worth of compiled loop each, not with dozens of threads
+that also want the GIL. Results are cached, bounded in entries and bytes. The
+app's probes keep a job alive while its tab is open, however slow the redraws
+(no Streamlit).
 """
 
 import contextlib
@@ -51,9 +54,15 @@ class Task:
 class JobLimits:
     """What keeps one server responsive (the app's values: ui.run_fields.LIMITS)."""
 
-    # Jobs computing at once, sharing the cores; others wait in a FIFO queue.
+    # Jobs live at once (taking turns on the cores); others wait in a FIFO queue.
     # Ten visitors' runs and their n = 1 controls fit.
     max_live: int = 24
+    # Live jobs computing at once; the others wait for a turn between chunks.
+    # Measured on 2 cores: with every live job computing, a page opened under 24
+    # busy runs took 5-10 s to draw (24 low-priority threads fought the server's
+    # for the cores and the GIL); 4 turns: 0.5-1.8 s, and ten visitors' long runs
+    # as fast as before (slowdown 7.9x against 7.4x); 2 turns: the runs 15x.
+    turns: int = 2 * (os.cpu_count() or 1)
     # What the live jobs together may hold (Task.held: KBs for most runs, up to
     # ~110 MB for finite-sample GD at the app's caps); with the cache's bytes,
     # the memory bound. A job larger than this alone still runs, alone.
@@ -91,6 +100,7 @@ class Job:
         self.partial, self.result = None, result
         self.reason = self.error = ""  # why it ended early; an exception's text
         self.released = False
+        self._turn = False  # holds one of the registry's turns on the cores
         self.started = self.cap_at = 0.0  # monotonic times, once running
         self._polled = time.monotonic()
         self._stop, self._done = threading.Event(), threading.Event()
@@ -112,11 +122,12 @@ class Job:
         return self._done.is_set()
 
     def __call__(self, fraction: float, partial: Any = None) -> None:
-        """Record progress (0..1) and a partial result; Stopped if it must end."""
+        """Record progress (0..1) and a partial result, then queue for the next
+        turn on the cores; Stopped if it must end."""
         self.progress = min(max(float(fraction), 0.0), 1.0)
         if partial is not None:
             self.partial = partial
-        if reason := self._registry.stop_reason(self):
+        if reason := self._registry.stop_reason(self) or self._registry.next_turn(self):
             raise Stopped(reason)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -124,6 +135,39 @@ class Job:
         if (found := self._registry.cached(key)) is None:
             self._registry.store(key, found := compute())
         return found
+
+
+class _Turns:
+    """`count` turns on the cores, handed out first come, first served: a live
+    job holds one while it computes a chunk and queues again after it."""
+
+    def __init__(self, count: int):
+        self._cond = threading.Condition()
+        self._free = max(1, count)
+        self._line: deque[Job] = deque()
+
+    def take(self, job: "Job", stop_reason: Callable[["Job"], str]) -> str:
+        """Wait for `job`'s turn; "" once it has one, else why it must stop."""
+        with self._cond:
+            self._line.append(job)
+            while not (self._line[0] is job and self._free > 0):
+                if reason := stop_reason(job):
+                    self._line.remove(job)
+                    self._cond.notify_all()
+                    return reason
+                self._cond.wait(0.25)
+            self._line.popleft()
+            self._free -= 1
+            job._turn = True
+            self._cond.notify_all()  # the next in line, if a turn is left
+            return ""
+
+    def give_back(self, job: "Job") -> None:
+        with self._cond:
+            if job._turn:
+                job._turn = False
+                self._free += 1
+                self._cond.notify_all()
 
 
 class JobRegistry:
@@ -141,6 +185,7 @@ class JobRegistry:
         self._live: set[Job] = set()
         self._queue: deque[Job] = deque()
         self._cache: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._turns = _Turns(self.limits.turns)
         self._jobs: weakref.WeakSet[Job] = weakref.WeakSet()
         self._threads: list[threading.Thread] = []
         self._closing = threading.Event()
@@ -206,6 +251,12 @@ class JobRegistry:
             return f"stopped at the time cap of {limits.max_seconds:g} s per job"
         return ""
 
+    def next_turn(self, job: Job) -> str:
+        """`job` lets the next in line compute and waits for its own turn again;
+        "" once it has it, else why it must stop."""
+        self._turns.give_back(job)
+        return self._turns.take(job, self.stop_reason)
+
     def stop_all(self, timeout: float = 10.0) -> None:
         """Stop every job and join every thread (tests, shutdown)."""
         with self._cond:
@@ -228,7 +279,7 @@ class JobRegistry:
     def _work(self, job: Job) -> None:
         _lower_priority()
         try:
-            if self._wait_for_slot(job):
+            if self._wait_for_slot(job) and not self._first_turn(job):
                 job.result, job.partial = job.task.work(job), None
                 job.progress = 1.0
                 self.store(job.task.key, job.result)
@@ -238,6 +289,7 @@ class JobRegistry:
         except Exception as error:  # noqa: BLE001
             job.error = f"{type(error).__name__}: {error}"
         finally:
+            self._turns.give_back(job)
             with self._cond:
                 self._live.discard(job)
                 if job in self._queue:
@@ -263,6 +315,12 @@ class JobRegistry:
             job.cap_at = job.started + self.limits.max_seconds
             job.phase = RUNNING
             return True
+
+    def _first_turn(self, job: Job) -> str:
+        """Wait for `job`'s first turn on the cores ("" once it has it)."""
+        if reason := self._turns.take(job, self.stop_reason):
+            job.reason = reason
+        return reason
 
     def _fits(self, job: Job) -> bool:
         """A free slot, and room in the live jobs' bytes (or nothing else live)."""
