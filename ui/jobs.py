@@ -8,8 +8,8 @@ at a lower priority than the server's own; the rest wait in a FIFO queue. The
 live jobs take turns on the cores, chunk by chunk (`turns` compute at once, the
 others wait in line between two chunks): every live run moves every few
 seconds, and the server's own threads (drawing pages, answering websockets)
-compete with a core's worth of compiled loop each, not with dozens of threads
-that also want the GIL. Results are cached, bounded in entries and bytes. The
+compete with two compiled loops per core, not with dozens of threads that also
+want the GIL. Results are cached, bounded in entries and bytes. The
 app's probes keep a job alive while its tab is open, however slow the redraws
 (no Streamlit).
 """
