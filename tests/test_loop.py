@@ -161,3 +161,23 @@ def test_a_call_of_a_compiled_loop_looks_up_no_kernel_address(config, monkeypatc
         state = advance(state, max_steps=3)
     assert state.step == 35
     assert looked_up == []
+
+
+def test_the_loops_call_each_kernels_own_native_entry():
+    """A first-class kernel carries the two addresses numba itself finds for the
+    dispatcher (its C wrapper's and its native entry's), and numba's lookup at
+    a loop's call answers with them: the loop calls the native entry directly,
+    as it did when handed the dispatcher."""
+    from numba.experimental import function_type
+
+    numbas_own = kernels._jit_address.__defaults__[0]  # numba's, before ours
+    for model in MODELS.values():
+        for dispatcher, signature in (
+            (model.gradient, kernels.GRADIENT), (model.activation, kernels.ACTIVATION),
+        ):  # fmt: skip
+            kernel = kernels.first_class(dispatcher, signature)
+            native = numbas_own(dispatcher, signature)
+            assert native > 0
+            assert function_type._get_jit_address(kernel, signature) == native
+            wrapper = function_type._get_wrapper_address(dispatcher, signature)
+            assert kernel.__wrapper_address__() == wrapper

@@ -15,6 +15,7 @@ import threading
 import numpy as np
 from numba import types
 from numba.core.types.function_type import CompileResultWAP
+from numba.experimental import function_type
 
 from neuronlab.models import pairs
 
@@ -117,15 +118,39 @@ def typed_kernel(dispatcher, signature):
     return dispatcher
 
 
+class FirstClass(CompileResultWAP):
+    """A compiled kernel as a loop's first-class function argument, with both of
+    its addresses looked up once: the C wrapper's (CompileResultWAP) and the
+    native entry's, which a loop calls directly (through the wrapper a step at
+    n = 3 took 10 % longer, bench_models against the previous commit)."""
+
+    def __init__(self, cres):
+        super().__init__(cres)
+        self.jit_address = cres.library.get_pointer_to_function(
+            cres.fndesc.llvm_func_name
+        )
+
+
+def _jit_address(func, sig, numba_lookup=function_type._get_jit_address):
+    """numba's own lookup, answered at once for a FirstClass (numba asks this
+    module attribute at every call of a loop, by name)."""
+    if isinstance(func, FirstClass):
+        return func.jit_address
+    return numba_lookup(func, sig)
+
+
+function_type._get_jit_address = _jit_address
+
+
 @functools.cache
-def first_class(dispatcher, signature) -> CompileResultWAP:
-    """A model kernel as the loops' FunctionType argument, its address looked up
+def first_class(dispatcher, signature) -> FirstClass:
+    """A model kernel as the loops' FunctionType argument, its addresses looked up
     once per process. Passed as the dispatcher itself, numba looked up two
     addresses of each kernel at every call of a loop (a signature hash, then
-    LLVM's lock): 80 of a call's 114 us, measured. The loop then calls the
-    kernel's C wrapper instead of its native entry: the same compiled code."""
+    LLVM's lock and ctypes calls that give up the GIL): 80 of a call's 114 us,
+    measured, and 1.2 ms a call under a thread holding the GIL."""
     typed_kernel(dispatcher, signature)
-    return CompileResultWAP(dispatcher.overloads[signature.args])
+    return FirstClass(dispatcher.overloads[signature.args])
 
 
 # Every model's Gauss-Newton builder: matrix(X, *work, out) writes G (n k, n k)
