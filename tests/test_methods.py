@@ -63,7 +63,7 @@ def test_a_chunk_computes_while_other_threads_hold_the_gil(method):
     """A server's page threads hold the GIL for long stretches; a job's chunk
     takes it back after each piece of compiled steps. Priced by the wall clock,
     a one-step piece that waited 0.05 s for the GIL looked that expensive, and
-    the chunk ended after a few steps. Priced by the thread's CPU time, the
+    a chunk made a few hundred steps at most. Priced by the thread's CPU time, the
     pieces grow: thousands of steps per chunk."""
     config = CONFIGS[method].replace(steps=10**9)
     state = start_run(config)
