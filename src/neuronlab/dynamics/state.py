@@ -148,7 +148,7 @@ class _Pacer:
     server whose page threads hold the GIL, each return from the compiled loop
     waits to take it back. Priced by the wall, that wait looked like the steps'
     cost and the pieces stayed small (a 0.25 s chunk under a thread holding the
-    GIL, 50 ms switch interval: 49 to 100 steps; priced by CPU, 12,000 to
+    GIL, 50 ms switch interval: 49 to 263 steps; priced by CPU, 12,000 to
     24,000). A thread given a tenth of a core overruns its deadline by about
     one piece, and still computes.
     """
