@@ -9,7 +9,6 @@ each formula is one sum over pairs of rows (neuronlab.models.pairs). Other activ
 in neuronlab.models.registry, with the same signatures (LOSS, GRADIENT below).
 """
 
-import functools
 import threading
 
 import numpy as np
@@ -142,15 +141,23 @@ def _jit_address(func, sig, numba_lookup=function_type._get_jit_address):
 function_type._get_jit_address = _jit_address
 
 
-@functools.cache
+_FIRST_CLASS: dict[tuple[int, int], tuple] = {}
+
+
 def first_class(dispatcher, signature) -> FirstClass:
     """A model kernel as the loops' FunctionType argument, its addresses looked up
     once per process. Passed as the dispatcher itself, numba looked up two
     addresses of each kernel at every call of a loop (a signature hash, then
     LLVM's lock and ctypes calls that give up the GIL): 80 of a call's 114 us,
-    measured, and 1.2 ms a call under a thread holding the GIL."""
-    typed_kernel(dispatcher, signature)
-    return FirstClass(dispatcher.overloads[signature.args])
+    measured, and 1.2 ms a call under a thread holding the GIL. Found by the
+    identity of the two (module constants, kept alive in the entry): hashing a
+    numba signature took 4.7 us, twice per loop call."""
+    key = (id(dispatcher), id(signature))
+    if (found := _FIRST_CLASS.get(key)) is None:
+        typed_kernel(dispatcher, signature)
+        kernel = FirstClass(dispatcher.overloads[signature.args])
+        found = _FIRST_CLASS[key] = (kernel, dispatcher, signature)
+    return found[0]
 
 
 # Every model's Gauss-Newton builder: matrix(X, *work, out) writes G (n k, n k)
