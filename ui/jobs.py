@@ -50,6 +50,13 @@ class Task:
     held: int = 0  # bytes its work holds while live (records, a run's samples)
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a cpuset's, where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class JobLimits:
     """What keeps one server responsive (the app's values: ui.run_fields.LIMITS)."""
@@ -62,7 +69,7 @@ class JobLimits:
     # busy runs took 5-10 s to draw (24 low-priority threads fought the server's
     # for the cores and the GIL); 4 turns: 0.5-1.8 s, and ten visitors' long runs
     # as fast as before (slowdown 7.9x against 7.4x); 2 turns: the runs 15x.
-    turns: int = 2 * (os.cpu_count() or 1)
+    turns: int = 2 * _usable_cores()
     # What the live jobs together may hold (Task.held: KBs for most runs, up to
     # ~110 MB for finite-sample GD at the app's caps); with the cache's bytes,
     # the memory bound. A job larger than this alone still runs, alone.
