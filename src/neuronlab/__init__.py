@@ -14,6 +14,10 @@ cli/ (python -m neuronlab).
 ('completed', True)
 """
 
+from neuronlab import kernel_cache
+
+kernel_cache.install()  # before any kernel is defined: see its docstring
+
 from neuronlab.analysis.landscape import critical_point, split_point
 from neuronlab.analysis.summary import ensemble_bands, summarise
 from neuronlab.config import RunConfig
