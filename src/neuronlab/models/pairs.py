@@ -26,6 +26,7 @@ KERNEL = {"cache": True, "nogil": True, "error_model": "numpy", "_nrt": False}
 # arctan(t) = t sum_k (-1)^k t^2k / (2k + 1): 8 terms reach 1e-17 relative below 0.05.
 _ATAN_SERIES_BELOW = 0.05
 _ATAN_COEFFS = tuple((-1.0) ** k / (2 * k + 1) for k in range(7, -1, -1))
+HALF_PI = 0.5 * math.pi
 # Series coefficients (-1)^(k+1) 2k/(2k+1)! for k = 9 down to 1 (Horner order).
 _PHI_COEFFS = tuple(
     (-1.0) ** (k + 1) * 2.0 * k / math.factorial(2 * k + 1) for k in range(9, 0, -1)
@@ -62,6 +63,16 @@ def _scaled_norm(X, p):
 
 
 @njit(**KERNEL, fastmath=REASSOC)
+def _atan_series(t):
+    """arctan(t) for |t| < _ATAN_SERIES_BELOW, by its series (Horner)."""
+    t2 = t * t
+    series = 0.0
+    for coef in _ATAN_COEFFS:
+        series = series * t2 + coef
+    return t * series
+
+
+@njit(**KERNEL, fastmath=REASSOC)
 def angles(X, norms, U, theta, sin_theta):
     """Norms, unit rows and every pairwise angle theta[p, q] with its sine.
 
@@ -81,9 +92,9 @@ def angles(X, norms, U, theta, sin_theta):
         inv = 1.0 / norms[p] if norms[p] > 0.0 else 0.0
         for m in range(k):
             U[p, m] = X[p, m] * inv
-    # Two passes so that the second, over pairs, runs without calls or branches
-    # and vectorises: sqrt, divisions and the arctan series for small angles
-    # (the slow phase, where long runs spend their time).
+    # Two passes: the sums over coordinates vectorise; then each pair's angle,
+    # scalar (a call of atan in a branch), by the arctan series where long runs
+    # spend their time (the slow phase's small angles) and near pi/2.
     for p in range(rows):
         for q in range(p + 1, rows):
             dm = 0.0
@@ -98,15 +109,19 @@ def angles(X, norms, U, theta, sin_theta):
     for p in range(rows):
         for q in range(p + 1, rows):
             t = math.sqrt(theta[p, q] / theta[q, p])
-            t2 = t * t
-            series = 0.0
-            for coef in _ATAN_COEFFS:
-                series = series * t2 + coef
-            theta[p, q] = 2.0 * t * series
-            sin_theta[p, q] = 2.0 * t / (1.0 + t2)
+            theta[p, q] = 2.0 * _atan_series(t)
+            sin_theta[p, q] = 2.0 * t / (1.0 + t * t)
             if not t < _ATAN_SERIES_BELOW:  # large angles, and t = inf at theta = pi
-                theta[p, q] = 2.0 * math.atan(t)
-                sin_theta[p, q] = 2.0 / (t + 1.0 / t)
+                # Near pi/2 (t near 1: several teachers' students meet the other
+                # teachers there) arctan t = pi/4 + arctan u, u = (t - 1)/(t + 1),
+                # by the series too: t - 1 is exact there, so as accurate as atan
+                # and 4x cheaper (m = 5 at n = 10: 2.0 -> 1.6 us for the angles).
+                u = (t - 1.0) / (t + 1.0)  # NaN at t = inf: atan below
+                if abs(u) < _ATAN_SERIES_BELOW:
+                    theta[p, q] = HALF_PI + 2.0 * _atan_series(u)
+                else:  # t^2 overflows near pi: the sine's other form
+                    theta[p, q] = 2.0 * math.atan(t)
+                    sin_theta[p, q] = 2.0 / (t + 1.0 / t)
             if norms[p] == 0.0 or norms[q] == 0.0:
                 theta[p, q] = sin_theta[p, q] = 0.0
             theta[q, p] = theta[p, q]
