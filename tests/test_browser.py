@@ -56,9 +56,15 @@ def healthy(url: str) -> bool:
         return False
 
 
-def serve(log_path, processes: list | None = None, job_nice: str | None = "5"):
-    """`streamlit run app.py` on 127.0.0.1 and a free port, logging to log_path;
-    yields its base URL once healthy, stops it after (`processes` gets its Popen).
+def serve(
+    log_path,
+    processes: list | None = None,
+    job_nice: str | None = "5",
+    script: str = "app.py",
+):
+    """`streamlit run app.py` (or another `script` of the repository) on 127.0.0.1
+    and a free port, logging to log_path; yields its base URL once healthy, stops
+    it after (`processes` gets its Popen).
 
     Its jobs compute 5 below the server's threads (NEURONLAB_JOB_NICE=5, ui.jobs;
     job_nice=None: the app's default of 10, as tests/reliability.py measures it):
@@ -68,7 +74,7 @@ def serve(log_path, processes: list | None = None, job_nice: str | None = "5"):
     at 5 the server's own threads still come first. tests/test_runner.py checks
     the default of 10."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command = [sys.executable, "-m", "streamlit", "run", script]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--server.headless", "true"]
     environment = os.environ | (
@@ -106,6 +112,8 @@ def fail_showing(page, name: str, what: str) -> None:
 FIND_CHART = """t => Array.from(document.querySelectorAll('.js-plotly-plot')).find(e =>
     e.getBoundingClientRect().width > 0 && e.layout && e.layout.title.text.includes(t))"""
 LOSS, ANGLES, INV_CBRT = "Loss L", "Angles", "straight line"
+# The sidebar's share link (ui.widgets.share_link): its href is the whole link.
+SHARE_LINK = "[data-testid=stSidebar] [data-testid=stCaptionContainer] a[href*='?']"
 
 
 def plot_data(page, title: str) -> dict:
@@ -177,7 +185,7 @@ def test_a_slider_change_redraws_the_charts(warm_server, page):
 
 def test_a_shared_link_reproduces_the_same_picture(warm_server, page, browser):
     load(page, f"{warm_server}/?n=4&sigma=0.0123&eta=0.0777&steps=20000&seed=7")
-    link = page.locator("[data-testid=stCode] code").first.inner_text()
+    link = page.locator(SHARE_LINK).first.get_attribute("href")
     assert "sigma=0.0123" in link
     assert "batch=full" in link  # every parameter, defaults included
     original = plot_data(page, LOSS)

@@ -12,6 +12,7 @@ from tests.test_browser import (
     FIND_CHART,
     LOSS,
     NAV,
+    SHARE_LINK,
     SHOTS,
     TIMEOUT_MS,
     load,
@@ -192,5 +193,5 @@ def test_explore_runs_a_beyond_link(warm_server, page, query, in_link):
     load(page, f"{warm_server}/?{query}")
     no_exception(page)
     assert "loss L" in plot_data(page, LOSS)
-    link = page.locator("[data-testid=stCode] code").first.inner_text()
+    link = page.locator(SHARE_LINK).first.get_attribute("href")
     assert in_link in link

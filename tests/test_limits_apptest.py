@@ -143,7 +143,7 @@ def test_a_new_url_parameter_is_one_declaration(monkeypatch):
     assert "zz = '99'" in warning.value
     assert "[1, 9]" in warning.value
     assert at.query_params["zz"] == "7"  # the share link writes it, default included
-    (share,) = [c.value for c in at.sidebar.code if "zz=" in c.value]
+    (share,) = [c.value for c in at.sidebar.caption if "zz=" in c.value]
     assert "zz=7" in share
     assert [w.label for w in at.sidebar.number_input if w.label == "Throwaway zz"]
     reference = links.link_reference()
