@@ -13,11 +13,15 @@ server warm (the same link again in a new tab, and a new seed: a run computed
 with the kernels already loaded), then on a restarted server whose disk cache the
 first one's filler process filled (a kept container). Also: the server's start
 to healthy, how long its filler took, and whether the page said it was compiling.
+Last, the floor under all of these: a page of only a title and 0, 1 or 8 of
+Explore's charts, already built (benchmarks/floor_page.py), so the browser's own
+part of a visit (Streamlit's bundle, Plotly's chunk, drawing the charts).
 """
 
 import argparse
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +38,11 @@ new MutationObserver(() => {{
     if ((document.body.textContent || '').includes("{NOTE}")) window.__note = true;
 }}).observe(document, {{subtree: true, childList: true, characterData: true}});"""
 BEYOND = "beyond?experiment=activation"
+FLOOR_PAGE = "benchmarks/floor_page.py"
+FLOOR_TITLE = "() => (document.querySelector('h1') || {}).textContent === 'Floor'"
+FLOOR_CHARTS = """() => document.querySelectorAll('.js-plotly-plot').length >= {count}
+    && document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length > 0"""
+FLOOR_VISITS = 3
 TARGETS = "targets: Explore cold <= 8 s, Beyond cold <= 15 s, Explore warm <= 2 s"
 
 
@@ -126,6 +135,21 @@ def main() -> None:
                 browser, url, pid, "", EXPLORE_DONE))  # fmt: skip
             row("C: Beyond link, first chart", *visit(
                 browser, url, pid, BEYOND, FIRST_CHART))  # fmt: skip
+        with served(FLOOR_PAGE) as (url, pid):
+            floor(browser, url, pid)
+
+
+def floor(browser, url: str, pid: int) -> None:
+    """The browser's part alone: benchmarks/floor_page.py, a title and N of
+    Explore's default charts already built, no run (median of FLOOR_VISITS)."""
+    visit(browser, url, pid, "?charts=8", FLOOR_CHARTS.format(count=8))  # builds them
+    for count in (0, 1, 8):
+        done = FLOOR_TITLE if count == 0 else FLOOR_CHARTS.format(count=count)
+        label = f"floor: a page with {count} of Explore's charts, no run"
+        times = [visit(browser, url, pid, f"?charts={count}", done)[0]
+                 for _ in range(FLOOR_VISITS)]  # fmt: skip
+        row(f"{label} (median)", statistics.median(times))
+        print(f"    each: {', '.join(f'{t:.2f} s' for t in times)}")
 
 
 if __name__ == "__main__":

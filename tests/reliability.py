@@ -145,12 +145,18 @@ def fuzz(count: int = 300, in_browser: int = 30) -> None:
 
 
 class served:
-    """A server and its process id, for the length of a `with`."""
+    """A server of the app (or of another `script`) and its process id, for the
+    length of a `with`."""
+
+    def __init__(self, script: str = "app.py"):
+        self.script = script
 
     def __enter__(self):
         log = Path(tempfile.mkdtemp()) / "streamlit.log"
         processes: list = []
-        self._serving = serve(log, processes, job_nice=None)  # as deployed
+        self._serving = serve(  # job_nice=None: as deployed
+            log, processes, job_nice=None, script=self.script
+        )
         return next(self._serving), processes[0].pid
 
     def __exit__(self, *_):
