@@ -143,6 +143,12 @@ def run(X, start, n_steps, bound, data, model, rule, state, scalars, work,
                 state, scalars, work, outer, target, grad)  # fmt: skip
 
 
+def compile_loop(rule: int, sampled: bool, trained: bool) -> None:
+    """Compile (or load) one variant of the loop by its type alone: no model
+    kernel is compiled and nothing runs (neuronlab.runs.warmup.compile_loops)."""
+    typed(steps_for(rule, sampled, trained), STEPS)
+
+
 def run_gd(model, X, eta, n_steps, bound, work) -> int:
     """Population GD steps (the paper's) through the loop: for benchmarks."""
     state, scalars = np.empty((0, *work[6].shape)), np.array([float(eta)])

@@ -11,12 +11,14 @@ stopped within the minute the filling takes must not leave it running).
 import argparse
 import os
 
-from neuronlab.runs.warmup import every_path, warm_up
+from neuronlab.runs.warmup import DEFAULT_PATH, compile_loops, every_path, warm_up
 
 
 def fill(parent: int | None = None) -> int:
-    """Compile (or load) every path in order; the number done before `parent`
-    (a process id) ended, all of them if it lives on."""
+    """Compile (or load) the default run's loop, which its server needs last
+    (warmup.compile_loops), then every path in order; the number of paths done
+    before `parent` (a process id) ended, all of them if it lives on."""
+    compile_loops(DEFAULT_PATH)
     done = 0
     for config in every_path():
         if parent is not None and os.getppid() != parent:
