@@ -115,7 +115,7 @@ def angles(X, norms, U, theta, sin_theta):
                 # Near pi/2 (t near 1: several teachers' students meet the other
                 # teachers there) arctan t = pi/4 + arctan u, u = (t - 1)/(t + 1),
                 # by the series too: t - 1 is exact there, so as accurate as atan
-                # and 4x cheaper (m = 5 at n = 10: 2.0 -> 1.6 us for the angles).
+                # and cheaper (m = 5 at n = 10: 2.0 -> 1.5 us for the angles).
                 u = (t - 1.0) / (t + 1.0)  # NaN at t = inf: atan below
                 if abs(u) < _ATAN_SERIES_BELOW:
                     theta[p, q] = HALF_PI + 2.0 * _atan_series(u)

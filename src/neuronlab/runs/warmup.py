@@ -39,13 +39,14 @@ def warm_up(configs: Iterable[RunConfig] | None = None) -> None:
 
 
 def compile_loops(configs: Iterable[RunConfig]) -> None:
-    """The compiled loop of each config's run, by its type alone (gradient flow
-    has none; Gauss-Newton has its own, compiled with its kernels). A server compiles the default
-    run's kernels itself in the order a visit needs them: the loss (the first
-    record), the gradient, then the loop. Its filler process compiles that
-    loop first, so the server finds it on disk by then (measured with an empty
-    cache, three times each: the server's default path 3.14-3.36 s, 2.44-2.72 s
-    with the filler doing this first)."""
+    """The compiled loop of each config's run, by its type alone (gradient
+    flow has none; Gauss-Newton has its own, compiled with its kernels).
+
+    A server compiles the default run's kernels itself in the order a visit
+    needs them: the loss (the first record), the gradient, then the loop. Its
+    filler process compiles that loop first, so that the server finds it on
+    disk by then (an empty cache, three times each: the server's default path
+    took 3.14-3.36 s, 2.44-2.72 s with the filler doing this first)."""
     for config in configs:
         if config.method != "flow" and OPTIMIZERS[config.optimizer].run is None:
             sampled, trained = config.method == "sgd", config.output == "trained"
