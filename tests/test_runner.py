@@ -2,6 +2,7 @@
 memory. Real engine, tiny configs, except where a slow single step is the point."""
 
 import gc
+import math
 import os
 import sys
 import threading
@@ -23,6 +24,8 @@ from ui.jobs import (
     JobLimits,
     JobRegistry,
     Task,
+    cpu_quota,
+    usable_cores,
 )
 
 LONG = RunConfig(n=3, d=4, steps=10**8)
@@ -323,3 +326,26 @@ def test_an_ensemble_is_cut_to_the_work_cap_and_the_seed_range():
     assert long.seconds(20) > 30.0
     last = tasks.ensemble_plan(RunConfig(n=2, d=3, steps=500, seed=2**32 - 2), 5, 30.0)
     assert last.seeds == 2
+
+
+@pytest.mark.parametrize(
+    ("files", "quota"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 1.5),  # cgroup v2
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 0.5),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),  # no cgroup files (macOS, a bare process)
+        ({"cpu.max": "garbled\n"}, None),
+    ],
+)
+def test_turns_count_a_containers_cpu_quota(tmp_path, files, quota):
+    """A quota of half a core on a many-core host gives one core's turns, not
+    the host's: the affinity does not show a quota."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cpu_quota(tmp_path) == quota
+    affinity = len(os.sched_getaffinity(0))
+    expected = affinity if quota is None else max(1, min(affinity, math.ceil(quota)))
+    assert usable_cores(tmp_path) == expected

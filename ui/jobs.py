@@ -15,6 +15,7 @@ app's probes keep a job alive while its tab is open, however slow the redraws
 """
 
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -23,6 +24,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,11 +52,33 @@ class Task:
     held: int = 0  # bytes its work holds while live (records, a run's samples)
 
 
-def _usable_cores() -> int:
-    """The cores this process may run on (a cpuset's, where the OS tells)."""
+def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """Cores a container's CPU quota allows (cgroup v2 `cpu.max`, else v1's
+    `cpu.cfs_quota_us` over `cpu.cfs_period_us`), None without one. Read where
+    a container sees its own cgroup (a cgroup namespace, as Docker and
+    Kubernetes set up): a quota is no cpuset, the affinity does not show it."""
+    try:
+        if (v2 := cgroup / "cpu.max").exists():
+            quota, period = v2.read_text().split()[:2]
+        else:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        if quota in ("max", "-1"):
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError):
+        return None
+
+
+def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may run on: its affinity (a cpuset's, where the
+    OS tells), and at most its container's quota, rounded up."""
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    quota = cpu_quota(cgroup)
+    return cores if quota is None else max(1, min(cores, math.ceil(quota)))
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ class JobLimits:
     # busy runs took 5-10 s to draw (24 low-priority threads fought the server's
     # for the cores and the GIL); 4 turns: 0.5-1.8 s, and ten visitors' long runs
     # as fast as before (slowdown 7.9x against 7.4x); 2 turns: the runs 15x.
-    turns: int = 2 * _usable_cores()
+    turns: int = 2 * usable_cores()
     # What the live jobs together may hold (Task.held: KBs for most runs, up to
     # ~110 MB for finite-sample GD at the app's caps); with the cache's bytes,
     # the memory bound. A job larger than this alone still runs, alone.
