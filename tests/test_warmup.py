@@ -70,9 +70,9 @@ def test_the_filler_stops_once_its_parent_has_gone():
     assert fill(parent=os.getppid() + 10**7) == 0  # not its parent: gone
 
 
-# In a fresh process on the cache folder argv[1]: either the filler's first act
-# (compile_loops) or the server's warm-up of the default run, then the numbers
-# of compiles and disk-cache loads of the default loop and of relu's gradient.
+# In a fresh process on the numba cache NUMBA_CACHE_DIR, as argv[1] says: the
+# filler's first act (compile_loops) or the server's warm-up of the default run;
+# then the compiles and disk-cache loads of the default loop and relu's gradient.
 PROCESS = """
 import json, sys
 from neuronlab.dynamics.loop import steps_for
