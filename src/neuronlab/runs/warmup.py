@@ -14,6 +14,7 @@ import numpy as np
 
 from neuronlab.blas import pin_one_blas_thread
 from neuronlab.config import RunConfig
+from neuronlab.dynamics.discrete import trained
 from neuronlab.dynamics.loop import compile_loop
 from neuronlab.dynamics.methods import METHODS
 from neuronlab.dynamics.run import advance, start_run
@@ -49,8 +50,8 @@ def compile_loops(configs: Iterable[RunConfig]) -> None:
     took 3.14-3.36 s, 2.44-2.72 s with the filler doing this first)."""
     for config in configs:
         if config.method != "flow" and OPTIMIZERS[config.optimizer].run is None:
-            sampled, trained = config.method == "sgd", config.output == "trained"
-            compile_loop(OPTIMIZERS[config.optimizer].rule, sampled, trained)
+            sampled = config.method == "sgd"
+            compile_loop(OPTIMIZERS[config.optimizer].rule, sampled, trained(config))
 
 
 def every_path() -> list[RunConfig]:
