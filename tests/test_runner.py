@@ -2,7 +2,6 @@
 memory. Real engine, tiny configs, except where a slow single step is the point."""
 
 import gc
-import math
 import os
 import sys
 import threading
@@ -12,7 +11,7 @@ import weakref
 import numpy as np
 import pytest
 
-from neuronlab import RunConfig, simulate
+from neuronlab import RunConfig, simulate, warm_up
 from neuronlab.analysis.studies import seed_band
 from tests.polling import wait_until
 from ui import tasks
@@ -24,8 +23,6 @@ from ui.jobs import (
     JobLimits,
     JobRegistry,
     Task,
-    cpu_quota,
-    usable_cores,
 )
 
 LONG = RunConfig(n=3, d=4, steps=10**8)
@@ -267,7 +264,10 @@ def test_a_slow_stepping_job_stops_within_a_second_of_stop(registry, method):
     """The work done after Stop is at most the step under way, the rest of the
     0.25 s chunk and one record: under a second of the job's own CPU. The wall
     clock is printed, not asserted: the job thread runs at nice 10, and next to
-    CI's other busy worker it gets a tenth of a core (2.1 s once)."""
+    CI's other busy worker it gets a tenth of a core (2.1 s once). The run's
+    kernels are compiled first, as a server's warm-up does: with an empty numba
+    cache the Stop landed in the loop's first compile (1.6 s of CPU)."""
+    warm_up([SLOW_STEPS[method].replace(steps=2)])
     job = registry().submit(tasks.run(SLOW_STEPS[method]))
     wait_until(lambda: job.partial is not None, timeout=30)
     time.sleep(0.5)
@@ -326,26 +326,3 @@ def test_an_ensemble_is_cut_to_the_work_cap_and_the_seed_range():
     assert long.seconds(20) > 30.0
     last = tasks.ensemble_plan(RunConfig(n=2, d=3, steps=500, seed=2**32 - 2), 5, 30.0)
     assert last.seeds == 2
-
-
-@pytest.mark.parametrize(
-    ("files", "quota"),
-    [
-        ({"cpu.max": "150000 100000\n"}, 1.5),  # cgroup v2
-        ({"cpu.max": "max 100000\n"}, None),
-        ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 0.5),
-        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
-        ({}, None),  # no cgroup files (macOS, a bare process)
-        ({"cpu.max": "garbled\n"}, None),
-    ],
-)
-def test_turns_count_a_containers_cpu_quota(tmp_path, files, quota):
-    """A quota of half a core on a many-core host gives one core's turns, not
-    the host's: the affinity does not show a quota."""
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    assert cpu_quota(tmp_path) == quota
-    affinity = len(os.sched_getaffinity(0))
-    expected = affinity if quota is None else max(1, min(affinity, math.ceil(quota)))
-    assert usable_cores(tmp_path) == expected
