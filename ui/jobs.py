@@ -15,7 +15,6 @@ app's probes keep a job alive while its tab is open, however slow the redraws
 """
 
 import contextlib
-import math
 import os
 import sys
 import threading
@@ -24,12 +23,12 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from neuronlab.cores import usable_cores
 from neuronlab.runs.metered import Stopped
 
 WAITING, RUNNING, FINISHED = "waiting", "running", "finished"
@@ -50,35 +49,6 @@ class Task:
     work: Callable[["Job"], Any]
     subject: Any = None  # what it computes (a RunConfig, a plan), for its page
     held: int = 0  # bytes its work holds while live (records, a run's samples)
-
-
-def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
-    """Cores a container's CPU quota allows (cgroup v2 `cpu.max`, else v1's
-    `cpu.cfs_quota_us` over `cpu.cfs_period_us`), None without one. Read where
-    a container sees its own cgroup (a cgroup namespace, as Docker and
-    Kubernetes set up): a quota is no cpuset, the affinity does not show it."""
-    try:
-        if (v2 := cgroup / "cpu.max").exists():
-            quota, period = v2.read_text().split()[:2]
-        else:
-            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
-            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
-        if quota in ("max", "-1"):
-            return None
-        return int(quota) / int(period)
-    except (OSError, ValueError):
-        return None
-
-
-def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
-    """The cores this process may run on: its affinity (a cpuset's, where the
-    OS tells), and at most its container's quota, rounded up."""
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    quota = cpu_quota(cgroup)
-    return cores if quota is None else max(1, min(cores, math.ceil(quota)))
 
 
 @dataclass(frozen=True)

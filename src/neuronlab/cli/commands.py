@@ -8,7 +8,6 @@ line and a message naming the flag (exit status 2), never a traceback.
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from neuronlab.cli.inputs import (
     sweep_grid,
     writable_out,
 )
+from neuronlab.cores import usable_cores
 from neuronlab.dynamics.run import advance, default_start, default_teacher, start_run
 from neuronlab.export import write, write_table
 from neuronlab.runs.cluster import ClusterError
@@ -124,16 +124,12 @@ def _add_sweep(commands) -> None:
     where.add_argument(
         "--workers",
         type=_workers,
-        help=f"local worker processes, 1 to {_cores()} (default: all cores)",
+        help=f"local worker processes, 1 to {usable_cores()} (default: all cores)",
     )
     sweep_parser.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="output: .csv"
     )
     sweep_parser.set_defaults(handler=_sweep, command_parser=sweep_parser)
-
-
-def _cores() -> int:
-    return os.cpu_count() or 1
 
 
 def _workers(text: str) -> int:
@@ -142,9 +138,9 @@ def _workers(text: str) -> int:
         count = int(text)
     except ValueError:
         count = 0
-    if not 1 <= count <= _cores():
+    if not 1 <= count <= usable_cores():
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed: an integer from 1 to {_cores()} (the cores here)"
+            f"{text!r} is not allowed: an integer from 1 to {usable_cores()} (the cores here)"
         )
     return count
 

@@ -9,7 +9,6 @@ it becomes a row with status "invalid" (the config did not validate) or "error"
 
 import concurrent.futures
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ import pandas as pd
 
 from neuronlab.analysis.summary import SUMMARY_COLUMNS
 from neuronlab.config import RunConfig
+from neuronlab.cores import usable_cores
 from neuronlab.runs.pipeline import summary_row
 
 CONFIG_COLUMNS = tuple(RunConfig.__dataclass_fields__)
@@ -53,7 +53,7 @@ def iter_sweep(
     if scheduler is not None:
         yield from _iter_dask(items, scheduler)
         return
-    workers = workers or os.cpu_count() or 1
+    workers = workers or usable_cores()
     if workers == 1 or len(items) <= 1:
         for index, item in enumerate(items):
             yield index, run_item(item)
