@@ -1,8 +1,13 @@
 """The engine's facade: the documented API, its doctest, and no UI imports."""
 
+import ast
 import doctest
+import importlib
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import neuronlab
 from neuronlab import RunConfig, estimate_seconds
@@ -13,6 +18,50 @@ def test_facade_exports_the_design_api():
                  "population_gradient", "start_run", "advance", "warm_up"):  # fmt: skip
         assert name in neuronlab.__all__
         assert callable(getattr(neuronlab, name))
+
+
+def test_every_public_name_loads_on_first_use_and_is_listed():
+    # neuronlab/__init__ loads them lazily (PEP 562): each from its module.
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import neuronlab; print(sorted(dir(neuronlab)))"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert set(neuronlab.__all__) <= set(ast.literal_eval(fresh))
+    for name in neuronlab.__all__:
+        assert getattr(neuronlab, name) is not None
+    assert (
+        neuronlab.simulate is importlib.import_module("neuronlab.dynamics.run").simulate
+    )
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        neuronlab.simulat  # noqa: B018
+
+
+@pytest.mark.slow
+def test_every_module_imports_first_in_a_fresh_process():
+    # Lazy names make import order matter: a cycle hidden by the package's old
+    # eager imports (dynamics.loop -> optim -> gauss_newton -> dynamics.loop)
+    # broke `from neuronlab.dynamics import loop` as a first import.
+    root = Path(neuronlab.__file__).parent
+    names = sorted(
+        ".".join(
+            ("neuronlab", *path.relative_to(root).with_suffix("").parts)
+        ).removesuffix(".__init__")
+        for path in root.rglob("*.py")
+        if path.name != "__main__.py"
+    )
+    failed = []
+    for start in range(0, len(names), 4):  # a few at once: two cores
+        batch = [
+            (name, subprocess.Popen([sys.executable, "-c", f"import {name}"],
+                                    stderr=subprocess.PIPE, text=True))
+            for name in names[start : start + 4]
+        ]  # fmt: skip
+        for name, process in batch:
+            _, error = process.communicate(timeout=120)
+            if process.returncode:
+                failed.append((name, error.strip().splitlines()[-1]))
+    assert len(names) > 50
+    assert failed == []
 
 
 def test_facade_docstring_runs():

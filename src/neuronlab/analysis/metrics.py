@@ -7,10 +7,14 @@ teachers the frame has their per-teacher analogues instead (beyond-notes §5,
 `teacher_row`).
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from neuronlab.models import kernels
+
+if TYPE_CHECKING:  # loaded by the first frame (neuronlab/__init__ says why)
+    import pandas as pd
 
 
 def _pair_angles(rows: np.ndarray) -> np.ndarray:
@@ -95,7 +99,7 @@ def metrics_frame(
     empirical_loss: np.ndarray | None = None,
     diagnostics: dict[str, np.ndarray] | None = None,
     a: np.ndarray | None = None,
-) -> pd.DataFrame:
+) -> "pd.DataFrame":
     """One row per record: W (R, n, k), v (k,) one teacher or (m, k); derived
     rates last (record_row's columns for one teacher, teacher_row's for m).
 
@@ -110,6 +114,8 @@ def metrics_frame(
     log_eta_t_loss = ln L / ln t, the paper's Figure 1 right (t = eta T for GD).
     diagnostics : the optimiser's own columns, (R,) each, appended last.
     """
+    import pandas as pd  # here: neuronlab/__init__ says why
+
     row = record_row if v.ndim == 1 else teacher_row
     effective = W if a is None else a[:, :, None] * W
     frame = pd.DataFrame([row(Wr, v) for Wr in effective])

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from neuronlab.analysis.metrics import metrics_frame
 from neuronlab.config import RunConfig
+
+if TYPE_CHECKING:  # pandas loads with the first frame (neuronlab/__init__ says why)
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class Trajectory:
         return V if self.basis is None else V @ self.basis.T
 
     @cached_property
-    def metrics(self) -> pd.DataFrame:
+    def metrics(self) -> "pd.DataFrame":
         """One row per record: loss, angles, h, H, norms, z, Z, kappa, rates."""
         return metrics_frame(
             self.steps,

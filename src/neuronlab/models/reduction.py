@@ -11,7 +11,6 @@ z_i the rest, and both keep their own relative precision.
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,8 @@ def reduce(W0: np.ndarray, v: np.ndarray) -> Reduction:
         first, teacher = _teacher_basis(v)
     Z = _without(W0, first, rows=True)
     if Z.size and np.any(Z):
+        import scipy.linalg  # here: neuronlab/__init__ says why
+
         Q, R, _ = scipy.linalg.qr(Z.T, mode="economic", pivoting=True)
         diag = np.abs(np.diag(R))
         rest = Q[:, diag > diag[0] * max(Z.shape) * np.finfo(float).eps]

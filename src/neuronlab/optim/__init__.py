@@ -1,5 +1,13 @@
 """The optimisers: how a discrete step uses the gradient (their state and steps)."""
 
-from neuronlab.optim.optimizers import OPTIMIZERS
-
 __all__ = ["OPTIMIZERS"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use, like the package's names (neuronlab/__init__): the
+    # step loop imports optim.steps, and the registry imports that loop.
+    if name == "OPTIMIZERS":
+        from neuronlab.optim.optimizers import OPTIMIZERS
+
+        return OPTIMIZERS
+    raise AttributeError(f"module 'neuronlab.optim' has no attribute {name!r}")
