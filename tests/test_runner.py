@@ -237,6 +237,36 @@ def test_a_task_is_any_work_with_progress():
         runs.stop_all()
 
 
+def test_a_job_computes_only_once_the_engine_is_loaded_and_stops_while_waiting():
+    # ready: the server's warm-up (ui.cache.WarmUp.loaded), here an event.
+    loaded, started = threading.Event(), []
+
+    def work(progress):
+        started.append(time.monotonic())
+        return "done"
+
+    runs = JobRegistry(JobLimits(), ready=loaded.wait)
+    try:
+        waiting = runs.submit(Task("stopped", 0.1, work))
+        first = runs.submit(Task("first", 0.1, work))
+        time.sleep(1.0)
+        assert started == []
+        assert first.phase == RUNNING  # holds its slot, waits
+        waiting.stop()
+        assert waiting.wait(5)
+        assert (waiting.reason, waiting.result, started) == (
+            "stopped by the user",
+            None,
+            [],
+        )
+        loaded.set()
+        assert first.wait(5)
+        assert (first.result, len(started)) == ("done", 1)
+    finally:
+        loaded.set()
+        runs.stop_all()
+
+
 # A single step (a solver step for flow) that outlasts the 0.25 s chunk budget.
 SLOW_STEPS = {
     "gd": RunConfig(n=400, d=401, eta=0.005, steps=10**6),

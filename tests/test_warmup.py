@@ -1,12 +1,15 @@
 """The cold-start machinery: numba's compile events seen by neuronlab.runs.compiling, the
-cache filler's order and its stop once its parent has gone (neuronlab.runs.precompile)."""
+cache filler's order and its stop once its parent has gone (neuronlab.runs.precompile),
+the default run's kernels split between a fresh server and its filler (ui.cache)."""
 
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numba
+import pytest
 from numba.core import event
 
 from neuronlab import METHODS, MODELS
@@ -15,6 +18,8 @@ from neuronlab.runs import precompile
 from neuronlab.runs.compiling import compiling
 from neuronlab.runs.precompile import fill
 from neuronlab.runs.warmup import DEFAULT_PATH, every_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class Seen(event.Listener):
@@ -71,19 +76,25 @@ def test_the_filler_stops_once_its_parent_has_gone():
 
 
 # In a fresh process on the numba cache NUMBA_CACHE_DIR, as argv[1] says: the
-# filler's first act (compile_loops) or the server's warm-up of the default run;
-# then the compiles and disk-cache loads of the default loop and relu's gradient.
+# filler's first act (the default run's loss and gradient) or the server's
+# warm-up (the default run's loop, then its whole path); then the compiles and
+# disk-cache loads of the default loop and relu's loss and gradient.
 PROCESS = """
 import json, sys
 from neuronlab.dynamics.loop import steps_for
-from neuronlab.models.relu import gradient
+from neuronlab.models.relu import gradient, loss
 from neuronlab.optim import steps as rules
-from neuronlab.runs.warmup import DEFAULT_PATH, compile_loops, warm_up
-(compile_loops if sys.argv[1] == "filler" else warm_up)(DEFAULT_PATH)
+from neuronlab.runs import warmup
+if sys.argv[1] == "filler":
+    warmup.compile_losses(warmup.DEFAULT_PATH)
+    warmup.compile_gradients(warmup.DEFAULT_PATH)
+else:
+    warmup.compile_loops(warmup.DEFAULT_PATH)
+    warmup.warm_up(warmup.DEFAULT_PATH)
 loop = steps_for(rules.GD, False, False)
 print(json.dumps({name: [sum(d.stats.cache_misses.values()),
                          sum(d.stats.cache_hits.values()), len(d.overloads)]
-                  for name, d in (("loop", loop), ("gradient", gradient))}))
+                  for name, d in (("loop", loop), ("loss", loss), ("gradient", gradient))}))
 """
 
 
@@ -96,21 +107,93 @@ def run_process(role: str, cache) -> dict:
     return json.loads(out.splitlines()[-1])
 
 
-def test_the_filler_compiles_the_default_loop_first_and_the_server_loads_it(
-    tmp_path, monkeypatch
+def test_the_filler_compiles_the_default_loss_and_gradient_first_then_says_ready(
+    monkeypatch, capsys
 ):
     done = []
     monkeypatch.setattr(
-        precompile, "compile_loops", lambda c: done.append(("loops", c))
+        precompile, "compile_losses", lambda c: done.append(("losses", c))
     )
-    monkeypatch.setattr(precompile, "warm_up", lambda c: done.append(("path", c)))
-    precompile.fill()
-    assert done[0] == ("loops", DEFAULT_PATH)
-    assert [kind for kind, _ in done[1:]] == ["path"] * len(every_path())
+    monkeypatch.setattr(
+        precompile, "compile_gradients", lambda c: done.append(("gradients", c))
+    )
+    monkeypatch.setattr(precompile.os, "nice", lambda step: done.append(("nice", step)))
 
+    def path(configs):
+        done.append(("said", capsys.readouterr().out))  # before the first path
+        done.append(("path", configs))
+
+    monkeypatch.setattr(precompile, "warm_up", path)
+    precompile.fill(nice=10)
+    assert done[:4] == [
+        ("losses", DEFAULT_PATH),
+        ("gradients", DEFAULT_PATH),
+        ("nice", 10),  # low priority only after READY
+        ("said", precompile.READY + "\n"),
+    ]
+    paths = [configs for kind, configs in done[4:] if kind == "path"]
+    assert paths == [[config] for config in every_path()]
+
+
+def test_the_filler_and_the_server_split_the_default_run_and_share_the_cache(
+    tmp_path,
+):
     # [compiled, loaded from disk, overloads in memory] per kernel.
     filler = run_process("filler", tmp_path)
-    assert filler == {"loop": [1, 0, 1], "gradient": [0, 0, 0]}  # by type alone
+    assert filler == {"loop": [0, 0, 0], "loss": [1, 0, 1], "gradient": [1, 0, 1]}
     server = run_process("server", tmp_path)
-    assert server["loop"] == [0, 1, 1]  # loaded, not compiled
-    assert server["gradient"][0] == 1  # the server compiles the rest itself
+    assert server["loop"] == [1, 0, 1]  # the server's own part
+    assert server["loss"] == server["gradient"] == [0, 1, 1]  # loaded, not compiled
+
+
+# The server's side in a fresh process, on an empty cache: ui.cache.WarmUp as
+# app.py starts it, reporting which kernels this process compiled by the time
+# its jobs may compute (loaded), and what its filler said.
+WARM_UP = """
+import json
+from numba.core import event
+compiled = []
+class Seen(event.Listener):
+    def on_start(self, e): pass
+    def on_end(self, e): compiled.append(e.data["dispatcher"].py_func.__qualname__)
+event.register("numba:compile", Seen())
+from ui.cache import WarmUp
+warm = WarmUp()
+assert not warm.loaded()
+assert warm.loaded(300)
+print(json.dumps(compiled))
+"""
+
+
+@pytest.mark.slow
+def test_a_fresh_servers_warm_up_loads_what_its_filler_compiled(tmp_path):
+    environment = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP], cwd=ROOT, env=environment,
+        capture_output=True, text=True, check=True, timeout=600,
+    ).stdout  # fmt: skip
+    compiled = json.loads(out.splitlines()[-1])
+    assert "steps" in {name.rsplit(".", 1)[-1] for name in compiled}  # its loop
+    assert not {"loss", "gradient", "angles"} & set(compiled)  # the filler's
+
+
+def test_the_filler_and_the_servers_warm_up_start_without_the_heavy_imports():
+    # app.py starts the warm-up before anything else (ui.cache imports nothing
+    # heavy), and the filler's first part needs neither pandas nor SciPy.
+    check = """
+import sys
+import {module}
+print(sorted(m for m in ("pandas", "scipy.linalg", "numba", "neuronlab")
+             if m in sys.modules))
+"""
+    loaded = {}
+    for module in ("ui.cache", "neuronlab.runs.precompile"):
+        done = subprocess.run(
+            [sys.executable, "-c", check.format(module=module)], cwd=ROOT,
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        loaded[module] = done.stdout.strip()
+    assert loaded == {
+        "ui.cache": "[]",
+        "neuronlab.runs.precompile": "['neuronlab', 'numba']",
+    }

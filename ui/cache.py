@@ -4,53 +4,83 @@ The engine's warm-up, the one job registry (ui.jobs) and the page each session
 shows. The registry learns from Streamlit's runtime whether a session still has
 a browser tab (a websocket), so an open tab keeps its jobs alive however slowly
 the server redraws it, and a closed one frees its jobs' arrays.
+
+This module imports the engine and the registry where it uses them, so that
+importing it costs nothing: app.py starts the warm-up before the app's own
+imports (half a second on a fresh server).
 """
 
 import gc
 import os
+import select
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit import runtime
 
-import neuronlab
-from neuronlab.runs.metered import COST
-from neuronlab.runs.warmup import DEFAULT_PATH
-from ui.jobs import JobRegistry
-from ui.run_fields import LIMITS
+if TYPE_CHECKING:
+    from ui.jobs import JobRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
-# The cache filler yields the cores to the server's requests (nice 0).
-FILLER_NICENESS = 10
+# The cache filler yields the cores to the server's requests (nice 0) once it
+# has compiled the default run's loss and gradient; past FILLER_SECONDS for
+# those (a starved or stuck filler) the server compiles them itself.
+FILLER_NICENESS, FILLER_SECONDS = 10, 60.0
 
 
 class WarmUp:
-    """This server's warm-up, off every request. In a thread here, the default
-    run's kernels (~2 s with an empty cache: what a first visitor most likely
-    needs) and a first cost measurement; in a child process at low priority,
-    every kernel into numba's disk cache (neuronlab.runs.precompile; a minute with an
-    empty cache), so a later request loads what it needs instead of compiling
-    it under this process's GIL. A request never waits for either: a job that
-    needs a kernel not yet cached compiles it, and its page says so."""
+    """This server's warm-up, off every request. The default run's kernels (3 s
+    of compiling with an empty cache: what a first visitor most likely needs)
+    on two cores: its loop in a thread here (1 s), its loss and gradient (2 s,
+    most callees shared) in a child process at the same time, on a core and a
+    GIL of its own (neuronlab.runs.precompile); the child says READY and
+    then, at low priority, fills numba's disk cache with every other kernel (a
+    minute with an empty cache), so that a later request loads what it needs
+    instead of compiling it under this process's GIL. The thread then loads the
+    child's two kernels and takes a first cost measurement (`loaded`); a job
+    waits for that rather than compile them beside the child, its page saying
+    that the kernels compile. Measured on a fresh server, first visitor: the
+    thread compiling all three took until 4.3 s after the visitor's script
+    started, sharing this process's GIL with that script."""
 
     def __init__(self):
         self._here = threading.Event()
         command = [sys.executable, "-m", "neuronlab.runs.precompile"]
         command += ["--parent", str(os.getpid()), "--nice", str(FILLER_NICENESS)]
-        self.filler = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+        self.filler = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
         threading.Thread(target=self._work, name="engine-warm-up", daemon=True).start()
 
     def _work(self) -> None:
+        import neuronlab
+        from neuronlab.runs.metered import COST
+        from neuronlab.runs.warmup import DEFAULT_PATH, compile_loops
+
         try:
-            neuronlab.warm_up(DEFAULT_PATH)
+            compile_loops(DEFAULT_PATH)
+            self._wait_for_filler(FILLER_SECONDS)
+            neuronlab.warm_up(DEFAULT_PATH)  # loads the filler's (compiles the rest)
             COST.calibrate()  # the first estimates already this machine's
         finally:
             self._here.set()
         self.filler.wait()  # reaps it (no zombie left)
+
+    def _wait_for_filler(self, timeout: float) -> None:
+        """Until the filler has said READY, or has ended, or `timeout` seconds."""
+        with self.filler.stdout as said:
+            if select.select([said], [], [], timeout)[0]:
+                said.readline()  # READY, or "" if it ended without saying it
+
+    def loaded(self, timeout: float = 0.0) -> bool:
+        """Whether the default run's kernels are loaded here, waiting up to
+        `timeout` seconds for it."""
+        return self._here.wait(timeout)
 
     def is_set(self) -> bool:
         """Both done: every kernel loads from the disk cache from now on."""
@@ -104,12 +134,15 @@ def _connected(session: str) -> bool | None:
 
 
 @st.cache_resource(show_spinner=False)
-def job_registry() -> JobRegistry:
+def job_registry() -> "JobRegistry":
     """The one registry of this server: every page's jobs, slots, caps, cache.
 
     A job's owner is (session, page): it lives while that tab shows that page, and
     when the session ends its arrays are freed (and the session forgotten).
     """
+    from ui.jobs import JobRegistry
+    from ui.run_fields import LIMITS
+
     pages = visits()
 
     def alive(owner: tuple[str, str]) -> bool:
@@ -122,4 +155,6 @@ def job_registry() -> JobRegistry:
             pages.pop(owner[0], None)
         return ended
 
-    return JobRegistry(LIMITS.jobs, alive=alive, gone=gone)
+    return JobRegistry(
+        LIMITS.jobs, alive=alive, gone=gone, ready=engine_warm_up().loaded
+    )

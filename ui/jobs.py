@@ -176,12 +176,17 @@ class JobRegistry:
 
     alive(owner) -> bool: the owner's page is open (a job it owns lives on without
     polls); gone(owner) -> bool: its session ended (its jobs' arrays are freed).
-    Without them (tests) only polls count.
+    Without them (tests) only polls count. ready(timeout) -> bool: whether the
+    server's warm-up has loaded the engine's first kernels, waiting up to
+    `timeout` seconds (ui.cache.WarmUp.loaded); a job computes only after.
     """
 
-    def __init__(self, limits: JobLimits | None = None, alive=None, gone=None):
+    def __init__(
+        self, limits: JobLimits | None = None, alive=None, gone=None, ready=None
+    ):
         self.limits = limits or JobLimits()
         self._owner_alive, self._owner_gone = alive, gone
+        self._ready = ready
         self._cond = threading.Condition()
         self._live: set[Job] = set()
         self._queue: deque[Job] = deque()
@@ -280,7 +285,11 @@ class JobRegistry:
     def _work(self, job: Job) -> None:
         _lower_priority()
         try:
-            if self._wait_for_slot(job) and not self._first_turn(job):
+            if (
+                self._wait_for_slot(job)
+                and self._wait_for_kernels(job)
+                and not self._first_turn(job)
+            ):
                 job.result, job.partial = job.task.work(job), None
                 job.progress = 1.0
                 self.store(job.task.key, job.result)
@@ -316,6 +325,16 @@ class JobRegistry:
             job.cap_at = job.started + self.limits.max_seconds
             job.phase = RUNNING
             return True
+
+    def _wait_for_kernels(self, job: Job) -> bool:
+        """Until the warm-up has loaded the first kernels (False: stopped). On a
+        fresh server another process compiles some of them: a job compiling
+        them here too would wait as long, and hold up every request (the GIL)."""
+        while self._ready is not None and not self._ready(0.25):
+            if reason := self.stop_reason(job):
+                job.reason = reason
+                return False
+        return True
 
     def _first_turn(self, job: Job) -> str:
         """Wait for `job`'s first turn on the cores ("" once it has it)."""

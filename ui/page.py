@@ -74,7 +74,8 @@ def controls(page: Page, what: str = "view") -> tuple[dict, bool]:
 
 def engine_ready() -> None:
     """Start the engine's warm-up once per server (ui.cache.WarmUp); a page never
-    waits for it: a job that compiles a kernel says so in its status."""
+    waits for it: a job that waits for it or compiles a kernel says so in its
+    status."""
     cache.engine_warm_up()
 
 
@@ -102,7 +103,8 @@ def job(name: str, task: Task, wait: float = 0.0, use_cache: bool = True) -> Job
     if previous is not None:
         previous.stop()
     st.session_state[name] = cache.job_registry().submit(task, owner(), use_cache)
-    st.session_state[name].wait(wait)
+    if cache.engine_warm_up().loaded():  # else it cannot end soon: say so at once
+        st.session_state[name].wait(wait)
     return st.session_state[name]
 
 
@@ -110,7 +112,7 @@ def remaining(job: Job, left: float | None = None) -> str:
     """ "about 12 s left" (`left` seconds, else at the job's own rate so far), or
     when the time cap comes first, when it stops."""
     done = job.progress
-    if job.phase != WAITING and compiling():
+    if job.phase != WAITING and (compiling() or not cache.engine_warm_up().loaded()):
         return "compiling the engine's kernels for this server (once, a few seconds)"
     if job.phase == WAITING or done <= 0:
         return "starting"

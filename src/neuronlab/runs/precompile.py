@@ -1,24 +1,40 @@
 """Fill numba's on-disk cache with every kernel of the engine, in a process of
-its own: `python -m neuronlab.runs.precompile [--parent PID]`.
+its own: `python -m neuronlab.runs.precompile [--parent PID] [--nice N]`.
 
-A server starts it once (ui.cache) at low priority, so that its requests load
-each kernel from the cache (milliseconds) instead of compiling it under the
-server's GIL (a second or more each). Kernels already cached only load. With
---parent it stops between two kernels once that process has gone (a server
-stopped within the minute the filling takes must not leave it running).
+A server starts it once (ui.cache), so that its requests load each kernel from
+the cache (milliseconds) instead of compiling it under the server's GIL (a
+second or more each). First, at the server's priority, the default run's loss
+and gradient (2 s with an empty cache), while the server compiles that run's
+loop (1 s, sharing its GIL with the first visitor's page): the default run's
+three seconds of compiling on two cores. It then prints READY and goes on with
+every other path N steps lower in priority. Kernels already
+cached only load. With --parent it stops between two kernels once that process
+has gone (a server stopped within the minute the filling takes must not leave
+it running).
 """
 
 import argparse
 import os
 
-from neuronlab.runs.warmup import DEFAULT_PATH, compile_loops, every_path, warm_up
+from neuronlab.runs.warmup import (
+    DEFAULT_PATH,
+    compile_gradients,
+    compile_losses,
+    every_path,
+    warm_up,
+)
+
+READY = "ready: the default run's loss and gradient"
 
 
-def fill(parent: int | None = None) -> int:
-    """Compile (or load) the default run's loop, which its server needs last
-    (warmup.compile_loops), then every path in order; the number of paths done
-    before `parent` (a process id) ended, all of them if it lives on."""
-    compile_loops(DEFAULT_PATH)
+def fill(parent: int | None = None, nice: int = 0) -> int:
+    """Compile (or load) the default run's loss and gradient, say READY, lower
+    this process's priority by `nice`, then every path in order; the number of
+    paths done before `parent` (a process id) ended, all of them if it lives on."""
+    compile_losses(DEFAULT_PATH)  # the two share most of their callees
+    compile_gradients(DEFAULT_PATH)
+    print(READY, flush=True)
+    os.nice(nice)
     done = 0
     for config in every_path():
         if parent is not None and os.getppid() != parent:
@@ -31,10 +47,11 @@ def fill(parent: int | None = None) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m neuronlab.runs.precompile")
     parser.add_argument("--parent", type=int, help="stop once this process ends")
-    parser.add_argument("--nice", type=int, default=0, help="lower this priority")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="lower the priority by this after READY"
+    )
     args = parser.parse_args(argv)
-    os.nice(args.nice)
-    fill(args.parent)
+    fill(args.parent, args.nice)
 
 
 if __name__ == "__main__":

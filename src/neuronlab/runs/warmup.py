@@ -2,10 +2,11 @@
 
 The argument types below are the only ones the engine ever passes (float64
 C-contiguous arrays, int64 counts), so nothing compiles again later. A server
-compiles the default run's path in its own process (`DEFAULT_PATH`: what the
-first visitor most likely needs) and every path in a child process
-(neuronlab.runs.precompile) that only fills numba's disk cache: numba compiles under the
-GIL, so a thread doing it in the server would slow every request for a minute.
+compiles the default run's path (`DEFAULT_PATH`: what the first visitor most
+likely needs) on two cores: the loop in its own process, the loss and the
+gradient in a child process (neuronlab.runs.precompile), which then fills
+numba's disk cache with every other path: numba compiles under the GIL, so a
+thread doing all of it in the server would slow every request for a minute.
 """
 
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from neuronlab.dynamics.loop import compile_loop
 from neuronlab.dynamics.methods import METHODS
 from neuronlab.dynamics.run import advance, start_run
 from neuronlab.dynamics.schedule import record_steps
+from neuronlab.models.kernels import GRADIENT, LOSS, typed_kernel
 from neuronlab.models.registry import MODELS
 from neuronlab.optim.optimizers import OPTIMIZERS
 
@@ -39,15 +41,25 @@ def warm_up(configs: Iterable[RunConfig] | None = None) -> None:
         state.trajectory().metrics  # noqa: B018 - compiles the metrics' angle kernel
 
 
+def compile_losses(configs: Iterable[RunConfig]) -> None:
+    """The model's loss of each config's run, by its type alone."""
+    for config in configs:
+        typed_kernel(MODELS[config.activation].loss, LOSS)
+
+
+def compile_gradients(configs: Iterable[RunConfig]) -> None:
+    """The model's population gradient of each config's run, by its type alone."""
+    for config in configs:
+        typed_kernel(MODELS[config.activation].gradient, GRADIENT)
+
+
 def compile_loops(configs: Iterable[RunConfig]) -> None:
     """The compiled loop of each config's run, by its type alone (gradient
     flow has none; Gauss-Newton has its own, compiled with its kernels).
 
-    A server compiles the default run's kernels itself in the order a visit
-    needs them: the loss (the first record), the gradient, then the loop. Its
-    filler process compiles that loop first, so that the server finds it on
-    disk by then (an empty cache, three times each: the server's default path
-    took 3.14-3.36 s, 2.44-2.72 s with the filler doing this first)."""
+    A fresh server splits the default run's kernels between two processes: it
+    compiles this loop itself (it needs no model kernel) while its filler
+    process compiles the loss and the gradient (ui.cache.WarmUp)."""
     for config in configs:
         if config.method != "flow" and OPTIMIZERS[config.optimizer].run is None:
             sampled = config.method == "sgd"
