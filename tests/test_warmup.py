@@ -108,7 +108,7 @@ def run_process(role: str, cache) -> dict:
 
 
 def test_the_filler_compiles_the_default_loss_and_gradient_first_then_says_ready(
-    monkeypatch, capsys
+    monkeypatch,
 ):
     done = []
     monkeypatch.setattr(
@@ -118,21 +118,29 @@ def test_the_filler_compiles_the_default_loss_and_gradient_first_then_says_ready
         precompile, "compile_gradients", lambda c: done.append(("gradients", c))
     )
     monkeypatch.setattr(precompile.os, "nice", lambda step: done.append(("nice", step)))
-
-    def path(configs):
-        done.append(("said", capsys.readouterr().out))  # before the first path
-        done.append(("path", configs))
-
-    monkeypatch.setattr(precompile, "warm_up", path)
-    precompile.fill(nice=10)
+    monkeypatch.setattr(precompile, "warm_up", lambda c: done.append(("path", c)))
+    precompile.fill(nice=10, ready=lambda: done.append(("ready", None)))
     assert done[:4] == [
         ("losses", DEFAULT_PATH),
         ("gradients", DEFAULT_PATH),
+        ("ready", None),
         ("nice", 10),  # low priority only after READY
-        ("said", precompile.READY + "\n"),
     ]
-    paths = [configs for kind, configs in done[4:] if kind == "path"]
-    assert paths == [[config] for config in every_path()]
+    assert done[4:] == [("path", [config]) for config in every_path()]
+
+
+def test_the_filler_says_ready_once_and_nothing_after_on_its_stdout():
+    # The server reads one line and closes its end: a later print must not
+    # reach (and, the pipe closed, kill) the filler.
+    code = (
+        "from neuronlab.runs import precompile; precompile.say_ready(); print('after')"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout.readline() == precompile.READY + "\n"
+        process.stdout.close()
+        assert process.wait(60) == 0
 
 
 def test_the_filler_and_the_server_split_the_default_run_and_share_the_cache(

@@ -44,9 +44,10 @@ class WarmUp:
     instead of compiling it under this process's GIL. The thread then loads the
     child's two kernels and takes a first cost measurement (`loaded`); a job
     waits for that rather than compile them beside the child, its page saying
-    that the kernels compile. Measured on a fresh server, first visitor: the
-    thread compiling all three took until 4.3 s after the visitor's script
-    started, sharing this process's GIL with that script."""
+    that the kernels compile. Measured with a first visitor of a fresh server:
+    with all three compiled in the thread (sharing the GIL with that visitor's
+    script) they were ready 4.3 s after the script started, 4.0 s now, and the
+    charts drew in a median 9.3 s, 8.6-8.8 s now (benchmarks/README.md)."""
 
     def __init__(self):
         self._here = threading.Event()
