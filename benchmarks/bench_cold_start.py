@@ -12,7 +12,8 @@ each on a fresh server (a server of its own, its cache empty), then on the same
 server warm (the same link again in a new tab, and a new seed: a run computed
 with the kernels already loaded), then on a restarted server whose disk cache the
 first one's filler process filled (a kept container). Also: the server's start
-to healthy, how long its filler took, and whether the page said it was compiling.
+to healthy, how long its filler took, and whether the page said it was compiling
+(or loading) the kernels.
 Last, the floor under all of these: a page of only a title and 0, 1 or 8 of
 Explore's charts, already built (benchmarks/floor_page.py), so the browser's own
 part of a visit (Streamlit's bundle, Plotly's chunk, drawing the charts).
@@ -32,7 +33,7 @@ EXPLORE_DONE = """() => document.querySelectorAll('.js-plotly-plot').length >= 8
     && document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length > 0
     && !document.querySelector('[data-testid=stProgress]')"""
 FIRST_CHART = "() => !!document.querySelector('.js-plotly-plot .scatterlayer .trace')"
-NOTE = "compiling the engine's kernels"
+NOTE = "the engine's kernels for this server"  # compiling (or loading) them
 SEEN_NOTE = f"""window.__note = false;
 new MutationObserver(() => {{
     if ((document.body.textContent || '').includes("{NOTE}")) window.__note = true;
@@ -100,7 +101,7 @@ class fresh:
 def row(label: str, seconds: float, cpu: float | None = None, note=False) -> None:
     """Wall seconds; the server's CPU seconds (load-independent), if measured."""
     used = f"  server CPU {cpu:5.1f} s" if cpu is not None else ""
-    said = "  (said 'compiling')" if note else ""
+    said = "  (said it readies the kernels)" if note else ""
     load = f"  load {os.getloadavg()[0]:4.1f}"
     print(f"  {label:<52} {seconds:6.1f} s{used}{load}{said}", flush=True)
 

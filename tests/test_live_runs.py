@@ -10,7 +10,7 @@ import pytest
 from neuronlab import RunConfig, estimate_seconds, simulate
 from neuronlab.runs.cost import REFERENCE, Cost
 from ui import page, tasks
-from ui.jobs import JobLimits, JobRegistry
+from ui.jobs import RUNNING, JobLimits, JobRegistry
 
 
 @pytest.fixture
@@ -183,3 +183,28 @@ def test_compare_and_phases_show_progress_with_a_time_left(registry, view):
     seconds = [int(m[1] or m[2]) for t in texts if (m := re.fullmatch(left, t))]
     assert seconds, texts
     assert all(s > 0 for s in seconds[:-1])
+
+
+class WarmUp:
+    """ui.cache.WarmUp as a job sees it: its kernels loaded, or not yet."""
+
+    def __init__(self, loaded: bool):
+        self.is_loaded = loaded
+
+    def loaded(self, timeout: float = 0.0) -> bool:
+        return self.is_loaded
+
+
+def test_a_job_waiting_for_the_warm_up_says_the_kernels_compile_or_load(
+    registry, monkeypatch
+):
+    job = registry().submit(LONG_VIEWS["phases"]())
+    try:
+        wait_until(lambda: job.phase == RUNNING)
+        monkeypatch.setattr(page.cache, "engine_warm_up", lambda: WarmUp(False))
+        said = page.remaining(job)
+        assert said == "compiling or loading " + page.KERNELS_ONCE
+        monkeypatch.setattr(page.cache, "engine_warm_up", lambda: WarmUp(True))
+        assert "kernels" not in page.remaining(job)  # a time left, or "starting"
+    finally:
+        job.stop()

@@ -26,6 +26,7 @@ PNG_3X = {"format": "png", "scale": 3}  # SVG from an "All figures" HTML (html_p
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": PNG_3X}
 PLOTLY_CONFIG["modeBarButtonsToRemove"] = ["select2d", "lasso2d"]
 POLL_SECONDS = 0.75
+KERNELS_ONCE = "the engine's kernels for this server (once, a few seconds)"
 # A live page redraws every POLL_SECONDS, or slower when many jobs are live: every
 # redraw builds its figures under the one GIL that all pages share, so ten live
 # pages at 0.75 s would starve the runs and a new visitor's first draw. The
@@ -112,8 +113,12 @@ def remaining(job: Job, left: float | None = None) -> str:
     """ "about 12 s left" (`left` seconds, else at the job's own rate so far), or
     when the time cap comes first, when it stops."""
     done = job.progress
-    if job.phase != WAITING and (compiling() or not cache.engine_warm_up().loaded()):
-        return "compiling the engine's kernels for this server (once, a few seconds)"
+    if job.phase != WAITING and compiling():
+        return f"compiling {KERNELS_ONCE}"
+    if job.phase != WAITING and not cache.engine_warm_up().loaded():
+        # The warm-up's child compiles them (a fresh server) or this process
+        # loads them from numba's disk cache (a restart): it cannot tell which.
+        return f"compiling or loading {KERNELS_ONCE}"
     if job.phase == WAITING or done <= 0:
         return "starting"
     now = time.monotonic()
