@@ -26,6 +26,7 @@ def test_every_public_name_loads_on_first_use_and_is_listed():
         [sys.executable, "-c", "import neuronlab; print(sorted(dir(neuronlab)))"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
+    assert set(neuronlab.__all__) == {*neuronlab._HOMES, "__version__"}
     assert set(neuronlab.__all__) <= set(ast.literal_eval(fresh))
     for name in neuronlab.__all__:
         assert getattr(neuronlab, name) is not None

@@ -47,7 +47,7 @@ class WarmUp:
     that the kernels compile. Measured with a first visitor of a fresh server:
     with all three compiled in the thread (sharing the GIL with that visitor's
     script) they were ready 4.3 s after the script started, 4.0 s now, and the
-    charts drew in a median 9.3 s, 8.6-8.8 s now (benchmarks/README.md)."""
+    charts drew in a median 9.3 s, 8.6 s now (benchmarks/README.md)."""
 
     def __init__(self):
         self._here = threading.Event()

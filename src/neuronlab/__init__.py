@@ -23,7 +23,8 @@ kernel_cache.install()  # before any kernel is defined: see its docstring
 # The public names, loaded on first use (PEP 562, as SciPy's SPEC 1 does): a
 # process that needs only a part (a cache filler compiling the default run's
 # kernels) does not import pandas and SciPy for the rest (0.79 -> 0.35 s); the
-# modules that use them import them where they do.
+# modules that use them import them where they do. (__all__ below names them
+# again for static tools, which read a literal list.)
 _HOMES = {
     "critical_point": "neuronlab.analysis.landscape",
     "split_point": "neuronlab.analysis.landscape",

@@ -5,7 +5,8 @@ __all__ = ["OPTIMIZERS"]
 
 def __getattr__(name: str):
     # Loaded on first use, like the package's names (neuronlab/__init__): the
-    # step loop imports optim.steps, and the registry imports that loop.
+    # step loop imports optim.steps, and optim.optimizers imports that loop
+    # (through gauss_newton); imported here at once, the two made a cycle.
     if name == "OPTIMIZERS":
         from neuronlab.optim.optimizers import OPTIMIZERS
 
