@@ -86,8 +86,7 @@ from neuronlab.models.relu import gradient, loss
 from neuronlab.optim import steps as rules
 from neuronlab.runs import warmup
 if sys.argv[1] == "filler":
-    warmup.compile_losses(warmup.DEFAULT_PATH)
-    warmup.compile_gradients(warmup.DEFAULT_PATH)
+    warmup.compile_models(warmup.DEFAULT_PATH)
 else:
     warmup.compile_loops(warmup.DEFAULT_PATH)
     warmup.warm_up(warmup.DEFAULT_PATH)
@@ -112,21 +111,17 @@ def test_the_filler_compiles_the_default_loss_and_gradient_first_then_says_ready
 ):
     done = []
     monkeypatch.setattr(
-        precompile, "compile_losses", lambda c: done.append(("losses", c))
-    )
-    monkeypatch.setattr(
-        precompile, "compile_gradients", lambda c: done.append(("gradients", c))
+        precompile, "compile_models", lambda c: done.append(("models", c))
     )
     monkeypatch.setattr(precompile.os, "nice", lambda step: done.append(("nice", step)))
     monkeypatch.setattr(precompile, "warm_up", lambda c: done.append(("path", c)))
     precompile.fill(nice=10, ready=lambda: done.append(("ready", None)))
-    assert done[:4] == [
-        ("losses", DEFAULT_PATH),
-        ("gradients", DEFAULT_PATH),
+    assert done[:3] == [
+        ("models", DEFAULT_PATH),  # the loss and the gradient
         ("ready", None),
         ("nice", 10),  # low priority only after READY
     ]
-    assert done[4:] == [("path", [config]) for config in every_path()]
+    assert done[3:] == [("path", [config]) for config in every_path()]
 
 
 def test_the_filler_says_ready_once_and_nothing_after_on_its_stdout():

@@ -105,9 +105,15 @@ def typed(dispatcher, signature):
 
 def work_for(model, n, k, teachers, alpha):
     """Workspace arrays for `model`, its kernels compiled for their signatures."""
+    compile_model(model)
+    return Workspace(n, k, teachers, alpha).arrays()
+
+
+def compile_model(model) -> None:
+    """`model`'s loss and population gradient compiled (or loaded) for their
+    signatures, by their types alone."""
     typed_kernel(model.loss, LOSS)
     typed_kernel(model.gradient, GRADIENT)
-    return Workspace(n, k, teachers, alpha).arrays()
 
 
 def typed_kernel(dispatcher, signature):

@@ -20,8 +20,7 @@ from collections.abc import Callable
 
 from neuronlab.runs.warmup import (
     DEFAULT_PATH,
-    compile_gradients,
-    compile_losses,
+    compile_models,
     every_path,
     warm_up,
 )
@@ -36,8 +35,7 @@ def fill(
     lower this process's priority by `nice`, then every path in order; the
     number of paths done before `parent` (a process id) ended, all of them if
     it lives on."""
-    compile_losses(DEFAULT_PATH)  # the two share most of their callees
-    compile_gradients(DEFAULT_PATH)
+    compile_models(DEFAULT_PATH)
     ready()
     os.nice(nice)
     done = 0

@@ -20,7 +20,7 @@ from neuronlab.dynamics.loop import compile_loop
 from neuronlab.dynamics.methods import METHODS
 from neuronlab.dynamics.run import advance, start_run
 from neuronlab.dynamics.schedule import record_steps
-from neuronlab.models.kernels import GRADIENT, LOSS, typed_kernel
+from neuronlab.models.kernels import compile_model
 from neuronlab.models.registry import MODELS
 from neuronlab.optim.optimizers import OPTIMIZERS
 
@@ -41,16 +41,11 @@ def warm_up(configs: Iterable[RunConfig] | None = None) -> None:
         state.trajectory().metrics  # noqa: B018 - compiles the metrics' angle kernel
 
 
-def compile_losses(configs: Iterable[RunConfig]) -> None:
-    """The model's loss of each config's run, by its type alone."""
+def compile_models(configs: Iterable[RunConfig]) -> None:
+    """The loss and the population gradient of each config's model, by their
+    types alone (the two share most of their callees)."""
     for config in configs:
-        typed_kernel(MODELS[config.activation].loss, LOSS)
-
-
-def compile_gradients(configs: Iterable[RunConfig]) -> None:
-    """The model's population gradient of each config's run, by its type alone."""
-    for config in configs:
-        typed_kernel(MODELS[config.activation].gradient, GRADIENT)
+        compile_model(MODELS[config.activation])
 
 
 def compile_loops(configs: Iterable[RunConfig]) -> None:
