@@ -35,8 +35,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def app_session():
     """Kernels compiled before a page asks; every job stopped and joined after.
-    AppTest leaves app.py as __main__: a process pool spawned later (neuronlab.runs.sweep)
-    would run it again in every child, warm-up thread and all, so it is put back."""
+    AppTest leaves router.py as __main__: a process pool spawned later (neuronlab.runs.sweep)
+    would run the app's script again in every child, so it is put back."""
     from ui.cache import engine_warm_up, job_registry  # Streamlit: AppTest only
 
     main = sys.modules["__main__"]

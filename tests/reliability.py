@@ -116,7 +116,7 @@ def fuzz(count: int = 300, in_browser: int = 30) -> None:
     exceptions = unnamed = injected = 0
     sample = links(count)
     for path, query in sample:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=60)
         for name, value in query.items():
             at.query_params[name] = value
         at.switch_page(f"views/{path or 'explore'}.py").run()

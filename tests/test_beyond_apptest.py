@@ -16,7 +16,7 @@ from neuronlab import RunConfig
 from tests.test_explore_apptest import settle as settle_run
 from ui.fields import BEYOND, EXPLORE
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 
 
 pytestmark = pytest.mark.usefixtures("app_session")

@@ -36,8 +36,8 @@ def fresh_server(tmp_path):
 def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(
     fresh_server, page
 ):
-    """A fresh server's first request by a deep link runs through app.py (the
-    router): the pages live in views/, because Streamlit serves a pages/ folder
+    """A fresh server's first request by a deep link runs through router.py
+    (st.navigation): the pages live in views/, because Streamlit serves a pages/ folder
     as a v1 multipage app, each page alone, until st.navigation has run once."""
     page.goto(f"{fresh_server}/toy_cases?preset=remark26&classroom=1")
     page.wait_for_selector(DRAWN, timeout=TIMEOUT_MS)

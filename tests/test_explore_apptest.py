@@ -15,7 +15,7 @@ from ui.cache import job_registry
 from ui.fields import EXPLORE
 
 PRESETS = EXPLORE.presets
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 
 
 pytestmark = pytest.mark.usefixtures("app_session")

@@ -118,7 +118,7 @@ def test_on_screen_and_on_disk_are_one_figure(tmp_path):
     """Explore's seven charts as the page sent them == the exported figure JSON."""
     main = sys.modules["__main__"]
     assert engine_warm_up().wait(120)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30)
     for name, value in zip(SMALL[::2], SMALL[1::2], strict=True):
         at.query_params[name.lstrip("-")] = value
     at.run()
@@ -128,7 +128,7 @@ def test_on_screen_and_on_disk_are_one_figure(tmp_path):
         time.sleep(0.3)
         at.run()
     job_registry().stop_all()
-    sys.modules["__main__"] = main  # AppTest leaves app.py there
+    sys.modules["__main__"] = main  # AppTest leaves router.py there
     assert not at.exception
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     # The home page's hero (n = 1 against the run) is no chart of the run's own.

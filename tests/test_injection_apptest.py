@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 MARK = "zq"  # in every payload, and in no message of the app's own
 PAYLOADS = {
     "markdown link": f"[{MARK}](http://evil.example/{MARK})",

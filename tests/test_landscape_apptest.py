@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.test_explore_apptest import settle
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 pytestmark = pytest.mark.usefixtures("app_session")
 
 

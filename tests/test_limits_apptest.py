@@ -13,7 +13,7 @@ from ui import fields, links, tasks
 from ui.cache import job_registry
 from ui.schema import Field
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 BUSY = RunConfig(n=3, d=4, steps=10**8)
 
 

@@ -37,7 +37,7 @@ def test_the_first_page_run_freezes_the_imports_once_and_collecting_is_cheap():
     made since), and a second page run freezes nothing more (a frozen object
     freed leaves the count)."""
     out = subprocess.run(
-        [sys.executable, "-c", FIRST_PAGES, str(ROOT / "app.py")],
+        [sys.executable, "-c", FIRST_PAGES, str(ROOT / "router.py")],
         capture_output=True, text=True, timeout=300, cwd=ROOT, check=True,
     )  # fmt: skip
     ran, frozen, tracked, after = json.loads(out.stdout.splitlines()[-1])

@@ -16,7 +16,7 @@ from ui.classroom import STEPS
 from ui.fields import COMPARE, PHASES
 from ui.navigation import PAGES as MENU
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "router.py")
 PAGES = {
     "compare": "views/compare.py",
     "phases": "views/phases.py",

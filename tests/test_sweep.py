@@ -47,8 +47,8 @@ def test_bad_items_become_rows_and_the_others_survive():
 @pytest.fixture
 def plain_main(monkeypatch):
     """A __main__ without a file for the processes a test spawns: each spawned
-    child imports its parent's __main__, which Streamlit's AppTest leaves as app.py,
-    so each child would start the app and its warm-up thread beside the runs (and
+    child imports its parent's __main__, which Streamlit's AppTest leaves as router.py,
+    so each child would run the app's script beside the runs (and
     re-import the engine from the repository on a Dask worker)."""
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 

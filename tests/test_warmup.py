@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numba
@@ -150,8 +151,8 @@ def test_the_filler_and_the_server_split_the_default_run_and_share_the_cache(
 
 
 # The server's side in a fresh process, on an empty cache: ui.cache.WarmUp as
-# app.py starts it, reporting which kernels this process compiled by the time
-# its jobs may compute (loaded), and what its filler said.
+# the server (app.py) starts it, reporting which kernels this process compiled
+# by the time its jobs may compute (loaded), and what its filler said.
 WARM_UP = """
 import json
 from numba.core import event
@@ -181,7 +182,7 @@ def test_a_fresh_servers_warm_up_loads_what_its_filler_compiled(tmp_path):
 
 
 def test_the_filler_and_the_servers_warm_up_start_without_the_heavy_imports():
-    # app.py starts the warm-up before anything else (ui.cache imports nothing
+    # app.py starts the warm-up as the server starts (ui.cache imports nothing
     # heavy), and the filler's first part needs neither pandas nor SciPy.
     check = """
 import sys
@@ -200,3 +201,44 @@ print(sorted(m for m in ("pandas", "scipy.linalg", "numba", "neuronlab")
         "ui.cache": "[]",
         "neuronlab.runs.precompile": "['neuronlab', 'numba']",
     }
+
+
+def filler_children(pid: int) -> list[str]:
+    """The command lines of `pid`'s living child processes that fill the cache."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_text().replace("\0", " ")
+        except OSError:
+            continue
+        child = int(fields[1]) == pid and fields[0] != "Z"  # a zombie has ended
+        if child and precompile.__name__ in command:
+            found.append(command)
+    return found
+
+
+@pytest.mark.slow
+def test_the_server_readies_the_engine_as_it_starts_before_any_visitor(
+    tmp_path, monkeypatch
+):
+    """`streamlit run app.py` on an empty cache: with no page asked for (only its
+    health), the filler runs and the default run's loss and gradient reach the
+    disk cache, where before a first visitor's script started it all."""
+    from tests.reliability import served
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))  # the server inherits it
+    with served() as (_url, pid):
+        deadline = time.monotonic() + 120
+        while not filler_children(pid):
+            assert time.monotonic() < deadline, "no filler started"
+            time.sleep(0.2)
+        while not {"loss", "gradient"} <= cached_names(tmp_path):
+            assert time.monotonic() < deadline, "the kernels were not cached"
+            time.sleep(0.5)
+
+
+def cached_names(folder: Path) -> set[str]:
+    """The names of the functions numba's disk cache in `folder` holds
+    (index files `module.name-line.pyXY.nbi`)."""
+    return {p.name.split("-")[0].rsplit(".", 1)[-1] for p in folder.rglob("*.nbi")}

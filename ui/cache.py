@@ -6,8 +6,8 @@ a browser tab (a websocket), so an open tab keeps its jobs alive however slowly
 the server redraws it, and a closed one frees its jobs' arrays.
 
 This module imports the engine and the registry where it uses them, so that
-importing it costs nothing: app.py starts the warm-up before the app's own
-imports (half a second on a fresh server).
+importing it costs nothing: the server (app.py) imports it and starts the
+warm-up as it starts, before any page is asked for.
 """
 
 import gc
@@ -101,7 +101,8 @@ class WarmUp:
 
 @st.cache_resource(show_spinner=False)
 def engine_warm_up() -> WarmUp:
-    """Start the warm-up once per server process (app.py asks on every run)."""
+    """Start the warm-up once per server process: app.py asks as the server
+    starts, and every page again (ui.page.engine_ready: the same one)."""
     return WarmUp()
 
 
