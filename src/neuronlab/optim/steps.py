@@ -108,24 +108,28 @@ def adam_update(X, G, count, state, scalars, bound):
     a run is paused (and no pow per step)."""
     n, k = G.shape
     eta, beta1, beta2, eps = scalars[0], scalars[1], scalars[2], scalars[3]
-    first, second, new = state[2], state[3], state[4]
     power1 = scalars[ADAM_POWERS] * beta1
     power2 = scalars[ADAM_POWERS + 1] * beta2
     # Reciprocals once per step: one division per coordinate, not three.
     step1, inverse2 = eta / (1.0 - power1), 1.0 / (1.0 - power2)
     mean_gradient(G, count)
-    for i in range(n):
-        for m in range(k):
-            g = G[i, m]
-            first[i, m] = beta1 * state[0, i, m] + (1.0 - beta1) * g
-            second[i, m] = beta2 * state[1, i, m] + (1.0 - beta2) * g * g
-            scale = math.sqrt(second[i, m] * inverse2) + eps
-            new[i, m] = X[i, m] - step1 * first[i, m] / scale
-    if not commit(X, new, bound):
+    # Flat views, and two loops of few arrays each: LLVM vectorises a loop only
+    # if it can check at run time that its arrays do not overlap, and gives up
+    # past a few of them (measured: one loop over rows and coordinates took
+    # 0.71 us for 200 parameters, these 0.26; the same numbers).
+    s = state.reshape(state.shape[0], n * k)
+    g_flat, x_flat = G.reshape(n * k), X[:n].reshape(n * k)
+    for j in range(n * k):
+        g = g_flat[j]
+        s[2, j] = beta1 * s[0, j] + (1.0 - beta1) * g  # the first moment
+        s[3, j] = beta2 * s[1, j] + (1.0 - beta2) * g * g  # the second
+    for j in range(n * k):
+        scale = math.sqrt(s[3, j] * inverse2) + eps
+        s[4, j] = x_flat[j] - step1 * s[2, j] / scale  # the proposal
+    if not commit(X, state[4], bound):
         return False
-    for i in range(n):
-        for m in range(k):
-            state[0, i, m] = first[i, m]
-            state[1, i, m] = second[i, m]
+    for j in range(n * k):
+        s[0, j] = s[2, j]
+        s[1, j] = s[3, j]
     scalars[ADAM_POWERS], scalars[ADAM_POWERS + 1] = power1, power2
     return True
