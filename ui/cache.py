@@ -44,10 +44,12 @@ class WarmUp:
     instead of compiling it under this process's GIL. The thread then loads the
     child's two kernels and takes a first cost measurement (`loaded`); a job
     waits for that rather than compile them beside the child, its page saying
-    that the kernels compile. Measured with a first visitor of a fresh server:
-    with all three compiled in the thread (sharing the GIL with that visitor's
-    script) they were ready 4.3 s after the script started, 4.0 s now, and the
-    charts drew in a median 9.3 s, 8.6 s now (benchmarks/README.md)."""
+    that the kernels compile. The server starts it as it starts (app.py), so
+    the compile overlaps the first visitor's page load. Measured with a first
+    visitor of a fresh server: with all three compiled in the thread (sharing the
+    GIL with that visitor's script) they were ready 4.3 s after the script
+    started, 4.0 s with this split, and the charts drew in a median 9.3 s, then
+    8.6 s; started with the server, 7.6-8.3 s (benchmarks/README.md)."""
 
     def __init__(self):
         self._here = threading.Event()
