@@ -25,9 +25,8 @@ import platform
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
-from tests.reliability import chromium, cpu_seconds, loopback_page, served
+from tests.reliability import children, chromium, cpu_seconds, loopback_page, served
 
 EXPLORE_DONE = """() => document.querySelectorAll('.js-plotly-plot').length >= 8
     && document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length > 0
@@ -59,19 +58,6 @@ def visit(browser, url: str, pid: int, path: str, done: str) -> tuple:
     note = page.evaluate("window.__note")
     page.context.close()
     return seconds, cpu_seconds(pid) - used, note
-
-
-def children(pid: int) -> list[int]:
-    """Process ids whose parent is `pid` (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":  # a zombie has ended
-            found.append(int(stat.parent.name))
-    return found
 
 
 def wait_for_filler(pid: int, since: float) -> float:

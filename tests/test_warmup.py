@@ -203,19 +203,17 @@ print(sorted(m for m in ("pandas", "scipy.linalg", "numba", "neuronlab")
     }
 
 
-def filler_children(pid: int) -> list[str]:
-    """The command lines of `pid`'s living child processes that fill the cache."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def filler_children(pid: int) -> list[int]:
+    """`pid`'s living child processes that fill the cache."""
+    from tests.reliability import children
+
+    def command(child: int) -> str:
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_text().replace("\0", " ")
-        except OSError:
-            continue
-        child = int(fields[1]) == pid and fields[0] != "Z"  # a zombie has ended
-        if child and precompile.__name__ in command:
-            found.append(command)
-    return found
+            return Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
+        except OSError:  # it has ended meanwhile
+            return ""
+
+    return [child for child in children(pid) if precompile.__name__ in command(child)]
 
 
 @pytest.mark.slow
