@@ -4,6 +4,7 @@ serves even when that fails (every page starts it again)."""
 import asyncio
 import importlib.util
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,15 +23,16 @@ def load_app(monkeypatch):
 
 
 def start_and_stop(lifespan) -> list[str]:
-    """Run the lifespan's start and end as the ASGI server would; what happened
-    in between is yielded to the caller's list."""
+    """Run the lifespan's start and end as the ASGI server would, on an event
+    loop of its own thread (a pytest worker's thread may hold Playwright's)."""
     seen = []
 
     async def serve():
         async with lifespan(None):
             seen.append("serving")
 
-    asyncio.run(serve())
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, serve()).result()
     return seen
 
 
