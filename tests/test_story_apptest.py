@@ -159,3 +159,21 @@ def test_explore_in_classroom_mode_hides_its_advanced_controls():
     assert "Seed" not in labels
     assert len(at.sidebar.get("page_link")) == len(STEPS) + 1 + len(MENU)  # Leave
     assert at.query_params["classroom"] == "1"
+
+
+def test_another_pages_own_last_url_arriving_with_a_page_is_not_read_as_its_link():
+    """Back from Compare while its job redraws can bring Compare's own last URL
+    with Phases' run (Streamlit; seen in a browser test with Landscape). Phases
+    then shows its own values, without a warning about Compare's parameters,
+    and writes its own URL; a link that names them still warns."""
+    at = open_page("compare", steps="2000")
+    compare_url = {k: at.query_params[k] for k in at.query_params}
+    assert "along" in compare_url  # Compare's own, which Phases does not read
+    settle(at.switch_page(PAGES["phases"]).run())
+    assert not at.exception
+    assert not [w.value for w in at.warning if "Ignored" in w.value]
+    assert "along" not in at.query_params
+    assert at.query_params["steps"] != "2000"  # its own, not Compare's
+
+    linked = open_page("phases", **compare_url)  # a link naming them: it warns
+    assert "Ignored unknown link parameter(s) along" in warnings(linked)

@@ -188,6 +188,8 @@ def arrive(page: Page, query: Mapping[str, str] | None = None) -> Link | None:
     parameters unless given (a classroom step's)."""
     if query is None:
         query = {k: v for k, v in st.query_params.to_dict().items() if k != CLASSROOM}
+    if left_behind(page, query):
+        query = {}
     written = st.session_state.get(f"{page.key}__written")
     link = None
     if written is None or (query and query != written):
@@ -208,6 +210,19 @@ def publish(page: Page, values: Mapping, arrived: bool = False) -> str:
     if arrived or st.query_params.to_dict() != full:
         st.query_params.from_dict(full)
     return f"{st.context.url or ''}?{urlencode(full)}"
+
+
+def left_behind(page: Page, query: Mapping[str, str]) -> bool:
+    """Whether `query` is the URL another page of this tab last wrote itself.
+    Streamlit can send it with this page's run when Back (or the menu) leaves
+    that page while its live job redraws (seen in a browser test: Phases then
+    read Landscape's n, d and steps, and warned of its `point`). A link to this
+    page never carries another page's own last URL, so it is not read as one."""
+    mine = f"{page.key}__written"
+    return bool(query) and any(
+        key.endswith("__written") and key != mine and written == query
+        for key, written in st.session_state.items()
+    )
 
 
 def sync_classroom(page_path: str) -> None:
