@@ -14,9 +14,10 @@ from ui import cache
 async def ready_the_engine(app):
     """At the server's start: the default run's kernels compile (or load) in a
     thread and a child process while the first visitor's browser loads the page
-    (measured: 0.9-1.0 s before that visitor's script starts). Starting them takes milliseconds: the event loop is not held up. If
-    they cannot start, the server serves all the same (the error is logged):
-    every page starts the warm-up again (ui.page.engine_ready)."""
+    (measured: 0.9-1.0 s before that visitor's script starts). Starting them
+    takes milliseconds: the event loop is not held up. If they cannot start, the
+    server serves all the same (the error is logged): every page starts the
+    warm-up again (ui.page.engine_ready)."""
     try:
         cache.engine_warm_up()
     except Exception:

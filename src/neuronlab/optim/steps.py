@@ -115,8 +115,8 @@ def adam_update(X, G, count, state, scalars, bound):
     mean_gradient(G, count)
     # Flat views, and two loops of few arrays each: LLVM vectorises a loop only
     # if it can check at run time that its arrays do not overlap, and gives up
-    # past a few of them (measured: one loop over rows and coordinates took
-    # 0.71 us for 200 parameters, these 0.26; the same numbers).
+    # past a few of them (measured at n = 10, d = 20: the update took 0.71 us
+    # with one loop over rows and coordinates, 0.41 us so; the same numbers).
     s = state.reshape(state.shape[0], n * k)
     g_flat, x_flat = G.reshape(n * k), X[:n].reshape(n * k)
     for j in range(n * k):
